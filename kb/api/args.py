@@ -1,0 +1,41 @@
+"""Reading and validating request input; every failure becomes a 400 envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import Schema
+from marshmallow import ValidationError as SchemaError
+
+from kb.errors import ValidationError
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON object, validated.
+
+    :raises ValidationError: not JSON, not an object, or fields that fail the schema.
+    """
+    data = request.get_json(silent=True)
+    if data is None and request.get_data(cache=True):
+        raise ValidationError("the body is not valid JSON")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationError("the body must be a JSON object")
+    return _load(schema, data)
+
+
+def query_args(schema: Schema) -> dict[str, Any]:
+    return _load(schema, request.args.to_dict())
+
+
+def _load(schema: Schema, data: dict) -> dict[str, Any]:
+    try:
+        return schema.load(data)
+    except SchemaError as exc:
+        messages = exc.normalized_messages()
+        field = next(iter(messages), None) if isinstance(messages, dict) else None
+        detail = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                           for k, v in messages.items()) if isinstance(messages, dict) else str(messages)
+        raise ValidationError(detail, field=field, fields=messages) from None

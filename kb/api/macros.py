@@ -1,0 +1,52 @@
+"""Macro rendering for tickets."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from kb.api import api_blueprint as bp
+from kb.api.args import json_body
+from kb.api.schemas import RenderBody
+from kb.auth import current_actor
+from kb.macros import services as macro_services
+
+
+@bp.post("/macros/<int:document_id>/render")
+def render_macro(document_id: int):
+    """Fill a macro's placeholders; counts one use of the macro.
+    ---
+    post:
+      tags: [macros]
+      parameters:
+      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
+      responses:
+        200: {content: {application/json: {schema: RenderOut}}}
+        400: {content: {application/json: {schema: ErrorOut}}}
+        404: {content: {application/json: {schema: ErrorOut}}}
+    """
+    data = json_body(RenderBody())
+    filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"])
+    return jsonify(_rendered(filled))
+
+
+@bp.post("/macros/<int:document_id>/preview")
+def preview_macro(document_id: int):
+    """Fill a macro's placeholders without counting a use (live previews while typing).
+    ---
+    post:
+      tags: [macros]
+      parameters:
+      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
+      responses:
+        200: {content: {application/json: {schema: RenderOut}}}
+        400: {content: {application/json: {schema: ErrorOut}}}
+        404: {content: {application/json: {schema: ErrorOut}}}
+    """
+    data = json_body(RenderBody())
+    return jsonify(_rendered(macro_services.preview_for_ticket(current_actor(), document_id, data["values"])))
+
+
+def _rendered(filled: macro_services.RenderedMacro) -> dict:
+    return {"text": filled.text, "html": filled.html, "missing": filled.missing, "use_count": filled.use_count}

@@ -1,0 +1,55 @@
+"""Search and suggest."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from kb import permissions
+from kb.api import api_blueprint as bp
+from kb.api.args import json_body, query_args
+from kb.api.schemas import SearchArgs, SuggestBody
+from kb.api.serializers import result_dict
+from kb.auth import current_actor
+from kb.models import Role
+from kb.search import service
+
+
+@bp.get("/search")
+def search():
+    """Search what the caller may see. Anonymous: published public articles only.
+    ---
+    get:
+      tags: [search]
+      parameters:
+      - {in: query, schema: SearchArgs}
+      responses:
+        200: {content: {application/json: {schema: SearchResponse}}}
+        400: {content: {application/json: {schema: ErrorOut}}}
+    """
+    args = query_args(SearchArgs())
+    found = service.search(
+        current_actor(), args["q"], kind=args["type"], category=args["category"], section=args["section"],
+        tag=args["tag"], limit=args["limit"], offset=args["offset"], as_you_type=args["as_you_type"],
+    )
+    return jsonify({"query": args["q"], "total": found.total,
+                    "results": [result_dict(r) for r in found.results], "suggestion": found.suggestion})
+
+
+@bp.post("/suggest")
+def suggest():
+    """The macros and articles that best answer a customer's message (agents and up).
+    ---
+    post:
+      tags: [search]
+      requestBody: {required: true, content: {application/json: {schema: SuggestBody}}}
+      responses:
+        200: {content: {application/json: {schema: SuggestResponse}}}
+        401: {content: {application/json: {schema: ErrorOut}}}
+    """
+    actor = permissions.require_role(current_actor(), Role.AGENT)
+    data = json_body(SuggestBody())
+    suggestion = service.suggest(actor, data["text"], limit=data["limit"])
+    return jsonify({
+        "terms": suggestion.terms,
+        "results": [{**result_dict(r), "matched": list(r.hit.matched)} for r in suggestion.results],
+    })

@@ -1,0 +1,95 @@
+"""Documents and revisions as the API shows them."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from kb import permissions
+from kb.models import Document, ReviewComment, Revision
+from kb.models.content import ARTICLE
+from kb.search.service import Result
+
+KIND_PATHS = {"articles": "article", "macros": "macro"}
+
+
+def kind_path(kind: str) -> str:
+    return "articles" if kind == ARTICLE else "macros"
+
+
+def document_dict(document: Document, revision: Revision) -> dict:
+    """The contract's document shape, showing ``revision`` (latest for staff, published otherwise)."""
+    return {
+        "id": document.id,
+        "kind": document.kind,
+        "slug": document.slug,
+        "title": revision.title,
+        "body": revision.body,
+        "html": revision.html,
+        "tags": list(revision.tags or []),
+        "section": revision.section.path if revision.section else None,
+        "visibility": revision.visibility,
+        "status": revision.state,
+        "revision": revision.number,
+        "published_revision": document.published.number if document.published else None,
+        "updated_at": document.updated_at.isoformat(),
+        "personal": document.owner_id is not None,
+        "review_by": revision.review_by.isoformat() if revision.review_by else None,
+        "use_count": document.use_count,
+        "publish_at": revision.publish_at.isoformat() if revision.publish_at else None,
+    }
+
+
+def visible_document_dict(actor, document: Document) -> dict:
+    return document_dict(document, permissions.visible_revision(actor, document))
+
+
+def revision_summary(revision: Revision) -> dict:
+    return {
+        "number": revision.number,
+        "author": revision.author.name if revision.author else None,
+        "created_at": revision.created_at.isoformat(),
+        "message": revision.message,
+        "status": revision.state,
+    }
+
+
+def revision_dict(revision: Revision) -> dict:
+    return {
+        **revision_summary(revision),
+        "title": revision.title,
+        "body": revision.body,
+        "html": revision.html,
+        "tags": list(revision.tags or []),
+        "section": revision.section.path if revision.section else None,
+        "visibility": revision.visibility,
+    }
+
+
+def comment_dict(comment: ReviewComment, revision_number: int) -> dict:
+    return {
+        "id": comment.id,
+        "author": comment.author.name,
+        "action": comment.action,
+        "body": comment.body,
+        "revision": revision_number,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def result_dict(result: Result) -> dict:
+    hit, document = result.hit, result.document
+    if hit.kind == ARTICLE:
+        url = url_for("web.article", slug=document.slug)
+    else:
+        url = url_for("api.get_document", kind="macros", document_id=document.id)
+    return {
+        "type": hit.kind,
+        "id": hit.id,
+        "slug": document.slug,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "url": url,
+        "score": round(hit.score, 4),
+        "internal": document.published.visibility == "internal" if document.published else False,
+        "personal": document.owner_id is not None,
+    }

@@ -1,0 +1,62 @@
+"""Who is asking: accounts, passwords, API tokens, and the login pages."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+
+from kb.auth import services
+from kb.extensions import db, login_manager
+from kb.models import User
+
+
+def init_app(app: Flask) -> None:
+    from kb.auth.views import bp
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    app.register_blueprint(bp)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.active else None
+
+
+def current_actor() -> User | None:
+    """The user behind this request: an API token's owner, else the signed-in user, else None.
+
+    A bearer token wins over the session cookie, so scripts never act as whoever is logged in
+    in the same browser.
+
+    :raises AuthenticationRequiredError: a bearer token was sent but is unknown or revoked.
+    """
+    cached = request.environ.get("kb.actor", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    actor = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            from kb.errors import AuthenticationRequiredError
+
+            raise AuthenticationRequiredError("use the Authorization header as: Bearer <token>")
+        actor = services.user_for_token(secret.strip())
+        request.environ["kb.token_auth"] = True
+    elif current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    request.environ["kb.actor"] = actor
+    return actor
+
+
+def token_authenticated() -> bool:
+    """Whether this request authenticated with a bearer token (not the session cookie)."""
+    return bool(request.environ.get("kb.token_auth"))
+
+
+_UNSET = object()

@@ -1,0 +1,129 @@
+"""Accounts and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb.content.records import audit
+from kb.database import transaction
+from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
+from kb.extensions import db
+from kb.models import ApiToken, Role, User
+from kb.models.types import utcnow
+
+TOKEN_PREFIX = "kb_"
+MIN_PASSWORD = 8
+#: A hash to compare against when the e-mail is unknown, so timing tells nothing.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def create_user(email: str, role: str, password: str, name: str | None = None) -> User:
+    """Create an account.
+
+    :raises ValidationError: bad e-mail, unknown role, short password, or the e-mail exists.
+    """
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise ValidationError(f"{email!r} is not an e-mail address", field="email")
+    try:
+        parsed = Role.parse(role)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="role") from None
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError(f"the password needs at least {MIN_PASSWORD} characters", field="password")
+    with transaction():
+        if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+            raise ValidationError(f"a user with e-mail {email} exists already", field="email")
+        user = User(email=email, name=(name or email.split("@")[0]).strip()[:120],
+                    role_name=parsed.label, password_hash=_hash_password(password))
+        db.session.add(user)
+        db.session.flush()
+        audit(None, "user.create", email=email, role=parsed.label)
+    return user
+
+
+def _hash_password(password: str) -> str:
+    """scrypt by default; ``PASSWORD_HASH_METHOD`` lets a test suite use a cheaper method."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (in constant-ish time)."""
+    user = db.session.execute(
+        select(User).where(User.email == (email or "").strip().lower())
+    ).scalar_one_or_none()
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def find_user(email: str) -> User:
+    """:raises NotFoundError: no user with that e-mail."""
+    user = db.session.execute(
+        select(User).where(User.email == (email or "").strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise NotFoundError(f"no user with e-mail {email}")
+    return user
+
+
+def create_token(user: User, name: str = "") -> str:
+    """Issue an API token and return its secret; only its hash is kept, so show it once."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction():
+        db.session.add(ApiToken(user_id=user.id, token_hash=_hash(secret), prefix=secret[:10],
+                                name=name[:120]))
+        audit(user, "token.create", name=name)
+    return secret
+
+
+def revoke_token(user: User, prefix: str) -> int:
+    """Revoke the user's tokens starting with ``prefix``; returns how many."""
+    with transaction():
+        tokens = db.session.execute(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.prefix == prefix[:10],
+                                   ApiToken.revoked_at.is_(None))
+        ).scalars().all()
+        for token in tokens:
+            token.revoked_at = utcnow()
+        audit(user, "token.revoke", count=len(tokens))
+    return len(tokens)
+
+
+def user_for_token(secret: str) -> User:
+    """The active owner of a live token.
+
+    :raises AuthenticationRequiredError: unknown, revoked, or its owner is deactivated.
+    """
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _hash(secret))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        raise AuthenticationRequiredError("the API token is unknown or revoked")
+    return token.user
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+SYSTEM_EMAIL = "system@kb.invalid"
+
+
+def system_user() -> User:
+    """The account that command-line jobs (import, scheduled publishing) act as.
+
+    It is an admin that can never sign in: its password hash matches no password.
+    """
+    user = db.session.execute(select(User).where(User.email == SYSTEM_EMAIL)).scalar_one_or_none()
+    if user is None:
+        with transaction():
+            user = User(email=SYSTEM_EMAIL, name="kb", role_name=Role.ADMIN.label, password_hash="!")
+            db.session.add(user)
+    return user

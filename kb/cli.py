@@ -1,0 +1,275 @@
+"""The ``kb`` command: a thin shell that parses options, calls one service and prints a summary."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from functools import wraps
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from kb.errors import KbError
+
+
+def friendly_errors(command):
+    """Readable messages and exit status 1 instead of tracebacks for errors users can fix."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KbError as exc:
+            raise click.ClickException(exc.message) from None
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig if hasattr(exc, "orig") else exc).strip().splitlines()[0]
+            if "no such table" in text or "does not exist" in text:
+                raise click.ClickException("the database has no schema yet: run `kb init` first") from None
+            raise click.ClickException(f"database error: {text}") from None
+
+    return wrapper
+
+
+@click.group()
+def commands():
+    """kb's own commands; :func:`init_app` puts them on ``app.cli`` (so ``flask --app kb`` has
+    them too, and the console script ``kb`` finds them through the app)."""
+
+
+def init_app(app) -> None:
+    for command in commands.commands.values():
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from kb import create_app
+
+    cli = FlaskGroup(create_app=create_app, add_version_option=False,
+                     help="kb: a help center and macro library for support teams.")
+    cli.main(prog_name="kb")
+
+
+# -- schema -----------------------------------------------------------------------------------
+
+@commands.command("init")
+@with_appcontext
+@friendly_errors
+def init_command():
+    """Create or upgrade the database schema (safe to run again)."""
+    upgrade_schema()
+    click.echo(f"database ready: {_safe_url()}")
+
+
+def upgrade_schema() -> None:
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def schema_exists() -> bool:
+    from kb.extensions import db
+
+    return inspect(db.engine).has_table("documents")
+
+
+# -- users and tokens -------------------------------------------------------------------------
+
+@commands.group("users")
+def users_group():
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["agent", "editor", "reviewer", "admin"]))
+@click.option("--name", default=None, help="Display name (defaults to the part before @).")
+@with_appcontext
+@friendly_errors
+def users_create(email: str, role: str, name: str | None):
+    """Create an account; the password comes from KB_PASSWORD or a prompt."""
+    from kb.auth import services
+
+    password = os.environ.get("KB_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise click.ClickException("set KB_PASSWORD or run this in a terminal to be asked for a password")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = services.create_user(email, role, password, name)
+    click.echo(f"created {user.role_name} {user.email}")
+
+
+@commands.group("tokens")
+def tokens_group():
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+@with_appcontext
+@friendly_errors
+def tokens_create(email: str, name: str):
+    """Issue an API token; it is printed once, as the last line."""
+    from kb.auth import services
+
+    user = services.find_user(email)
+    secret = services.create_token(user, name)
+    click.echo(f"token for {user.email} ({user.role_name}); keep it secret, it is not shown again:")
+    click.echo(secret)
+
+
+@tokens_group.command("revoke")
+@click.argument("email")
+@click.argument("prefix")
+@with_appcontext
+@friendly_errors
+def tokens_revoke(email: str, prefix: str):
+    """Revoke a user's token by its first 10 characters."""
+    from kb.auth import services
+
+    count = services.revoke_token(services.find_user(email), prefix)
+    if not count:
+        raise click.ClickException(f"no live token of {email} starts with {prefix[:10]}")
+    click.echo(f"revoked {count} token(s)")
+
+
+# -- content ----------------------------------------------------------------------------------
+
+@commands.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@with_appcontext
+@friendly_errors
+def import_command(paths: tuple[str, ...]):
+    """Import Markdown content files and folders."""
+    from kb.auth.services import system_user
+    from kb.transfer import ContentFileError, import_paths
+
+    def progress(files):
+        with click.progressbar(files, label="importing", file=sys.stderr,
+                               show_pos=True, item_show_func=lambda f: f.path.name[:30] if f else "") as bar:
+            yield from bar
+
+    try:
+        report = import_paths(paths, system_user(), progress=progress)
+    except ContentFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path, reason in report.failures:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@commands.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+@with_appcontext
+@friendly_errors
+def export_command(directory: str):
+    """Write every document as content files under DIRECTORY."""
+    from kb.transfer import export_all
+
+    count = export_all(directory)
+    click.echo(f"exported {count} documents to {directory}")
+
+
+# -- search -----------------------------------------------------------------------------------
+
+@commands.command("reindex")
+@with_appcontext
+@friendly_errors
+def reindex_command():
+    """Rebuild this node's search index from the database; searches keep answering meanwhile."""
+    from kb.search import indexer
+
+    started = time.perf_counter()
+    count = indexer.rebuild()
+    click.echo(f"indexed {count} documents in {time.perf_counter() - started:.1f}s")
+
+
+@commands.command("index")
+@click.option("--follow", is_flag=True, help="Keep following the database until stopped.")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between checks with --follow.")
+@with_appcontext
+@friendly_errors
+def index_command(follow: bool, interval: float):
+    """Bring this node's search index up to date with the database (once, or --follow)."""
+    from kb.extensions import db
+    from kb.search import indexer
+
+    while True:
+        applied = indexer.catch_up()
+        if applied or not follow:
+            lag = indexer.lag()
+            click.echo(f"applied {applied} events; index at {lag['position']} of {lag['latest']}")
+        db.session.remove()
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+@commands.command("publish-scheduled")
+@with_appcontext
+@friendly_errors
+def publish_scheduled_command():
+    """Publish approved revisions whose publish time has come (for cron)."""
+    from kb.review.services import publish_due
+
+    published = publish_due()
+    click.echo(f"published {len(published)} scheduled document(s)")
+
+
+# -- serving ----------------------------------------------------------------------------------
+
+@commands.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker; searches and pages are CPU-bound, so more workers beat more threads.")
+@click.pass_obj
+def serve_command(info, host: str, port: int, workers: int, threads: int):
+    """Run kb with gunicorn. An empty instance is set up first, with the sample content."""
+    from kb import server
+
+    app = info.load_app()
+    with app.app_context():
+        friendly_errors(first_run_setup)()
+    server.run(app, host=host, port=port, workers=workers, threads=threads)
+
+
+def first_run_setup() -> None:
+    """Create the schema, import the bundled content and an admin on an empty instance."""
+    from kb.auth import services
+    from kb.extensions import db
+    from kb.models import User
+    from kb.search import indexer
+    from kb.transfer import import_paths
+
+    fresh = not schema_exists()
+    upgrade_schema()
+    has_people = db.session.scalar(db.select(db.func.count()).select_from(User)
+                                   .where(User.email != services.SYSTEM_EMAIL))
+    if fresh or not has_people:
+        content = Path(current_app.config["CONTENT_DIR"])
+        folders = [content / name for name in ("articles", "macros") if (content / name).is_dir()]
+        if folders:
+            report = import_paths(folders, services.system_user())
+            click.echo(f"sample content: {report.summary()}")
+        if not has_people:
+            password = secrets.token_urlsafe(12)
+            services.create_user("admin@kb.local", "admin", password, "Admin")
+            click.echo("\n  An admin account was created. Its password is shown only this once:\n"
+                       f"    e-mail:   admin@kb.local\n    password: {password}\n")
+    indexer.catch_up()

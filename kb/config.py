@@ -1,0 +1,132 @@
+"""Configuration, loaded in layers and only inside the app factory.
+
+Order: code defaults -> instance file (``$KB_INSTANCE/kb.cfg``, optional) -> ``KB_*``
+environment variables -> the test override. Paths that derive from the instance folder
+are filled in last, so setting ``KB_INSTANCE`` alone moves everything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+#: Where the repository's bundled content and static files sit in a source checkout.
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "INSTANCE": "./instance",
+    "DATABASE_URL": None,  # sqlite:///$INSTANCE/kb.sqlite3
+    "INDEX_DIR": None,  # $INSTANCE/index
+    "SECRET_KEY": None,  # generated once into $INSTANCE/secret_key
+    "CONTENT_DIR": None,  # the bundled articles/ and macros/
+    "STATIC_DIR": None,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "ALLOW_SELF_APPROVAL": False,
+    "CORS_ORIGINS": "",  # comma-separated origins allowed to call the API from a browser
+    "INDEX_IN_PROCESS": True,  # apply index events right after each commit
+    "INDEX_REFRESH_SECONDS": 0.5,
+    "RATE_LIMIT_PER_MINUTE": 30,  # feedback and search forms, per client
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "JSON_SORT_KEYS": False,
+    "PASSWORD_HASH_METHOD": "scrypt",
+}
+
+#: Keys kb understands; anything else in the instance file earns a warning.
+KNOWN_KEYS = set(DEFAULTS) | {
+    "TESTING",
+    "DEBUG",
+    "SQLALCHEMY_DATABASE_URI",
+    "SQLALCHEMY_ENGINE_OPTIONS",
+    "SESSION_COOKIE_SECURE",
+    "WTF_CSRF_ENABLED",
+    "SERVER_NAME",
+    "PREFERRED_URL_SCHEME",
+}
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from every layer and derive the paths.
+
+    :raises RuntimeError: when the instance folder cannot be created.
+    """
+    framework_keys = set(app.config)
+    app.config.from_mapping(DEFAULTS)
+    instance = Path(os.environ.get("KB_INSTANCE") or (test_config or {}).get("INSTANCE") or "./instance")
+    config_file = instance / "kb.cfg"
+    if config_file.is_file():
+        app.config.from_pyfile(str(config_file.resolve()))
+    app.config.from_prefixed_env("KB", loads=_loads_env)
+    if test_config:
+        app.config.update(test_config)
+    _warn_unknown(app, framework_keys)
+    _derive_paths(app)
+
+
+def _loads_env(value: str) -> Any:
+    """Read ``true``/``false``/numbers from the environment; everything else stays text."""
+    lowered = value.strip().lower()
+    if lowered in {"true", "yes", "on"}:
+        return True
+    if lowered in {"false", "no", "off"}:
+        return False
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _warn_unknown(app: Flask, framework_keys: set[str]) -> None:
+    """A misspelt setting is silently ignored otherwise; say so in the log."""
+    for key in app.config:
+        if (key.isupper() and key not in KNOWN_KEYS and key not in framework_keys
+                and not key.startswith(("SQLALCHEMY_", "WTF_", "REMEMBER_", "LOGIN_"))):
+            app.logger.warning("unknown configuration key %s is ignored", key)
+
+
+def _derive_paths(app: Flask) -> None:
+    cfg = app.config
+    instance = Path(cfg["INSTANCE"]).resolve()
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RuntimeError(f"cannot create the instance folder {instance}: {exc}") from exc
+    cfg["INSTANCE"] = str(instance)
+    cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'kb.sqlite3'}"
+    cfg.setdefault("SQLALCHEMY_DATABASE_URI", cfg["DATABASE_URL"])
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
+    cfg["INDEX_DIR"] = str(Path(cfg["INDEX_DIR"] or instance / "index").resolve())
+    cfg["CONTENT_DIR"] = str(Path(cfg["CONTENT_DIR"] or bundled_path("articles").parent))
+    cfg["STATIC_DIR"] = str(Path(cfg["STATIC_DIR"] or bundled_path("static")))
+    if not cfg["SECRET_KEY"]:
+        cfg["SECRET_KEY"] = _instance_secret(instance)
+
+
+def bundled_path(name: str) -> Path:
+    """Find a top-level folder (``articles``, ``macros``, ``static``) shipped with kb.
+
+    A source checkout has it beside the package; ``pip install .`` puts it under
+    ``<prefix>/share/kb``.
+    """
+    beside = SOURCE_ROOT / name
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "kb" / name
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate the session-signing key once and keep it in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Content: documents, their revisions, and how their Markdown becomes safe HTML."""

@@ -1,0 +1,133 @@
+"""Read-side queries for documents. No writes, no commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from kb import permissions
+from kb.errors import NotFoundError
+from kb.extensions import db
+from kb.models import Category, Document, Revision, Section, SlugRedirect, User
+from kb.models.content import ARTICLE
+
+
+def get_document(kind: str, document_id: int) -> Document:
+    """:raises NotFoundError: no such document of that kind."""
+    document = db.session.execute(
+        select(Document).where(Document.id == document_id, Document.kind == kind)
+    ).unique().scalar_one_or_none()
+    if document is None:
+        raise NotFoundError(f"no {kind} with id {document_id}")
+    return document
+
+
+def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
+    """The document with this slug, or the slug it moved to (for a permanent redirect)."""
+    document = db.session.execute(
+        select(Document).where(Document.kind == kind, Document.slug == slug)
+    ).unique().scalar_one_or_none()
+    if document is not None:
+        return document, None
+    redirect = db.session.execute(
+        select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == slug)
+    ).scalar_one_or_none()
+    if redirect is None:
+        return None, None
+    target = db.session.get(Document, redirect.document_id)
+    return None, target.slug if target else None
+
+
+def list_documents(actor: permissions.Actor, kind: str, status: str | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
+    """A page of the documents the actor may list, newest change first."""
+    query = permissions.visible_documents(actor, kind)
+    if status and permissions.is_staff(actor):
+        query = query.join(Revision, Revision.id == Document.latest_revision_id).where(Revision.state == status)
+    elif status and status != "published":
+        query = query.where(False)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(
+        query.order_by(Document.updated_at.desc(), Document.id.desc()).limit(limit).offset(offset)
+    ).unique().scalars().all()
+    return total or 0, list(rows)
+
+
+def revisions(document: Document) -> list[Revision]:
+    return list(db.session.execute(
+        select(Revision).where(Revision.document_id == document.id)
+        .options(joinedload(Revision.author)).order_by(Revision.number.desc())
+    ).scalars())
+
+
+def revision(document: Document, number: int) -> Revision:
+    """:raises NotFoundError: no such revision."""
+    found = db.session.execute(
+        select(Revision).where(Revision.document_id == document.id, Revision.number == number)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(f"{document.kind} {document.id} has no revision {number}")
+    return found
+
+
+@dataclass
+class SectionListing:
+    section: Section
+    articles: list[tuple[Document, Revision]]
+
+
+@dataclass
+class CategoryListing:
+    category: Category
+    sections: list[SectionListing]
+
+    @property
+    def article_count(self) -> int:
+        return sum(len(s.articles) for s in self.sections)
+
+
+def help_center_tree(actor: permissions.Actor = None) -> list[CategoryListing]:
+    """Categories, their sections and the published articles the actor may read, for the home page."""
+    rows = db.session.execute(
+        select(Document, Revision)
+        .join(Revision, Revision.id == Document.published_revision_id)
+        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None))
+        .order_by(Revision.title)
+    ).unique().all()
+    by_section: dict[int, list[tuple[Document, Revision]]] = {}
+    for document, rev in rows:
+        if permissions.readable_published(actor, document) is not None:
+            by_section.setdefault(rev.section_id, []).append((document, rev))
+    listings = []
+    for category in db.session.execute(select(Category).order_by(Category.position, Category.title)).scalars():
+        sections = [SectionListing(s, by_section[s.id]) for s in category.sections if s.id in by_section]
+        if sections:
+            listings.append(CategoryListing(category, sections))
+    return listings
+
+
+def published_public_articles() -> list[tuple[Document, Revision]]:
+    """Every article an anonymous reader may open (the sitemap)."""
+    return list(db.session.execute(
+        select(Document, Revision)
+        .join(Revision, Revision.id == Document.published_revision_id)
+        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.visibility == "public")
+        .order_by(Document.slug)
+    ).unique().all())
+
+
+def due_for_review(owner: User | None = None, today: date | None = None) -> list[tuple[Document, Revision]]:
+    """Published documents whose ``review_by`` date has passed, oldest first."""
+    today = today or date.today()
+    query = (
+        select(Document, Revision)
+        .join(Revision, Revision.id == Document.published_revision_id)
+        .where(Revision.review_by.is_not(None), Revision.review_by <= today, Document.owner_id.is_(None))
+        .order_by(Revision.review_by)
+    )
+    if owner is not None:
+        query = query.where(Document.created_by_id == owner.id)
+    return list(db.session.execute(query).unique().all())

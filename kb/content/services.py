@@ -1,0 +1,377 @@
+"""Use cases for documents: create, save a revision, change a slug.
+
+Each function takes the acting user explicitly, checks permissions through
+:mod:`kb.permissions`, owns its transaction and raises :class:`~kb.errors.KbError` subclasses.
+One versioning mechanism serves articles and macros alike.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterator, Mapping
+
+from sqlalchemy import exists, func, or_, select
+
+from kb import permissions
+from kb.content import markdown
+from kb.content.records import audit, index_event
+from kb.content.slugs import slugify, title_from_slug
+from kb.database import transaction
+from kb.errors import NotFoundError, StaleRevisionError, ValidationError
+from kb.extensions import db
+from kb.macros import links, placeholders
+from kb.models import Category, Document, Revision, Section, SlugRedirect, User
+from kb.models.content import ARTICLE, KINDS, MACRO
+from kb.models.types import utcnow
+
+MAX_TITLE = 300
+MAX_BODY = 1_000_000
+MAX_TAGS = 30
+MAX_TAG = 50
+VISIBILITIES = ("public", "internal")
+
+#: ``(category slug, section slug) -> section id`` while :func:`remembered_sections` is active.
+_section_ids: contextvars.ContextVar[dict[tuple[str, str], int] | None] = contextvars.ContextVar(
+    "kb_section_ids", default=None)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """What an author submits for a new revision, already parsed from a form, JSON or a file."""
+
+    title: str
+    body: str
+    tags: tuple[str, ...] = ()
+    #: ``category-slug/section-slug`` (articles only).
+    section: str | None = None
+    visibility: str = "public"
+    slug: str | None = None
+    review_by: date | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+
+def normalise_tags(tags: Any) -> tuple[str, ...]:
+    """Lower-case, trimmed, unique tags in their given order.
+
+    :raises ValidationError: tags are not a list of short strings.
+    """
+    if tags is None:
+        return ()
+    if isinstance(tags, str):
+        tags = [t for t in tags.split(",")]
+    if not isinstance(tags, (list, tuple)) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError("tags must be a list of strings", field="tags")
+    seen: dict[str, None] = {}
+    for tag in tags:
+        clean = " ".join(tag.strip().lower().split())
+        if len(clean) > MAX_TAG:
+            raise ValidationError(f"tag {clean[:20]!r}… is longer than {MAX_TAG} characters", field="tags")
+        if clean:
+            seen.setdefault(clean, None)
+    if len(seen) > MAX_TAGS:
+        raise ValidationError(f"at most {MAX_TAGS} tags", field="tags")
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A body rendered ahead of its save, together with the exact text it was rendered from.
+
+    ``kb import`` renders files in worker processes while this one writes to the database;
+    carrying the body along lets the save check that the HTML belongs to what it stores.
+    """
+
+    #: The body after :func:`normalise_body`.
+    body: str
+    rendered: markdown.Rendered
+
+
+def render_body(body: str) -> RenderedBody:
+    """Normalise and render a body the way a save would (pure: safe in any process)."""
+    normal = normalise_body(body)
+    return RenderedBody(normal, markdown.render(normal))
+
+
+def normalise_body(body: str) -> str:
+    """One newline convention and exactly one trailing newline, so the same text from a form,
+    the API or a file compares equal and an identical save makes no revision."""
+    text = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+    return text + "\n" if text else ""
+
+
+def validate_input(kind: str, data: DocumentInput) -> None:
+    """The rules every revision obeys, whatever surface it came from.
+
+    :raises ValidationError: with the offending field.
+    """
+    if kind not in KINDS:
+        raise ValidationError(f"unknown kind {kind!r}", field="kind")
+    if not data.title or not data.title.strip():
+        raise ValidationError("a title is required", field="title")
+    if len(data.title) > MAX_TITLE:
+        raise ValidationError(f"the title is longer than {MAX_TITLE} characters", field="title")
+    if len(data.body) > MAX_BODY:
+        raise ValidationError("the body is larger than 1 MB", field="body")
+    if "\x00" in data.body or "\x00" in data.title:
+        raise ValidationError("the text contains a NUL character", field="body")
+    if data.visibility not in VISIBILITIES:
+        raise ValidationError("visibility must be public or internal", field="visibility")
+    if kind == MACRO:
+        placeholders.validate(data.body)
+
+
+def create_document(kind: str, data: DocumentInput, actor: User | None, *,
+                    personal: bool = False, create_sections: bool = False,
+                    rendered: RenderedBody | None = None) -> Document:
+    """Create a document with its first revision, a draft (personal macros go live at once).
+
+    ``rendered`` is ``render_body(data.body)`` done beforehand (bulk imports); without it the
+    body is rendered here.
+
+    :raises ValidationError: bad input or an unknown section.
+    """
+    user = permissions.require_role(actor, permissions.Role.AGENT)
+    validate_input(kind, data)
+    if personal and kind != MACRO:
+        raise ValidationError("only macros can be personal", field="personal")
+    with transaction():
+        document = Document(kind=kind, slug=_free_slug(kind, data.slug or data.title),
+                            owner_id=user.id if personal else None, created_by_id=user.id)
+        db.session.add(document)
+        db.session.flush()
+        revision = _append_revision(document, data, user, create_sections, rendered)
+        audit(user, "create", document, revision)
+        if personal:
+            _go_live(document, revision)
+    return document
+
+
+def save_revision(kind: str, document_id: int, data: DocumentInput, base_revision: int,
+                  actor: User | None, *, create_sections: bool = False,
+                  rendered: RenderedBody | None = None) -> Document:
+    """Save a new immutable revision on top of ``base_revision``.
+
+    Identical content makes no revision. A published document keeps serving its published
+    revision; the new one is a draft that goes through review.
+
+    :raises StaleRevisionError: someone saved since ``base_revision`` (nothing is written).
+    """
+    validate_input(kind, data)
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        latest = document.latest
+        if base_revision != latest.number:
+            raise StaleRevisionError(
+                f"revision {base_revision} is not the latest; revision {latest.number} was saved "
+                f"since by {latest.author.name if latest.author else 'someone'}",
+                current_revision=latest.number,
+            )
+        if data.slug and slugify(data.slug) != document.slug:
+            change_slug(document, data.slug, user)
+        if same_content(latest, data, _resolve_section_id(kind, data.section, create_sections), kind):
+            return document
+        revision = _append_revision(document, data, user, create_sections, rendered)
+        audit(user, "edit", document, revision)
+        if document.owner_id is not None:
+            _go_live(document, revision)
+    return document
+
+
+def lock_document(kind: str, document_id: int) -> Document:
+    """Load a document for change, locking its row on PostgreSQL (SQLite locks the database).
+
+    The row is locked by a statement of its own and only then loaded. A ``FOR UPDATE`` that
+    waits for another writer re-reads the locked row but not the rows joined to it, so a
+    document loaded in the locking statement could point at a latest revision it cannot see.
+    """
+    locked = db.session.execute(
+        select(Document.id).where(Document.id == document_id, Document.kind == kind).with_for_update()
+    ).scalar_one_or_none()
+    if locked is None:
+        raise NotFoundError(f"no {kind} with id {document_id}")
+    return db.session.execute(
+        select(Document).where(Document.id == document_id)
+        .execution_options(populate_existing=True)
+    ).unique().scalar_one()
+
+
+def same_content(revision: Revision, data: DocumentInput, section_id: int | None,
+                 kind: str = ARTICLE) -> bool:
+    return (
+        revision.title == data.title.strip()
+        and revision.body == normalise_body(data.body)
+        and tuple(revision.tags or ()) == normalise_tags(data.tags)
+        and revision.section_id == section_id
+        and revision.visibility == effective_visibility(kind, data.visibility)
+        and revision.review_by == data.review_by
+        and (revision.meta or {}) == dict(data.meta or {})
+    )
+
+
+def copy_input(revision: Revision, message: str = "") -> DocumentInput:
+    """The input that reproduces a revision's content (restore, import comparisons)."""
+    return DocumentInput(
+        title=revision.title, body=revision.body, tags=tuple(revision.tags or ()),
+        section=revision.section.path if revision.section else None,
+        visibility=revision.visibility, review_by=revision.review_by,
+        meta=dict(revision.meta or {}), message=message,
+    )
+
+
+def append_revision(document: Document, data: DocumentInput, author: User,
+                    create_sections: bool = False) -> Revision:
+    """Write the next revision (inside the caller's transaction) and make it the latest."""
+    return _append_revision(document, data, author, create_sections)
+
+
+def _append_revision(document: Document, data: DocumentInput, author: User,
+                     create_sections: bool, prerendered: RenderedBody | None = None) -> Revision:
+    body = normalise_body(data.body)
+    if prerendered is None:
+        rendered = markdown.render(body)
+    elif prerendered.body == body:
+        rendered = prerendered.rendered
+    else:
+        raise ValueError("the pre-rendered HTML was rendered from another body")
+    # A document being created has no revision yet: no need to ask for the highest number.
+    number = 1 if document.latest_revision_id is None else (db.session.scalar(
+        select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0) + 1
+    section_id = _resolve_section_id(document.kind, data.section, create_sections)
+    revision = Revision(
+        document_id=document.id, number=number, title=data.title.strip(), body=body,
+        html=rendered.html, text=rendered.text,
+        outline=[[h.level, h.id, h.text] for h in rendered.headings], tags=list(normalise_tags(data.tags)),
+        section_id=section_id,
+        visibility=effective_visibility(document.kind, data.visibility),
+        review_by=data.review_by, meta=dict(data.meta or {}), author_id=author.id,
+        message=data.message[:500], state="draft",
+    )
+    db.session.add(revision)
+    db.session.flush()
+    document.latest = revision
+    document.updated_at = utcnow()
+    return revision
+
+
+def effective_visibility(kind: str, visibility: str) -> str:
+    """Macros are for staff only, whatever the input says."""
+    return visibility if kind == ARTICLE else "internal"
+
+
+def _go_live(document: Document, revision: Revision) -> None:
+    """Personal macros skip review: each save is live at once."""
+    revision.state = "published"
+    document.published = revision
+    links.sync(document, revision)
+    index_event(document)
+
+
+@contextmanager
+def remembered_sections() -> Iterator[dict[tuple[str, str], int]]:
+    """Look each section up once for the length of a bulk import (thousands of files, a few
+    hundred sections) instead of once per file.
+
+    Yields the memory; the caller must ``clear()`` it whenever a transaction rolls back, since
+    a section created in that transaction is then gone.
+    """
+    token = _section_ids.set({})
+    try:
+        yield _section_ids.get()
+    finally:
+        _section_ids.reset(token)
+
+
+def _resolve_section_id(kind: str, path: str | None, create: bool) -> int | None:
+    """The id of the section ``path`` names (``category/section``), created when asked to.
+
+    :raises ValidationError: a malformed path, or an unknown section when ``create`` is false.
+    """
+    if kind != ARTICLE or not path:
+        return None
+    parts = [p for p in path.strip().strip("/").split("/") if p]
+    if len(parts) == 1:
+        parts.append("general")
+    if len(parts) != 2:
+        raise ValidationError("section must read category/section", field="section")
+    key = slugify(parts[0]), slugify(parts[1])
+    remembered = _section_ids.get()
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    section = _find_or_create_section(*key, create)
+    if remembered is not None:
+        remembered[key] = section.id
+    return section.id
+
+
+def _find_or_create_section(category_slug: str, section_slug: str, create: bool) -> Section:
+    section = db.session.execute(
+        select(Section).join(Category)
+        .where(Category.slug == category_slug, Section.slug == section_slug)
+    ).scalar_one_or_none()
+    if section is not None:
+        return section
+    if not create:
+        raise ValidationError(f"no section {category_slug}/{section_slug}", field="section")
+    return _create_section(category_slug, section_slug)
+
+
+def _create_section(category_slug: str, section_slug: str) -> Section:
+    category = db.session.execute(
+        select(Category).where(Category.slug == category_slug)).scalar_one_or_none()
+    if category is None:
+        category = Category(slug=category_slug, title=title_from_slug(category_slug))
+        db.session.add(category)
+        db.session.flush()
+    section = Section(category_id=category.id, slug=section_slug, title=title_from_slug(section_slug))
+    db.session.add(section)
+    db.session.flush()
+    return section
+
+
+def _free_slug(kind: str, wanted: str) -> str:
+    """The slug for ``wanted``, suffixed ``-2``, ``-3``… when taken (now or as a redirect)."""
+    base = slugify(wanted)
+    candidate, n = base, 1
+    while _slug_taken(kind, candidate):
+        n += 1
+        candidate = f"{base[:MAX_SLUG_BASE]}-{n}"
+    return candidate
+
+
+MAX_SLUG_BASE = 72
+
+
+def _slug_taken(kind: str, slug: str) -> bool:
+    return bool(db.session.scalar(select(or_(
+        exists().where(Document.kind == kind, Document.slug == slug),
+        exists().where(SlugRedirect.kind == kind, SlugRedirect.slug == slug),
+    ))))
+
+
+def change_slug(document: Document, wanted: str, actor: User) -> None:
+    """Rename a document's URL; the old slug keeps answering with a permanent redirect.
+
+    :raises ValidationError: the slug belongs to another document.
+    """
+    new = slugify(wanted)
+    if new == document.slug:
+        return
+    clash = db.session.execute(
+        select(Document).where(Document.kind == document.kind, Document.slug == new)
+    ).unique().scalar_one_or_none()
+    if clash is not None:
+        raise ValidationError(f"the slug {new!r} is used by another {document.kind}", field="slug")
+    stale = db.session.execute(
+        select(SlugRedirect).where(SlugRedirect.kind == document.kind, SlugRedirect.slug == new)
+    ).scalar_one_or_none()
+    if stale is not None:
+        db.session.delete(stale)
+    db.session.add(SlugRedirect(kind=document.kind, slug=document.slug, document_id=document.id))
+    audit(actor, "rename", document, old=document.slug, new=new)
+    document.slug = new
+    index_event(document)

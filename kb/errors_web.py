@@ -1,0 +1,65 @@
+"""Turn errors into responses: JSON envelopes under ``/api``, pages everywhere else."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kb.errors import KbError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_envelope(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(KbError)
+    def on_kb_error(error: KbError):
+        if wants_json():
+            extra = {k: v for k, v in error.details.items() if v is not None}
+            if getattr(error, "field", None):
+                extra["field"] = error.field
+            response = error_envelope(error.status, error.code, error.message, **extra)
+            if "current_revision" in extra:  # the contract puts it at the top level too
+                payload = response.get_json()
+                payload["current_revision"] = extra["current_revision"]
+                response = jsonify(payload)
+                response.status_code = error.status
+            return response
+        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def on_csrf_error(error: CSRFError):
+        message = "The form expired or was sent from another site. Reload the page and try again."
+        if wants_json():
+            return error_envelope(400, "csrf", message)
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(error: HTTPException):
+        status = error.code or 500
+        if wants_json():
+            code = (error.name or "error").lower().replace(" ", "_")
+            response = error_envelope(status, code, error.description or error.name)
+            valid_methods = getattr(error, "valid_methods", None)
+            if valid_methods:
+                response.headers["Allow"] = ", ".join(valid_methods)
+            return response
+        template = "errors/404.html" if status == 404 else "errors/error.html"
+        return render_template(template, status=status, message=error.description), status
+
+    @app.errorhandler(Exception)
+    def on_unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return error_envelope(500, "internal", "something went wrong on our side; it was logged")
+        return render_template("errors/error.html", status=500,
+                               message=InternalServerError.description), 500

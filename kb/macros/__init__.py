@@ -1,0 +1,1 @@
+"""Macros: reusable support replies in Markdown with ``{{ placeholder }}`` substitution."""

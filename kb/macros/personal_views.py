@@ -1,0 +1,74 @@
+"""Personal macros: an agent's private replies, created and edited outside review.
+
+Only the owner ever sees one (``kb.permissions`` decides); each save is live at once. The
+content services do the work, so a personal macro is versioned like every other document.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from kb.content import queries, services
+from kb.content.services import DocumentInput
+from kb.errors import NotFoundError, StaleRevisionError, ValidationError
+from kb.macros.views import bp, staff_page
+from kb.models import User
+from kb.models.content import MACRO
+
+
+def _form_input() -> DocumentInput:
+    return DocumentInput(
+        title=request.form.get("title", ""),
+        body=request.form.get("body", ""),
+        tags=services.normalise_tags(request.form.get("tags", "")),
+        message=request.form.get("message", "")[:500],
+    )
+
+
+def _form_values() -> dict:
+    return {"title": request.form.get("title", ""), "body": request.form.get("body", ""),
+            "tags": request.form.get("tags", "")}
+
+
+@bp.route("/macros/new", methods=["GET", "POST"])
+@staff_page()
+def new_personal(user: User):
+    if request.method == "GET":
+        return render_template("agent/personal_form.html", document=None, values={}, error=None)
+    try:
+        document = services.create_document(MACRO, _form_input(), user, personal=True)
+    except ValidationError as error:
+        return render_template("agent/personal_form.html", document=None, values=_form_values(),
+                               error=error), 400
+    flash("Your personal macro is saved. Only you can see it.", "success")
+    return redirect(url_for("agent.macro", document_id=document.id))
+
+
+def _own_personal(user: User, document_id: int):
+    """The actor's own personal macro; anyone else's (or a shared one) is not found here."""
+    document = queries.get_document(MACRO, document_id)
+    if document.owner_id != user.id:
+        raise NotFoundError(f"no personal macro of yours with id {document_id}")
+    return document
+
+
+@bp.route("/macros/<int:document_id>/edit", methods=["GET", "POST"])
+@staff_page()
+def edit_personal(user: User, document_id: int):
+    document = _own_personal(user, document_id)
+    if request.method == "GET":
+        latest = document.latest
+        values = {"title": latest.title, "body": latest.body, "tags": ", ".join(latest.tags or ())}
+        return render_template("agent/personal_form.html", document=document, values=values,
+                               base_revision=latest.number, error=None)
+    try:
+        base = int(request.form.get("base_revision", ""))
+    except ValueError:
+        base = 0
+    try:
+        services.save_revision(MACRO, document.id, _form_input(), base, user)
+    except (ValidationError, StaleRevisionError) as error:
+        return render_template("agent/personal_form.html", document=document, values=_form_values(),
+                               base_revision=document.latest.number, error=error), error.status
+    flash("Saved. The new wording is live.", "success")
+    return redirect(url_for("agent.macro", document_id=document.id))

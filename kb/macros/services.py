@@ -1,0 +1,111 @@
+"""Use cases of the agent workspace: filling a macro for a ticket, counting uses, favourites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sqlalchemy import delete, select, update
+
+from kb import permissions
+from kb.content import queries
+from kb.database import transaction
+from kb.errors import NotFoundError
+from kb.extensions import db
+from kb.macros import placeholders
+from kb.models import Document, Favourite, MacroUse, Role, User
+from kb.models.content import MACRO
+
+
+@dataclass(frozen=True)
+class RenderedMacro:
+    text: str
+    html: str
+    missing: list[str]
+    #: The macro's use count after this render (unchanged by a preview).
+    use_count: int = 0
+
+
+def render_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any]) -> RenderedMacro:
+    """Fill a published macro with a ticket's values and count the use.
+
+    ``agent.name`` and ``agent.email`` default to the signed-in agent's own.
+
+    :raises NotFoundError: no such macro visible to the actor.
+    :raises ValidationError: values that cannot be used (too long).
+    """
+    user, document, filled = _fill(actor, document_id, values)
+    record_use(user, document)
+    count = db.session.scalar(select(Document.use_count).where(Document.id == document.id))
+    return RenderedMacro(filled.text, filled.html, filled.missing, use_count=count or 0)
+
+
+def preview_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any]) -> RenderedMacro:
+    """Fill a macro like :func:`render_for_ticket` without counting a use.
+
+    The macro page previews on every keystroke; only the copy that goes into a ticket is a use.
+    """
+    _, document, filled = _fill(actor, document_id, values)
+    return RenderedMacro(filled.text, filled.html, filled.missing, use_count=document.use_count)
+
+
+def _fill(actor: User | None, document_id: int,
+          values: Mapping[str, Any]) -> tuple[User, Document, RenderedMacro]:
+    user = permissions.require_role(actor, Role.AGENT)
+    document = queries.get_document(MACRO, document_id)
+    revision = permissions.readable_published(user, document)
+    if revision is None:
+        raise NotFoundError(f"no published macro with id {document_id}")
+    merged = {"agent.name": user.name, "agent.email": user.email, **placeholders.flatten(values)}
+    text = placeholders.fill_text(revision.body, merged)
+    html = placeholders.fill_html(revision.body, merged)
+    return user, document, RenderedMacro(text=text.text, html=html.text, missing=text.missing)
+
+
+def record_use(user: User, document: Document) -> None:
+    """One more use: an atomic increment, so concurrent copies never lose a count."""
+    with transaction():
+        db.session.execute(
+            update(Document).where(Document.id == document.id).values(use_count=Document.use_count + 1)
+        )
+        db.session.add(MacroUse(document_id=document.id, user_id=user.id))
+
+
+def set_favourite(actor: User | None, document_id: int, favourite: bool) -> None:
+    """Star or unstar a macro for the actor; doing it twice changes nothing."""
+    user = permissions.require_role(actor, Role.AGENT)
+    document = queries.get_document(MACRO, document_id)
+    if not permissions.may_see_document(user, document):
+        raise NotFoundError(f"no macro with id {document_id}")
+    with transaction():
+        db.session.execute(delete(Favourite).where(Favourite.user_id == user.id,
+                                                   Favourite.document_id == document.id))
+        if favourite:
+            db.session.add(Favourite(user_id=user.id, document_id=document.id))
+
+
+def is_favourite(user: User, document: Document) -> bool:
+    return db.session.scalar(select(Favourite.id).where(
+        Favourite.user_id == user.id, Favourite.document_id == document.id)) is not None
+
+
+def favourites(user: User) -> list[Document]:
+    return list(db.session.execute(
+        select(Document).join(Favourite, Favourite.document_id == Document.id)
+        .where(Favourite.user_id == user.id, Document.published_revision_id.is_not(None))
+        .order_by(Favourite.created_at.desc())
+    ).unique().scalars())
+
+
+def recently_used(user: User, limit: int = 8) -> list[Document]:
+    recent = db.session.execute(
+        select(MacroUse.document_id).where(MacroUse.user_id == user.id)
+        .order_by(MacroUse.id.desc()).limit(limit * 5)
+    ).scalars().all()
+    ordered = list(dict.fromkeys(recent))[:limit]
+    if not ordered:
+        return []
+    found = {d.id: d for d in db.session.execute(
+        select(Document).where(Document.id.in_(ordered), Document.published_revision_id.is_not(None))
+    ).unique().scalars()}
+    return [found[i] for i in ordered if i in found]

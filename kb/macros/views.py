@@ -1,0 +1,226 @@
+"""The agent workspace: the macro library, a macro's page, suggestions, favourites, flags.
+
+Every page works without JavaScript (server-rendered lists, GET forms, POST forms with the
+CSRF token); ``static/js/library.js``, ``macro.js`` and ``suggest.js`` make the same pages
+answer as the agent types. Anonymous visitors are sent to sign in; nothing here is public.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.routing import BuildError
+
+from kb import permissions
+from kb.content import queries
+from kb.content.slugs import slugify
+from kb.errors import NotFoundError, ValidationError
+from kb.macros import library, links, placeholders
+from kb.macros import services as macro_services
+from kb.models import Document, Role, User
+from kb.models.content import ARTICLE, MACRO
+from kb.search import service as search_service
+from kb.web import current_actor_or_none
+
+bp = Blueprint("agent", __name__)
+
+#: Macros listed per page when browsing without a query.
+PAGE_SIZE = 100
+#: Search results shown for a query (the category filter narrows them further).
+SEARCH_LIMIT = 50
+MAX_QUERY = 512
+MAX_TICKET = 20_000
+
+
+def staff_page(role: Role = Role.AGENT):
+    """Send anonymous visitors to sign in; refuse (403 page) a role below ``role``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor_or_none()
+            if actor is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return view(permissions.require_role(actor, role), *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class SearchItem:
+    """A search result as the library shows it: macros open in the workspace, articles on the site."""
+
+    kind: str
+    id: int
+    name: str
+    path: tuple[str, ...]
+    snippet: str
+    url: str
+    personal: bool
+    internal: bool
+
+
+def _search_item(result: search_service.Result) -> SearchItem:
+    document, hit = result.document, result.hit
+    if hit.kind == MACRO:
+        path, name = library.split_title(hit.title)
+        url = url_for("agent.macro", document_id=document.id)
+    else:
+        path, name = (), hit.title
+        url = url_for("web.article", slug=document.slug)
+    published = document.published
+    internal = hit.kind == ARTICLE and published is not None and published.visibility == "internal"
+    return SearchItem(hit.kind, document.id, name, path, hit.snippet, url,
+                      personal=document.owner_id is not None, internal=internal)
+
+
+def library_search(actor: User, query: str, category: str | None, tag: str | None,
+                   kind: str | None) -> list[SearchItem]:
+    """Macros (and, unless narrowed, the articles agents may read) for a query."""
+    if category or kind == MACRO:
+        kind = MACRO
+    elif kind != ARTICLE:
+        kind = None
+    top = slugify(category.split(library.SEPARATOR)[0]) if category else None
+    found = search_service.search(actor, query, kind=kind, category=top, tag=tag or None,
+                                  limit=SEARCH_LIMIT, surface="library")
+    items = [_search_item(r) for r in found.results]
+    if category:
+        wanted = tuple(p.strip().lower() for p in category.split(library.SEPARATOR) if p.strip())
+        items = [i for i in items if tuple(p.lower() for p in i.path[:len(wanted)]) == wanted]
+    return items
+
+
+def _args() -> tuple[str, str | None, str | None, str | None, int]:
+    query = request.args.get("q", "").strip()[:MAX_QUERY]
+    category = request.args.get("category", "").strip() or None
+    tag = request.args.get("tag", "").strip().lower() or None
+    kind = request.args.get("type", "").strip() or None
+    if kind not in (None, MACRO, ARTICLE):
+        raise ValidationError("type must be macro or article", field="type")
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        raise ValidationError("page must be a whole number", field="page") from None
+    return query, category, tag, kind, page
+
+
+def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 200):
+    query, category, tag, kind, page = _args()
+    everything = library.entries(user)
+    browse = library.filtered(everything, category, tag)
+    context = {
+        "query": query, "category": category, "tag": tag, "kind": kind, "page": page,
+        "category_slug": slugify(category.split(library.SEPARATOR)[0]) if category else "",
+        "tree": library.category_tree(everything), "tags": library.tag_counts(everything),
+        "browse": browse[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "browse_total": len(browse),
+        "page_size": PAGE_SIZE,
+        "results": library_search(user, query, category, tag, kind) if query else None,
+        "favourites": library.entries_for(user, macro_services.favourites(user)),
+        "recent": library.entries_for(user, macro_services.recently_used(user)),
+        "suggestion": suggestion, "ticket": ticket, "may_flag": user.has_role(Role.EDITOR),
+    }
+    return render_template("agent/library.html", **context), status
+
+
+@bp.get("/macros", endpoint="library")
+@staff_page()
+def library_page(user: User):
+    return _library_page(user)
+
+
+@bp.post("/macros/suggest")
+@staff_page()
+def suggest(user: User):
+    """The no-JavaScript path of the suggestion box; ``suggest.js`` calls the API instead."""
+    ticket = request.form.get("text", "").strip()
+    if not ticket:
+        flash("Paste the customer's message to get suggestions.", "error")
+        return _library_page(user, status=400)
+    if len(ticket) > MAX_TICKET:
+        flash(f"The message is longer than {MAX_TICKET:,} characters; paste the relevant part.", "error")
+        return _library_page(user, ticket=ticket[:MAX_TICKET], status=400)
+    found = search_service.suggest(user, ticket, limit=8)
+    items = [(_search_item(r), list(r.hit.matched)) for r in found.results]
+    return _library_page(user, suggestion=items, ticket=ticket)
+
+
+def _published_macro(user: User, document_id: int):
+    document = queries.get_document(MACRO, document_id)
+    revision = permissions.readable_published(user, document)
+    if revision is None:
+        raise NotFoundError(f"no published macro with id {document_id}")
+    return document, revision
+
+
+def edit_url(document: Document) -> str | None:
+    """Where this macro is edited: the personal form, or the editor's screen when it exists."""
+    if document.owner_id is not None:
+        return url_for("agent.edit_personal", document_id=document.id)
+    if "editor.edit" not in current_app.view_functions:
+        return None
+    for arguments in ({"kind": "macros", "document_id": document.id}, {"document_id": document.id}):
+        try:
+            return url_for("editor.edit", **arguments)
+        except BuildError:
+            continue
+    return None
+
+
+@bp.get("/macros/<int:document_id>")
+@staff_page()
+def macro(user: User, document_id: int):
+    document, revision = _published_macro(user, document_id)
+    fields = _placeholder_fields(user, revision.body)
+    values = {f["name"]: request.args[f["name"]] for f in fields if request.args.get(f["name"], "").strip()}
+    preview = macro_services.preview_for_ticket(user, document.id, values)
+    path, name = library.split_title(revision.title)
+    return render_template(
+        "agent/macro.html", document=document, revision=revision, name=name, path=path,
+        fields=fields, values=values, preview=preview, flags=links.flags_for(document),
+        favourite=macro_services.is_favourite(user, document), edit_url=edit_url(document),
+    )
+
+
+def _placeholder_fields(user: User, body: str) -> list[dict]:
+    """The fill-in form: each placeholder once, with its default or the agent's own details."""
+    defaults: dict[str, str | None] = {}
+    for found in placeholders.parse(body):
+        defaults.setdefault(found.name, found.default)
+    own = {"agent.name": user.name, "agent.email": user.email}
+    fields, ids = [], set()
+    for name, default in defaults.items():
+        field_id = "ph-" + name.replace(".", "-").replace("_", "-").lower()
+        while field_id in ids:  # "a_b" and "a.b" would otherwise share an id
+            field_id += "-"
+        ids.add(field_id)
+        fields.append({"name": name, "id": field_id, "hint": own.get(name) or default})
+    return fields
+
+
+@bp.post("/macros/<int:document_id>/favourite")
+@staff_page()
+def favourite(user: User, document_id: int):
+    wanted = request.form.get("favourite") == "1"
+    macro_services.set_favourite(user, document_id, wanted)
+    flash("Added to your favourites." if wanted else "Removed from your favourites.", "success")
+    if request.form.get("return_to") == "library":
+        return redirect(url_for("agent.library"))
+    return redirect(url_for("agent.macro", document_id=document_id))
+
+
+@bp.get("/macros/flagged")
+@staff_page(Role.EDITOR)
+def flagged(user: User):
+    """Macros whose links point at archived, moved or missing articles (editors and up)."""
+    found = links.flagged(permissions.visible_documents(user, MACRO))
+    items = [(document, library.split_title(document.published.title), flags, edit_url(document))
+             for document, flags in found]
+    return render_template("agent/flagged.html", items=items)
+
+
+from kb.macros import personal_views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,94 @@
+"""What happened: the audit log, the search outbox, usage and feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.extensions import db
+from kb.models.types import JSONText, UTCDateTime, utcnow
+from kb.models.users import User
+
+#: SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit sequence.
+BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class AuditEvent(db.Model):
+    """Who did what, when. Written in the same transaction as the change it describes."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    detail: Mapped[dict] = mapped_column(JSONText, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class IndexEvent(db.Model):
+    """The search outbox: one row per change the index must follow.
+
+    Written in the same transaction as the publish, archive or visibility change, so the
+    index can never miss a committed change; ``id`` is the position indexers apply in order.
+    """
+
+    __tablename__ = "index_events"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MacroUse(db.Model):
+    __tablename__ = "macro_uses"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Favourite(db.Model):
+    __tablename__ = "favourites"
+    __table_args__ = (UniqueConstraint("user_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Feedback(db.Model):
+    """A reader's "Was this helpful?" vote; one per reader per article."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("document_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    #: A hash identifying the reader (session id), never an address.
+    voter: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool] = mapped_column()
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchLog(db.Model):
+    """A search as it was asked, for analytics. Never holds tokens or user identities."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    query: Mapped[str] = mapped_column(String(256))
+    scope: Mapped[str] = mapped_column(String(24))
+    surface: Mapped[str] = mapped_column(String(24))
+    result_count: Mapped[int] = mapped_column()
+    took_ms: Mapped[float] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,162 @@
+"""Categories, sections and versioned documents (articles and macros)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.extensions import db
+from kb.models.types import JSONText, UTCDateTime, utcnow
+from kb.models.users import User
+
+ARTICLE = "article"
+MACRO = "macro"
+KINDS = (ARTICLE, MACRO)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    sections: Mapped[list["Section"]] = relationship(
+        back_populates="category", order_by="(Section.position, Section.title)"
+    )
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("category_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    category: Mapped[Category] = relationship(back_populates="sections")
+
+    @property
+    def path(self) -> str:
+        """``category/section``, the form content files and the API use."""
+        return f"{self.category.slug}/{self.slug}"
+
+
+class Document(db.Model):
+    """The stable identity of an article or a macro.
+
+    Content lives in revisions; the document points at its latest revision (what editors
+    work on) and its published revision (what readers and agents see).
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "slug"),
+        Index("ix_documents_kind_published", "kind", "published_revision_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(200))
+    #: Personal macros belong to one agent, are seen only by them and skip review.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    latest_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_documents_latest_revision")
+    )
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_documents_published_revision")
+    )
+    #: Times a macro was rendered for a ticket.
+    use_count: Mapped[int] = mapped_column(default=0)
+
+    latest: Mapped["Revision | None"] = relationship(
+        foreign_keys=[latest_revision_id], post_update=True, lazy="joined"
+    )
+    published: Mapped["Revision | None"] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_id is not None
+
+    @property
+    def status(self) -> str:
+        return self.latest.state if self.latest else "draft"
+
+
+class Revision(db.Model):
+    """One immutable version of a document's content.
+
+    Only ``state``, the review fields and ``publish_at`` change after a revision is written;
+    title, body, tags, section and visibility never do.
+    """
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    number: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    #: Sanitised HTML rendered once at save time, never per request.
+    html: Mapped[str] = mapped_column(Text)
+    #: Plain text for the search index, derived at save time too.
+    text: Mapped[str] = mapped_column(Text)
+    #: The h2/h3 headings as ``[level, id, text]``, for a table of contents.
+    outline: Mapped[list] = mapped_column(JSONText, default=list)
+    tags: Mapped[list] = mapped_column(JSONText, default=list)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    review_by: Mapped[date | None] = mapped_column(Date)
+    #: Unknown front-matter keys, kept so an export gives them back.
+    meta: Mapped[dict] = mapped_column(JSONText, default=dict)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(24), default="draft")
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: An approved revision may be scheduled to go live at this time.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    section: Mapped[Section | None] = relationship()
+
+
+class SlugRedirect(db.Model):
+    """An old slug that keeps answering with a permanent redirect."""
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (UniqueConstraint("kind", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(200))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+
+
+class DocumentLink(db.Model):
+    """A published macro that links to a help article, kept to flag broken links."""
+
+    __tablename__ = "document_links"
+    __table_args__ = (UniqueConstraint("source_id", "target_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    #: The slug as written in the macro; the article may since have moved.
+    target_slug: Mapped[str] = mapped_column(String(200), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))

@@ -1,0 +1,88 @@
+"""People, their roles and their API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.extensions import db
+from kb.models.types import UTCDateTime, utcnow
+
+
+class Role(enum.IntEnum):
+    """Each role may do everything the one before it may."""
+
+    AGENT = 1
+    EDITOR = 2
+    REVIEWER = 3
+    ADMIN = 4
+
+    @classmethod
+    def parse(cls, name: str) -> "Role":
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            allowed = ", ".join(r.name.lower() for r in cls)
+            raise ValueError(f"unknown role {name!r}; choose one of {allowed}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-cased; the login name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: Stored as the role's name so the database stays readable.
+    role_name: Mapped[str] = mapped_column("role", String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    @property
+    def role(self) -> Role:
+        return Role.parse(self.role_name)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def has_role(self, role: Role) -> bool:
+        return self.role >= role
+
+
+class ApiToken(db.Model):
+    """A bearer token. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the token, to tell tokens apart in listings.
+    prefix: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Setting(db.Model):
+    """Admin-controlled switches that live in the database, such as self-approval."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))

@@ -1,0 +1,85 @@
+"""The editor form: what the page shows, and the :class:`DocumentInput` a submission becomes.
+
+Parsing never loses text: on any error the view re-renders the form from the same ``values``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Mapping
+
+from kb.content.services import DocumentInput
+from kb.errors import ValidationError
+from kb.models import Document, Revision
+
+FIELDS = ("title", "body", "tags", "section", "visibility", "slug", "review_by", "message")
+
+
+@dataclass
+class EditorForm:
+    """The form's field values as strings, exactly as the person typed them."""
+
+    values: dict[str, str]
+    base_revision: int | None = None
+
+    @classmethod
+    def from_revision(cls, document: Document, revision: Revision) -> "EditorForm":
+        return cls({
+            "title": revision.title, "body": revision.body, "tags": ", ".join(revision.tags or ()),
+            "section": revision.section.path if revision.section else "",
+            "visibility": revision.visibility, "slug": document.slug,
+            "review_by": revision.review_by.isoformat() if revision.review_by else "", "message": "",
+        }, revision.number)
+
+    @classmethod
+    def blank(cls) -> "EditorForm":
+        return cls({name: "" for name in FIELDS} | {"visibility": "public"})
+
+    @classmethod
+    def from_request(cls, form: Mapping[str, str]) -> "EditorForm":
+        values = {name: form.get(name, "") for name in FIELDS}
+        values["visibility"] = values["visibility"] or "public"
+        raw_base = form.get("base_revision", "").strip()
+        base = None
+        if raw_base:
+            try:
+                base = int(raw_base)
+            except ValueError:
+                base = -1  # never a revision number, so the save is refused as stale, not lost
+        return cls(values, base)
+
+    def to_input(self, meta: Mapping | None = None) -> DocumentInput:
+        """:raises ValidationError: a field cannot be read (the date, say)."""
+        v = self.values
+        return DocumentInput(
+            title=v["title"], body=v["body"], tags=tuple(v["tags"].split(",")) if v["tags"] else (),
+            section=v["section"].strip() or None, visibility=v["visibility"].strip() or "public",
+            slug=v["slug"].strip() or None, review_by=parse_date(v["review_by"], "review_by"),
+            meta=dict(meta or {}), message=v["message"].strip(),
+        )
+
+
+def parse_date(text: str, field: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{field.replace('_', ' ')} must be a date like 2027-03-01", field=field) from None
+
+
+def parse_utc_datetime(text: str, field: str = "publish_at") -> datetime:
+    """A ``datetime-local`` value (``2027-03-01T09:30``), read as UTC.
+
+    :raises ValidationError: empty or not a date and time.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("choose the date and time to publish at (UTC)", field=field)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("the publish time must look like 2027-03-01T09:30", field=field) from None
+    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)

@@ -1,0 +1,226 @@
+"""Use cases of the review workflow: submit, request changes, approve, publish, archive,
+restore, comment, schedule.
+
+Each one loads and locks the document, asks :mod:`kb.review.workflow` whether the actor may take
+the action in the current state, changes the latest revision, writes the audit record (and
+the search outbox event when readers will see something new) and commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select
+
+from kb import permissions
+from kb.content.records import audit, index_event
+from kb.content.services import append_revision, copy_input, lock_document
+from kb.database import transaction
+from kb.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError, ValidationError
+from kb.extensions import db
+from kb.macros import links
+from kb.models import Document, ReviewComment, Revision, Role, Setting, User
+from kb.models.types import utcnow
+from kb.review import workflow
+
+MAX_COMMENT = 10_000
+SELF_APPROVAL_KEY = "allow_self_approval"
+
+
+def submit(kind: str, document_id: int, actor: User | None) -> Document:
+    """Send the latest revision to review."""
+    return _transition(kind, document_id, workflow.SUBMIT, actor)
+
+
+def request_changes(kind: str, document_id: int, actor: User | None, comment: str) -> Document:
+    """Send the latest revision back to its author; a comment saying why is required.
+
+    :raises ValidationError: no comment.
+    """
+    comment = _clean_comment(comment, required=True)
+    return _transition(kind, document_id, workflow.REQUEST_CHANGES, actor, comment=comment)
+
+
+def approve(kind: str, document_id: int, actor: User | None, comment: str = "") -> Document:
+    """Approve the latest revision. Approval belongs to that revision only.
+
+    :raises PermissionDeniedError: the reviewer wrote the revision and self-approval is off.
+    """
+    return _transition(kind, document_id, workflow.APPROVE, actor,
+                       comment=_clean_comment(comment, required=False))
+
+
+def publish(kind: str, document_id: int, actor: User | None) -> Document:
+    """Make the approved latest revision the one readers and agents see."""
+    return _transition(kind, document_id, workflow.PUBLISH, actor)
+
+
+def archive(kind: str, document_id: int, actor: User | None) -> Document:
+    """Take a document off the help center and out of search; its history stays."""
+    return _transition(kind, document_id, workflow.ARCHIVE, actor)
+
+
+def restore(kind: str, document_id: int, number: int, actor: User | None) -> Document:
+    """Make an old revision's content the new latest draft. History is never rewritten.
+
+    :raises NotFoundError: no such revision.
+    """
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        old = _revision(document, number)
+        revision = append_revision(document, copy_input(old, f"Restored revision {number}"), user,
+                                   create_sections=True)
+        audit(user, "restore", document, revision, restored=number)
+        if document.owner_id is not None:  # personal macros skip review: every save is live
+            _go_live(document, revision)
+    return document
+
+
+def comment(kind: str, document_id: int, actor: User | None, body: str) -> ReviewComment:
+    """Add a comment to the document's review, on its latest revision."""
+    body = _clean_comment(body, required=True)
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        note = ReviewComment(document_id=document.id, revision_id=document.latest.id,
+                             author_id=user.id, action="comment", body=body)
+        db.session.add(note)
+        audit(user, "comment", document, document.latest)
+    return note
+
+
+def schedule(kind: str, document_id: int, actor: User | None, when: datetime | None) -> Document:
+    """Give the approved latest revision a time to go live (``None`` clears it).
+
+    :raises InvalidTransitionError: the latest revision is not approved.
+    :raises ValidationError: the time is in the past.
+    """
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        workflow.check(document.latest.state, workflow.PUBLISH, user.role)
+        if when is not None:
+            # Stored as UTC: SQLite keeps no offset, so a "+02:00" time must be converted, not relabelled.
+            when = when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            if when <= utcnow():
+                raise ValidationError("the publish time must be in the future", field="publish_at")
+        document.latest.publish_at = when
+        audit(user, "schedule" if when else "unschedule", document, document.latest,
+              publish_at=when.isoformat() if when else None)
+    return document
+
+
+def publish_due(now: datetime | None = None) -> list[Document]:
+    """Publish every approved revision whose time has come. Run by the server and by cron.
+
+    The approval is the authority: the revision goes live on behalf of whoever scheduled it.
+    """
+    now = now or utcnow()
+    now = now.astimezone(timezone.utc) if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    due = db.session.execute(
+        select(Document.kind, Revision.document_id, Revision.id).join(Document, Document.latest_revision_id == Revision.id)
+        .where(Revision.state == workflow.APPROVED, Revision.publish_at.is_not(None),
+               Revision.publish_at <= now)
+    ).all()
+    published = []
+    for kind, document_id, revision_id in due:
+        with transaction():
+            try:
+                document = lock_document(kind, document_id)
+            except NotFoundError:
+                continue
+            latest = document.latest
+            if (latest is None or latest.id != revision_id or latest.state != workflow.APPROVED
+                    or latest.publish_at is None or latest.publish_at > now):
+                continue  # edited, published, unscheduled or rescheduled meanwhile
+            scheduled_for = latest.publish_at.isoformat()
+            _go_live(document, latest)
+            audit(None, "publish", document, latest, scheduled_for=scheduled_for)
+            published.append(document)
+    return published
+
+
+def self_approval_allowed() -> bool:
+    """An admin setting (or the ``ALLOW_SELF_APPROVAL`` config) lets reviewers approve their own."""
+    setting = db.session.get(Setting, SELF_APPROVAL_KEY)
+    if setting is not None:
+        return setting.value == "true"
+    return bool(current_app.config.get("ALLOW_SELF_APPROVAL"))
+
+
+def set_self_approval(actor: User | None, allowed: bool) -> None:
+    user = permissions.require_role(actor, Role.ADMIN)
+    with transaction():
+        setting = db.session.get(Setting, SELF_APPROVAL_KEY) or Setting(key=SELF_APPROVAL_KEY)
+        setting.value = "true" if allowed else "false"
+        db.session.add(setting)
+        audit(user, "setting", setting=SELF_APPROVAL_KEY, value=allowed)
+
+
+def _transition(kind: str, document_id: int, action: str, actor: User | None,
+                comment: str = "") -> Document:
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        if document.owner_id is not None:
+            raise InvalidTransitionError("personal macros are not reviewed; every save is live")
+        latest = document.latest
+        step = workflow.check(latest.state, action, user.role)
+        if action == workflow.APPROVE and latest.author_id == user.id and not self_approval_allowed():
+            raise PermissionDeniedError("you cannot approve your own revision")
+        if action == workflow.PUBLISH:
+            _go_live(document, latest)
+        elif action == workflow.ARCHIVE:
+            latest.state = workflow.ARCHIVED
+            document.published = None
+            index_event(document)
+        else:
+            latest.state = step.target
+        if action == workflow.APPROVE:
+            latest.approved_by_id = user.id
+        if action in (workflow.REQUEST_CHANGES, workflow.APPROVE):
+            latest.publish_at = None
+        if comment:
+            db.session.add(ReviewComment(document_id=document.id, revision_id=latest.id,
+                                         author_id=user.id, action=action, body=comment))
+        audit(user, action, document, latest)
+    return document
+
+
+def _go_live(document: Document, revision: Revision) -> None:
+    revision.state = workflow.PUBLISHED
+    revision.publish_at = None
+    document.published = revision
+    document.updated_at = utcnow()
+    links.sync(document, revision)
+    index_event(document)
+
+
+def publish_now(document: Document, actor: User, reason: str) -> None:
+    """Publish the latest revision inside the caller's transaction, skipping review.
+
+    For trusted bulk loads (``kb import`` by an admin) only.
+    """
+    permissions.require_role(actor, Role.ADMIN)
+    _go_live(document, document.latest)
+    audit(actor, "publish", document, document.latest, via=reason)
+
+
+def _revision(document: Document, number: int) -> Revision:
+    revision = db.session.execute(
+        select(Revision).where(Revision.document_id == document.id, Revision.number == number)
+    ).scalar_one_or_none()
+    if revision is None:
+        raise NotFoundError(f"{document.kind} {document.id} has no revision {number}")
+    return revision
+
+
+def _clean_comment(text: str | None, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError("a comment is required", field="comment")
+    if len(text) > MAX_COMMENT:
+        raise ValidationError(f"a comment is at most {MAX_COMMENT} characters", field="comment")
+    return text

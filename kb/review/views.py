@@ -1,0 +1,310 @@
+"""The editorial screens: dashboard, editor, conflict page, review screen, history, audit log.
+
+Every page works without JavaScript; ``static/js/editor.js`` adds the live preview and keeps
+unsaved text in the browser. Every change is a POST with the CSRF token that calls one service
+function; a refused action (:class:`~kb.errors.KbError`) becomes a flash message and a redirect
+back to the review screen, never a crash. Anonymous visitors are sent to sign in.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+
+from kb import permissions
+from kb.content import diffs, markdown, queries as content_queries, services as content_services
+from kb.errors import KbError, NotFoundError, StaleRevisionError, ValidationError
+from kb.errors_web import error_envelope
+from kb.models import Document, Revision, Role, User
+from kb.models.content import ARTICLE, MACRO
+from kb.review import forms, queries, services as review, workflow
+from kb.web import current_actor_or_none
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+
+KIND = "<any(articles, macros):kind>"
+KINDS = {"articles": ARTICLE, "macros": MACRO}
+ACTION = "<any(submit, 'request-changes', approve, publish, archive):action>"
+#: Session key naming the browser-side draft a successful save makes obsolete.
+SAVED_DRAFT = "kb.saved_draft"
+#: Session key keeping a refused comment's text so the review screen can offer it again.
+KEPT_COMMENT = "kb.kept_comment"
+
+
+def editor_page(view):
+    """Send anonymous visitors to sign in; agents and up get the page (services check the rest)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        actor = current_actor_or_none()
+        if actor is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(permissions.require_role(actor, Role.AGENT), *args, **kwargs)
+
+    return wrapper
+
+
+def _document(kind: str, document_id: int, user: User) -> Document:
+    """The shared document the user may work on; 404 when they may not see it at all."""
+    document = content_queries.get_document(KINDS[kind], document_id)
+    permissions.require_document_editor(user, document)
+    return document
+
+
+def draft_key(kind: str, document_id: int | None, base: int | None) -> str:
+    """The browser-side key of unsaved text: per document and per revision it started from."""
+    return f"kb.draft.{kind}.{document_id or 'new'}.{base or 0}"
+
+
+# -- dashboard ------------------------------------------------------------------------------
+
+@bp.get("/")
+@editor_page
+def dashboard(user: User):
+    return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user),
+                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
+
+
+def kind_path(kind: str) -> str:
+    return "articles" if kind == ARTICLE else "macros"
+
+
+# -- editor ---------------------------------------------------------------------------------
+
+def _editor(kind: str, form: forms.EditorForm, document: Document | None = None,
+            error: ValidationError | None = None, status: int = 200):
+    return render_template(
+        "editor/edit.html", kind=kind, form=form, document=document, error=error,
+        sections=queries.sections() if KINDS[kind] == ARTICLE else [],
+        draft_key=draft_key(kind, document.id if document else None, form.base_revision),
+    ), status
+
+
+@bp.route(f"/{KIND}/new", methods=["GET", "POST"])
+@editor_page
+def new(user: User, kind: str):
+    if request.method == "GET":
+        return _editor(kind, forms.EditorForm.blank())
+    form = forms.EditorForm.from_request(request.form)
+    form.base_revision = None
+    try:
+        document = content_services.create_document(KINDS[kind], form.to_input(), user)
+    except ValidationError as error:
+        return _editor(kind, form, error=error, status=400)
+    session[SAVED_DRAFT] = draft_key(kind, None, None)
+    flash(f"Created “{document.latest.title}” as a draft. Submit it for review when it is ready.", "success")
+    return redirect(url_for("editor.review", kind=kind, document_id=document.id), code=303)
+
+
+@bp.route(f"/{KIND}/<int:document_id>/edit", methods=["GET", "POST"])
+@editor_page
+def edit(user: User, kind: str, document_id: int):
+    document = _document(kind, document_id, user)
+    if document.is_personal:
+        return redirect(url_for("agent.edit_personal", document_id=document.id))
+    if request.method == "GET":
+        return _editor(kind, forms.EditorForm.from_revision(document, document.latest), document)
+    form = forms.EditorForm.from_request(request.form)
+    before = document.latest.number
+    try:
+        if form.base_revision is None:
+            raise ValidationError("the form did not say which revision it started from; reload the page",
+                                  field="base_revision")
+        saved = content_services.save_revision(KINDS[kind], document_id, form.to_input(document.latest.meta),
+                                               form.base_revision, user)
+    except StaleRevisionError:
+        return _conflict(kind, _document(kind, document_id, user), form)
+    except ValidationError as error:
+        return _editor(kind, form, document, error=error, status=400)
+    session[SAVED_DRAFT] = draft_key(kind, document_id, form.base_revision)
+    if saved.latest.number == before:
+        flash("Nothing changed, so no new revision was saved.", "info")
+    else:
+        flash(f"Saved revision {saved.latest.number} as a draft.", "success")
+    return redirect(url_for("editor.review", kind=kind, document_id=document_id), code=303)
+
+
+def _conflict(kind: str, document: Document, form: forms.EditorForm):
+    """Someone saved since the form was opened: show their change beside the user's own text,
+    which is kept in a form now based on the current latest, so saving again is deliberate."""
+    current = document.latest
+    try:
+        base = content_queries.revision(document, form.base_revision or 0)
+    except NotFoundError:
+        base = None
+    stale_key = draft_key(kind, document.id, form.base_revision)
+    form.base_revision = current.number
+    yours = content_services.normalise_body(form.values["body"])
+    return render_template(
+        "editor/conflict.html", kind=kind, document=document, form=form, base=base, current=current,
+        rendered_diff=diffs.blocks_html(base.html if base else "", current.html),
+        mine_vs_theirs=diffs.side_by_side(current.body, yours),
+        sections=queries.sections() if KINDS[kind] == ARTICLE else [],
+        draft_key=draft_key(kind, document.id, current.number), stale_key=stale_key,
+    ), 409
+
+
+@bp.post("/preview")
+def preview():
+    """The live preview: the same Markdown rendering and sanitising as a saved revision."""
+    actor = current_actor_or_none()
+    if actor is None:
+        return error_envelope(401, "unauthorized", "sign in to preview")
+    try:
+        permissions.require_role(actor, Role.AGENT)
+    except KbError as error:
+        return error_envelope(error.status, error.code, error.message)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("body"), str):
+        return error_envelope(400, "invalid", 'send JSON like {"body": "Markdown text"}')
+    if len(data["body"]) > content_services.MAX_BODY:
+        return error_envelope(413, "too_large", "the body is larger than 1 MB")
+    return jsonify({"html": markdown.render_html(data["body"])})
+
+
+# -- review screen --------------------------------------------------------------------------
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(f"{name} must be a revision number", field=name) from None
+
+
+def _diff_pair(document: Document) -> tuple[Revision | None, Revision | None]:
+    """The two revisions to compare: the ones asked for, else live → latest, else previous → latest,
+    else nothing → the first revision."""
+    wanted_from, wanted_to = _int_arg("from"), _int_arg("to")
+    latest = document.latest
+    if wanted_from is not None or wanted_to is not None:
+        old = content_queries.revision(document, wanted_from if wanted_from is not None else latest.number)
+        new = content_queries.revision(document, wanted_to if wanted_to is not None else latest.number)
+        return old, new
+    if document.published is not None and document.published.id != latest.id:
+        return document.published, latest
+    if latest.number > 1:
+        return content_queries.revision(document, latest.number - 1), latest
+    return None, latest  # a new document: everything in it is new
+
+
+def available_actions(user: User, document: Document) -> list[str]:
+    """The buttons to show: what the workflow allows this role in this state, minus approving
+    one's own revision when self-approval is off (the service refuses that too)."""
+    actions = workflow.allowed_actions(document.latest.state, user.role)
+    if (workflow.APPROVE in actions and document.latest.author_id == user.id
+            and not review.self_approval_allowed()):
+        actions.remove(workflow.APPROVE)
+    return actions
+
+
+@bp.get(f"/{KIND}/<int:document_id>", endpoint="review")
+@editor_page
+def review_screen(user: User, kind: str, document_id: int):
+    document = _document(kind, document_id, user)
+    if document.is_personal:
+        return redirect(url_for("agent.edit_personal", document_id=document.id))
+    old, new = _diff_pair(document)
+    return render_template(
+        "editor/review.html", kind=kind, document=document, latest=document.latest, old=old, new=new,
+        rendered_diff=diffs.blocks_html(old.html if old else "", new.html),
+        source_rows=diffs.side_by_side(old.body if old else "", new.body),
+        revisions=content_queries.revisions(document), thread=queries.review_thread(document),
+        actions=available_actions(user, document), kept=session.pop(KEPT_COMMENT, None),
+        saved_draft=session.pop(SAVED_DRAFT, None), own_revision=document.latest.author_id == user.id,
+    )
+
+
+_DONE = {
+    "submit": "Submitted for review.",
+    "request-changes": "Changes requested; the author will see your comment.",
+    "approve": "Approved. Publish it now or schedule it.",
+    "publish": "Published: readers now see this revision.",
+    "archive": "Archived: it is off the help center and out of search.",
+}
+
+
+@bp.post(f"/{KIND}/<int:document_id>/{ACTION}")
+@editor_page
+def act(user: User, kind: str, document_id: int, action: str):
+    comment = request.form.get("comment", "")
+    k = KINDS[kind]
+    steps = {
+        "submit": lambda: review.submit(k, document_id, user),
+        "request-changes": lambda: review.request_changes(k, document_id, user, comment),
+        "approve": lambda: review.approve(k, document_id, user, comment),
+        "publish": lambda: review.publish(k, document_id, user),
+        "archive": lambda: review.archive(k, document_id, user),
+    }
+    return _attempt(kind, document_id, steps[action], _DONE[action], keep=(action, comment))
+
+
+@bp.post(f"/{KIND}/<int:document_id>/comment")
+@editor_page
+def comment(user: User, kind: str, document_id: int):
+    text = request.form.get("comment", "")
+    return _attempt(kind, document_id, lambda: review.comment(KINDS[kind], document_id, user, text),
+                    "Comment added.", keep=("comment", text))
+
+
+@bp.post(f"/{KIND}/<int:document_id>/schedule")
+@editor_page
+def schedule(user: User, kind: str, document_id: int):
+    def run():
+        when = None if request.form.get("clear") else forms.parse_utc_datetime(request.form.get("publish_at", ""))
+        document = review.schedule(KINDS[kind], document_id, user, when)
+        at = document.latest.publish_at
+        return f"Scheduled to go live at {at:%Y-%m-%d %H:%M} UTC." if at else "Schedule cleared."
+
+    return _attempt(kind, document_id, run, None)
+
+
+@bp.post(f"/{KIND}/<int:document_id>/restore")
+@editor_page
+def restore(user: User, kind: str, document_id: int):
+    try:
+        number = int(request.form.get("revision", ""))
+    except ValueError:
+        number = -1
+    return _attempt(kind, document_id, lambda: review.restore(KINDS[kind], document_id, number, user),
+                    f"Revision {number}'s content is now the latest revision, a draft.")
+
+
+REFUSED = {403: "Not allowed", 409: "Not possible right now", 404: "Not found", 401: "Sign in first"}
+
+
+def _attempt(kind: str, document_id: int, step, done: str | None, keep: tuple[str, str] | None = None):
+    """Run one service call; success or refusal, go back to the review screen with a message."""
+    try:
+        result = step()
+    except KbError as error:
+        flash(f"{REFUSED.get(error.status, 'That did not work')}: {error.message}.", "error")
+        if keep and keep[1].strip():
+            session[KEPT_COMMENT] = {"form": keep[0], "text": keep[1]}
+    else:
+        flash(result if isinstance(result, str) else done, "success")
+    return redirect(url_for("editor.review", kind=kind, document_id=document_id), code=303)
+
+
+# -- history and audit ----------------------------------------------------------------------
+
+@bp.get(f"/{KIND}/<int:document_id>/history")
+@editor_page
+def history(user: User, kind: str, document_id: int):
+    document = _document(kind, document_id, user)
+    return render_template("editor/history.html", kind=kind, document=document,
+                           revisions=content_queries.revisions(document))
+
+
+@bp.get("/audit")
+@editor_page
+def audit(user: User):
+    permissions.require_role(user, Role.ADMIN)
+    action = request.args.get("action", "").strip() or None
+    document_id = _int_arg("document")
+    page = _int_arg("page") or 1
+    return render_template("editor/audit.html", log=queries.audit_page(page, action, document_id),
+                           action=action, document_id=document_id, kind_path=kind_path)

@@ -1,0 +1,245 @@
+"""App glue between the database and this node's search index.
+
+The database is the truth; the index is a per-node cache that follows it through the
+``index_events`` outbox. Services write an event in the same transaction as every change that
+search must see (publish, archive, visibility or slug changes). :func:`catch_up` applies the
+events past the position recorded in the index, reading each document's *current* state, so
+replaying an event is harmless. It runs in-process after each commit, in a background follower
+thread of every server process, and in ``kb index --follow``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from flask import Flask, current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from kb import database
+from kb.content.slugs import slugify
+from kb.extensions import db
+from kb.models import Document, IndexEvent, Revision, Section
+from kb.models.content import MACRO
+from kb.models.types import utcnow
+from kb.search.documents import IndexCorruptError, IndexDoc
+
+if TYPE_CHECKING:
+    from kb.search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "kb.search"
+#: Events applied per index commit.
+BATCH = 2000
+#: How long a hole in the outbox ids may be a transaction still in flight (PostgreSQL hands out
+#: sequence numbers before commit, so id 9 can become visible after id 10).
+IN_FLIGHT_GRACE = timedelta(seconds=10)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = _Holder(app.config["INDEX_DIR"])
+    if app.config.get("INDEX_IN_PROCESS", True):
+        database.on_commit(app, catch_up)
+
+
+class _Holder:
+    """Opens the node's index once per process, lazily, and reopens it after a rebuild."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.index: "SearchIndex | None" = None
+
+    def get(self) -> "SearchIndex":
+        if self.index is None:
+            with self.lock:
+                if self.index is None:
+                    self.index = _open_or_rebuild(self.path)
+        return self.index
+
+
+def get_index() -> "SearchIndex":
+    return current_app.extensions[EXTENSION].get()
+
+
+def _open_or_rebuild(path: str) -> "SearchIndex":
+    """Open the node's index; an unreadable one is moved aside and started afresh (its
+    position is then 0, so the next catch-up replays the whole outbox)."""
+    from kb.search.index import SearchIndex
+
+    if path == ":memory:":
+        return SearchIndex.in_memory()
+    try:
+        return SearchIndex.open(path)
+    except IndexCorruptError:
+        aside = f"{path}.corrupt-{int(time.time())}"
+        log.warning("the search index at %s is unreadable; moved to %s and rebuilding", path, aside)
+        Path(path).rename(aside)
+        return SearchIndex.open(path)
+
+
+def catch_up(limit_batches: int | None = None) -> int:
+    """Apply the outbox events this node's index has not seen. Returns how many were applied.
+
+    Safe to call from any number of threads and processes: the index writer lock serialises
+    them, and applying an event twice changes nothing.
+    """
+    holder: _Holder = current_app.extensions[EXTENSION]
+    index = holder.get()
+    applied = 0
+    with holder.lock:
+        batches = 0
+        while limit_batches is None or batches < limit_batches:
+            batches += 1
+            position = index.position()
+            if position > _latest_position():
+                # The database was reset or restored behind the index: start over from it.
+                rebuild()
+                return applied
+            events = db.session.execute(
+                select(IndexEvent.id, IndexEvent.document_id, IndexEvent.created_at)
+                .where(IndexEvent.id > position).order_by(IndexEvent.id).limit(BATCH)
+            ).all()
+            db.session.rollback()  # end the read transaction; we keep only plain values
+            if not events:
+                break
+            new_position = _safe_position(position, events)
+            ids = {document_id for _, document_id, _ in events}
+            upserts, deletes = _documents_state(ids)
+            index.apply(upserts, deletes, new_position)
+            applied += len(events)
+            if new_position < events[-1][0] or len(events) < BATCH:
+                break
+    return applied
+
+
+def _safe_position(position: int, events: list) -> int:
+    """The highest id below which no event can still appear.
+
+    Events past a hole are applied now too (they are idempotent) but the recorded position
+    stops before the hole while the hole is young, so a late commit is not skipped.
+    """
+    expected = position + 1
+    now = utcnow()
+    for event_id, _, created_at in events:
+        if event_id != expected and now - created_at < IN_FLIGHT_GRACE:
+            return expected - 1
+        expected = event_id + 1
+    return events[-1][0]
+
+
+def _latest_position() -> int:
+    return db.session.scalar(select(func.max(IndexEvent.id))) or 0
+
+
+def _documents_state(ids: Iterable[int]) -> tuple[list[IndexDoc], list[int]]:
+    """What the index should hold for each document now: its published revision, or nothing."""
+    ids = list(ids)
+    found = {
+        d.id: d for d in db.session.execute(
+            select(Document).where(Document.id.in_(ids))
+            .options(joinedload(Document.published).joinedload(Revision.section).joinedload(Section.category))
+        ).unique().scalars()
+    }
+    upserts, deletes = [], []
+    for document_id in ids:
+        document = found.get(document_id)
+        if document is None or document.published is None:
+            deletes.append(document_id)
+        else:
+            upserts.append(index_doc(document, document.published))
+    db.session.rollback()
+    return upserts, deletes
+
+
+def index_doc(document: Document, revision: Revision) -> IndexDoc:
+    """The searchable form of a document's published revision."""
+    section = revision.section
+    if document.kind == MACRO:
+        category = slugify(revision.title.split("::")[0]) if "::" in revision.title else None
+    else:
+        category = section.category.slug if section else None
+    return IndexDoc(
+        id=document.id, kind=document.kind, revision_id=revision.id, slug=document.slug,
+        title=revision.title, text=revision.text, tags=tuple(revision.tags or ()),
+        category=category, section=section.path if section else None,
+        visibility=revision.visibility if document.kind != MACRO else "internal",
+        owner_id=document.owner_id, updated_at=document.updated_at,
+    )
+
+
+def all_published() -> Iterator[IndexDoc]:
+    """Every published revision, streamed in id order for a rebuild."""
+    last = 0
+    while True:
+        chunk = db.session.execute(
+            select(Document).where(Document.published_revision_id.is_not(None), Document.id > last)
+            .options(joinedload(Document.published).joinedload(Revision.section).joinedload(Section.category))
+            .order_by(Document.id).limit(500)
+        ).unique().scalars().all()
+        if not chunk:
+            return
+        for document in chunk:
+            yield index_doc(document, document.published)
+        last = chunk[-1].id
+        db.session.expunge_all()
+
+
+def rebuild() -> int:
+    """Build a fresh index aside from the database and swap it in; searches keep answering.
+
+    The position is read *before* the documents, so any change committed during the build is
+    re-applied by the next :func:`catch_up`.
+    """
+    holder: _Holder = current_app.extensions[EXTENSION]
+    with holder.lock:
+        position = _latest_position()
+        index = holder.get()
+        count = 0
+
+        def counted() -> Iterator[IndexDoc]:
+            nonlocal count
+            for doc in all_published():
+                count += 1
+                yield doc
+
+        index.rebuild(counted(), position)
+        db.session.rollback()
+    catch_up()
+    return count
+
+
+def lag() -> dict:
+    """How far this node's index is behind the database, for ``/healthz``."""
+    index = get_index()
+    latest = _latest_position()
+    position = index.position()
+    return {"position": position, "latest": latest, "behind": max(0, latest - position),
+            "documents": index.doc_count()}
+
+
+def start_follower(app: Flask, interval: float = 0.5) -> threading.Thread:
+    """Follow the outbox from a daemon thread, so changes made by other processes and nodes
+    reach this node's index within about ``interval`` seconds."""
+
+    def run() -> None:
+        while True:
+            try:
+                with app.app_context():
+                    if _latest_position() != get_index().position():
+                        catch_up()
+                    db.session.remove()
+            except Exception:
+                log.exception("search follower failed; retrying")
+                time.sleep(min(5.0, interval * 4))
+            time.sleep(interval)
+
+    thread = threading.Thread(target=run, name="kb-search-follower", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,336 @@
+"""From what a person typed to the terms a query looks up, and from hits back to snippets.
+
+Whoosh's query parser is deliberately not used: its syntax (``AND``, ``field:value``, ``*``,
+``~``, parentheses) is not a user feature, and hostile input must never fail or turn into an
+expensive wildcard. The text is cleaned and cut into words here, and the engine looks up terms
+it chose itself. The one piece of syntax kept is a double-quoted phrase.
+
+A query is a list of :class:`Unit` values (a word, a phrase, or the prefix being typed); each
+names the ``(field, term, weight)`` lookups that make a document match it. How units combine
+(all of them first, then most of them) is :mod:`kb.search.postings` and the index's business.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from whoosh.reading import TermNotFound
+
+from kb.search.schema import (
+    MAX_WORD, MIN_WORD, NGRAM_MAX, STOPS, TEXT_FIELDS, WORD_RE, fold, stem,
+)
+
+#: Caps on what a query may cost, whatever is typed.
+MAX_QUERY_CHARS = 256
+MAX_QUERY_WORDS = 16
+
+#: Query-time field weights. BM25 saturates term frequency, so the index-time field boost alone
+#: lifts a title match by only about 1.5x; these make a title match beat a body-only match.
+FIELD_WEIGHTS = {"title": 2.5, "tags": 1.5, "body": 1.0}
+
+#: Typo tolerance: candidates within one edit sharing the first letter, at most this many per word.
+FUZZY_MAXDIST = 1
+FUZZY_PREFIX = 1
+FUZZY_TERMS = 3
+FUZZY_BOOST = 0.6
+
+#: As-you-type: a body prefix is expanded only when it names at most this many terms, and then
+#: only the most frequent few are kept. Longer lists mean the prefix is too short to say much.
+PREFIX_SCAN = 200
+PREFIX_TERMS = 8
+PREFIX_MIN = 3
+PREFIX_WEIGHT = 0.8
+
+SNIPPET_WIDTH = 180
+
+#: Words of a customer's message that never say what it is about, on top of the index's stop
+#: words: greetings, pronouns, auxiliaries. A small help center has too few documents for tf-idf
+#: alone to learn that "thanks" or "was" are not topics.
+MESSAGE_STOPS = frozenset("""
+    hi hello hey dear thanks thank cheers regards best kind sincerely please pls ok okay yes
+    am was were been being do does did done doing has had having would could should might must
+    shall i me my mine myself our ours he him his she her hers they them their theirs its what
+    which who whom whose why how where there here then than so very just also too only really
+    all any some no nor more most other such own same both each few again further once about
+    above after before below between into through during out over under up down off until
+    while because but get got getting know think want need like one two today yesterday now
+    hope help thing things something anything way
+""".split())
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+
+
+@dataclass
+class Unit:
+    """One thing a document should match: a word, a quoted phrase, or the prefix being typed."""
+
+    #: The words as typed, lower-cased (reported in :attr:`Hit.matched` and in suggestions).
+    typed: tuple[str, ...]
+    #: The same words folded (accents stripped); stop words removed except for a prefix.
+    keys: tuple[str, ...]
+    phrase: bool = False
+    prefix: bool = False
+    #: ``(field, term, weight)`` lookups a document may match the unit on (:func:`unit_terms`).
+    terms: list[tuple[str, str, float]] = field(default_factory=list)
+    #: Typo corrections found for a single word, best first.
+    corrections: list[str] = field(default_factory=list)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(stem(k) for k in self.keys)
+
+
+def clean(raw: str) -> str:
+    """Normalise, strip control characters and cap the length of a query string."""
+    text = unicodedata.normalize("NFKC", raw or "")[: MAX_QUERY_CHARS * 2]
+    text = _CONTROL.sub(" ", text).translate(_QUOTES)
+    return " ".join(text.split())[:MAX_QUERY_CHARS].strip()
+
+
+def parse(text: str, as_you_type: bool = False, typing: bool = True) -> list[Unit]:
+    """Cut a cleaned query into units.
+
+    Quotes pair up left to right; an unpaired quote is ignored. Anything that is not a word
+    (operators' punctuation, ``*``, ``?``, ``:``) simply separates words. Stop words are dropped
+    (they are not indexed), except as the prefix being typed.
+
+    :param as_you_type: treat the last word as a prefix.
+    :param typing: False when the raw query ended in whitespace (the last word is complete).
+    """
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an odd number of quotes: the last one is unpaired
+        parts[-2:] = [parts[-2] + " " + parts[-1]]
+    units: list[Unit] = []
+    seen: set[tuple[str, ...]] = set()
+    budget = MAX_QUERY_WORDS
+    last: str | None = None
+    for i, part in enumerate(parts):
+        tokens = [m.group().lower() for m in WORD_RE.finditer(part)]
+        last = tokens[-1] if tokens and i == len(parts) - 1 else None
+        if len(tokens) > budget:
+            tokens, last = tokens[:budget], None
+        budget -= len(tokens)
+        kept = [(t, fold(t)) for t in tokens if _indexable(fold(t))]
+        if i % 2 == 1 and len(kept) > 1:
+            key = tuple(k for _, k in kept)
+            if key not in seen:
+                seen.add(key)
+                units.append(Unit(tuple(t for t, _ in kept), key, phrase=True))
+            continue
+        for t, k in kept:
+            if (k,) not in seen:
+                seen.add((k,))
+                units.append(Unit((t,), (k,)))
+    if as_you_type and typing and last is not None:
+        key = fold(last)
+        if len(key) >= 2:
+            units = [u for u in units if u.keys != (key,)]
+            units.append(Unit((last,), (key,), prefix=True))
+    return units
+
+
+def _indexable(key: str) -> bool:
+    return key not in STOPS and MIN_WORD <= len(key) <= MAX_WORD
+
+
+def unit_terms(unit: Unit, reader, fuzzy: bool = False) -> list[tuple[str, str, float]]:
+    """The lookups for one unit, keeping only terms present in the index (a dictionary check
+    each). Stores them on ``unit.terms`` too, for ranking, highlighting and :attr:`Hit.matched`.
+
+    :param fuzzy: also match the unit's typo corrections (``unit.corrections``), weighted down.
+    """
+    terms: list[tuple[str, str, float]] = []
+    have: set[tuple[str, str]] = set()
+
+    def add(fieldname: str, text: str, weight: float) -> None:
+        if (fieldname, text) not in have and (fieldname, text) in reader:
+            have.add((fieldname, text))
+            terms.append((fieldname, text, weight))
+
+    if unit.phrase:
+        for s in unit.stems:
+            for f in ("title", "body"):
+                add(f, s, FIELD_WEIGHTS[f])
+    else:
+        key = unit.keys[0]
+        if unit.prefix:
+            _prefix_terms(key, reader, add)
+        if _indexable(key):
+            for f in TEXT_FIELDS:
+                add(f, stem(key), FIELD_WEIGHTS[f])
+        if fuzzy:
+            for word in unit.corrections:
+                for f in TEXT_FIELDS:
+                    add(f, stem(word), FIELD_WEIGHTS[f] * FUZZY_BOOST)
+    unit.terms = terms
+    return terms
+
+
+def _prefix_terms(key: str, reader, add: Callable[[str, str, float], None]) -> None:
+    """The prefix being typed: an exact edge-n-gram term on titles and tags, plus a bounded
+    expansion over the body's stems."""
+    add("title_ng", key[:NGRAM_MAX], FIELD_WEIGHTS["title"])
+    if len(key) < PREFIX_MIN:
+        return
+    found: list[str] = []
+    for i, btext in enumerate(reader.expand_prefix("body", key)):
+        if i >= PREFIX_SCAN:
+            found = []  # too many: the prefix says too little, titles answer alone
+            break
+        found.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+    if not found:
+        # A stem may be shorter than the prefix typed ("configura" -> "configur").
+        found = [key[:n] for n in range(max(4, len(key) - 2), len(key))
+                 if ("body", key[:n]) in reader]
+    found.sort(key=lambda t: reader.doc_frequency("body", t), reverse=True)
+    for t in found[:PREFIX_TERMS]:
+        add("body", t, PREFIX_WEIGHT)
+
+
+def document_frequency(unit: Unit, reader) -> int:
+    """How many documents contain the unit's word (upper bound over the fields)."""
+    if unit.phrase or unit.prefix:
+        return 1 << 30
+    return frequency(unit.keys[0], reader)
+
+
+def frequency(word: str, reader) -> int:
+    """Documents holding ``word`` (its stem) in the title or body, the larger of the two."""
+    s = stem(word)
+    return max(reader.doc_frequency("body", s), reader.doc_frequency("title", s))
+
+
+def corrections(word: str, reader, maxdist: int = FUZZY_MAXDIST) -> list[str]:
+    """Words of the index's vocabulary within ``maxdist`` edits of ``word``, most frequent first.
+
+    The first letter must match (``prefix=1``): it keeps the automaton walk short, and typos
+    rarely touch it.
+    """
+    if len(word) < 3 or not word.isalpha():
+        return []
+    try:
+        found = [w for w in reader.terms_within("vocab", word, maxdist, prefix=FUZZY_PREFIX)
+                 if w != word]
+    except (KeyError, TermNotFound):  # no vocabulary yet in some segment
+        return []
+    found.sort(key=lambda w: (-frequency(w, reader), w))
+    return found[:FUZZY_TERMS]
+
+
+class Highlighter:
+    """Finds the query's words in a text: by stem, or by prefix for the word being typed.
+
+    A regular expression of the stems' leading letters finds candidates at C speed; each is then
+    confirmed by folding and stemming it (memoised), so "configuration" matches the stem
+    "configur" and "configures" does too, but "confine" does not.
+    """
+
+    def __init__(self, units: list[Unit]) -> None:
+        self._stems = {t for u in units for f, t, _ in u.terms if f != "title_ng"}
+        self._stems.update(s for u in units if not u.prefix for s in u.stems)
+        self._prefixes = tuple(u.keys[0] for u in units if u.prefix)
+        heads = {s[: max(2, len(s) - 1)] for s in self._stems if s}
+        heads.update(p for p in self._prefixes if p)
+        alternation = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+        self._regex = re.compile(r"(?<!\w)(?:%s)\w*(?:\.\w+)*" % alternation, re.IGNORECASE) \
+            if alternation else None
+        self._memo: dict[str, bool] = {}
+
+    def is_match(self, word: str) -> bool:
+        try:
+            return self._memo[word]
+        except KeyError:
+            k = fold(word)
+            found = stem(k) in self._stems or (bool(self._prefixes)
+                                               and k.startswith(self._prefixes))
+            self._memo[word] = found
+            return found
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, word)`` of each match in ``text``."""
+        if self._regex is None:
+            return []
+        if not text.isascii():  # an accent inside a stem's leading letters: check every word
+            found = WORD_RE.finditer(text)
+        else:
+            found = self._regex.finditer(text)
+        return [(m.start(), m.end(), m.group()) for m in found if self.is_match(m.group())]
+
+
+def highlighter(units: list[Unit]) -> Highlighter:
+    return Highlighter(units)
+
+
+def snippet(text: str, marker: Highlighter, width: int = SNIPPET_WIDTH) -> str:
+    """An HTML snippet: the ~``width`` characters of ``text`` holding the most distinct matched
+    words, escaped, with matches wrapped in ``<mark>``. Nothing from the text is left unescaped.
+    """
+    text = _CONTROL.sub(" ", text or "")
+    hits = marker.find(text)
+    start = 0
+    if hits:
+        best, best_n = hits[0][0], 0
+        j = 0
+        for i in range(len(hits)):
+            while hits[j][0] < hits[i][1] - width:
+                j += 1
+            n = len({h[2].lower() for h in hits[j:i + 1]})
+            if n > best_n:
+                best, best_n = hits[j][0], n
+        start = max(0, best - 40)
+        if start:
+            space = text.find(" ", start, best)
+            start = space + 1 if space != -1 else best
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space != -1 else end
+    out: list[str] = ["\u2026 "] if start else []
+    pos = start
+    for s, e, w in hits:
+        if s < start:
+            continue
+        if e > end:
+            break
+        out.append(html.escape(text[pos:s]))
+        out.append("<mark>" + html.escape(w) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    if end < len(text):
+        out.append(" \u2026")
+    return "".join(out).strip()
+
+
+def key_term_candidates(text: str, reader, doc_count: int) -> list[tuple[str, str, float]]:
+    """The words of ``text`` ranked by how distinctive they are in the index (tf-idf).
+
+    Words the index has never seen (names, typos, ticket numbers) are dropped, and so are words
+    in most documents. Returns ``(word as written, stem, weight)``, best first.
+    """
+    surfaces: dict[str, Counter] = {}
+    tf: Counter = Counter()
+    for m in WORD_RE.finditer(text[:20000]):
+        word = m.group().lower()
+        k = fold(word)
+        if not _indexable(k) or not k.isalpha() or k in MESSAGE_STOPS:
+            continue
+        s = stem(k)
+        tf[s] += 1
+        surfaces.setdefault(s, Counter())[word] += 1
+    out = []
+    n = max(doc_count, 1)
+    for s, f in tf.items():
+        df = max(reader.doc_frequency("body", s), reader.doc_frequency("title", s))
+        if df == 0 or df > 0.5 * n:
+            continue
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        out.append((surfaces[s].most_common(1)[0][0], s, (1 + math.log(f)) * idf))
+    out.sort(key=lambda x: (-x[2], x[0]))
+    return out

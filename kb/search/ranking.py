@@ -1,0 +1,298 @@
+"""Answering queries on one open searcher: the strategy around :mod:`kb.search.postings`.
+
+A :class:`Snapshot` holds everything tied to one searcher (its term cache, scope and facet
+bitmaps) and is replaced as a whole when the index changes, so nothing cached can outlive the
+data it describes. :class:`~kb.search.index.SearchIndex` serialises access to it.
+
+The strategy for a query: documents with all the units first (a unit is a word, a quoted phrase
+or the prefix being typed, see :mod:`kb.search.query`); when they are fewer than a page, typo
+corrections for words the index barely knows, then documents with most of the units, ranked by
+how many they match and then by score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from kb.search import phrases as ph
+from kb.search import postings as pl
+from kb.search import query as qb
+from kb.search import storage as st
+from kb.search.documents import Hit, Scope, SearchPage
+from kb.search.schema import fold
+
+#: Scope and facet combinations whose bitmaps are kept per searcher.
+FILTER_CACHE_SIZE = 64
+
+
+class Snapshot:
+    """Queries over one searcher. Not thread-safe: the index holds its lock while using it."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.cache = pl.TermCache(searcher)
+        self.filters: OrderedDict[tuple, int] = OrderedDict()
+        #: The bookkeeping document's values (outbox position, schema version).
+        self.meta = st.read_meta(searcher)
+
+    def related(self, doc_id: int, scope: Scope, limit: int = 5) -> list[Hit]:
+        """Documents like ``doc_id`` ("more like this"), in scope, the document itself excluded.
+
+        Built from the most distinctive words of its title and opening text. Empty when the
+        document is not indexed or not in scope.
+        """
+        s, cache = self.searcher, self.cache
+        docnum = st.docnum(s, str(doc_id))
+        allowed = self.allowed(scope, None, None, None, None)
+        if docnum is None or not (allowed >> docnum) & 1:
+            return []
+        stored = s.stored_fields(docnum)
+        title = stored.get("title", "")
+        text = f"{title} {title} {stored.get('snip', '')}"
+        units, terms = [], []
+        for word, stem_, weight in qb.key_term_candidates(text, cache.reader, cache.live):
+            found = [(t, weight) for f in ("title", "body")
+                     if (t := cache.term(f, stem_)) is not None and t.df > 1]
+            if found:
+                unit = qb.Unit((word,), (fold(word),))
+                unit.terms = [(t.field, t.text, w) for t, w in found]
+                units.append(unit)
+                terms.extend(found)
+            if len(units) >= 12:
+                break
+        eligible = 0
+        for t, _ in terms:
+            eligible |= t.bits
+        eligible &= allowed & ~(1 << docnum)
+        items = pl.top(terms, eligible, cache.nbytes(), limit)
+        return self._hits(items, units, self._unit_bits(units))
+
+    def key_terms(self, text: str, scope: Scope, limit: int = 8) -> list[str]:
+        """The distinctive words of a pasted message, best first, as written (lower-cased).
+
+        A word counts when the index knows it, in a document the scope may see, and it is not in
+        most documents; rarer words rank higher (tf-idf against the index's vocabulary).
+        """
+        cache = self.cache
+        allowed = self.allowed(scope, None, None, None, None)
+        out: list[str] = []
+        for word, stem_, _ in qb.key_term_candidates(text or "", cache.reader, cache.live):
+            if len(out) >= limit:
+                break
+            if word not in out and self._bits_of_stem(stem_) & allowed:
+                out.append(word)
+        return out
+
+    def search(self, text: str, units: list[qb.Unit], scope: Scope,
+               facets: tuple, limit: int, offset: int) -> SearchPage:
+        """One page of results for the parsed query (see :meth:`SearchIndex.search`)."""
+        cache = self.cache
+        allowed = self.allowed(scope, *facets)
+        if not allowed:
+            return SearchPage(text, 0, [], None)
+        need = offset + limit
+        for u in units:
+            qb.unit_terms(u, cache.reader)
+        total, items, bits = self._all_words(units, allowed, need)
+        suggestion = None
+        # The fallbacks depend on the page size, not on the offset, so every page of a
+        # query agrees on which documents match and on the total.
+        if total < limit:
+            # Typo tolerance, only now that exact terms found too little.
+            weak = [u for u in units if not u.phrase and not u.prefix
+                    and qb.document_frequency(u, cache.reader) < 3]
+            for u in weak:
+                u.corrections = qb.corrections(u.keys[0], cache.reader)
+            if any(u.corrections for u in weak):
+                for u in weak:
+                    qb.unit_terms(u, cache.reader, fuzzy=True)
+                total, items, bits = self._all_words(units, allowed, need)
+                suggestion = self._suggest(text, weak, allowed)
+            if total < limit and len(units) > 1:
+                total, items, bits = self._most_words(units, bits, allowed, need)
+        return SearchPage(text, total, self._hits(items[offset:need], units, bits), suggestion)
+
+    def _unit_bits(self, units: list[qb.Unit]) -> list[int]:
+        """Each unit's documents: the union of its terms' bitmaps (phrases: candidates only)."""
+        cache = self.cache
+        out = []
+        for u in units:
+            if u.phrase:
+                bits = 0
+                for f in ("title", "body"):
+                    both = -1
+                    for s in u.stems:
+                        t = cache.term(f, s)
+                        both &= t.bits if t else 0
+                    bits |= both if both != -1 else 0
+            else:
+                bits = 0
+                for f, t, _ in u.terms:
+                    term = cache.term(f, t)
+                    if term is not None:
+                        bits |= term.bits
+            out.append(bits)
+        return out
+
+    def _weighted_terms(self, units: list[qb.Unit]) -> list[tuple[pl.Term, float]]:
+        cache = self.cache
+        return [(term, w) for u in units for f, t, w in u.terms
+                if (term := cache.term(f, t)) is not None]
+
+    def _all_words(self, units: list[qb.Unit], allowed: int,
+                   need: int) -> tuple[int, list[tuple[float, int]], list[int]]:
+        """``(total, top items, per-unit bitmaps)`` for documents matching every unit.
+
+        Quoted phrases are verified against positions: every candidate when there are at most
+        ``PHRASE_VERIFY_ALL``, otherwise lazily while ranking, with the total estimated from a
+        sample. The bitmaps returned hold verified phrase matches only.
+        """
+        cache = self.cache
+        bits = self._unit_bits(units)
+        both = allowed
+        for u, b in zip(units, bits):
+            if not u.phrase:
+                both &= b
+        lazy: list[tuple[int, qb.Unit]] = []
+        estimate, batch = 1.0, 32
+        for i, u in enumerate(units):
+            if not u.phrase:
+                continue
+            candidates = both & bits[i]
+            every = pl.docnums(candidates, cache.nbytes())
+            if len(every) > pl.PHRASE_VERIFY_ALL:
+                # A run of consecutive candidates is cheap to check (few posting blocks) and
+                # tells how rare the phrase is among them: rare means ranking would have to
+                # check most candidates anyway, so check them all at once.
+                sample = every[len(every) // 3:][: pl.PHRASE_SAMPLE]
+                ratio = len(self._verify(u, sample)) / len(sample)
+                if ratio * len(every) >= 8 * need:
+                    estimate *= ratio
+                    batch = max(32, int(2 * need / max(ratio, 1e-3)))
+                    both &= candidates
+                    lazy.append((i, u))
+                    continue
+            bits[i] = cache.bits_of(self._verify(u, every))
+            both &= bits[i]
+        verified: set[int] = set()
+
+        def verify(candidates: list[int]) -> set[int]:
+            ok = set(candidates)
+            for _, u in lazy:
+                ok &= self._verify(u, sorted(ok))
+            verified.update(ok)
+            return ok
+
+        items = pl.top(self._weighted_terms(units), both, cache.nbytes(), need,
+                       verify if lazy else None, batch if lazy else 32)
+        total = pl.popcount(both)
+        if lazy:
+            total = max(len(items), round(total * estimate))
+            for i, _ in lazy:
+                bits[i] = cache.bits_of(verified)
+        return total, items, bits
+
+    def _verify(self, unit: qb.Unit, candidates: list[int]) -> set[int]:
+        return ph.verify_phrase(self.cache, ("title", "body"), list(unit.stems), candidates)
+
+    def _most_words(self, units: list[qb.Unit], bits: list[int], allowed: int,
+                    need: int) -> tuple[int, list[tuple[float, int]], list[int]]:
+        """Documents matching some units: those with more units first, then by score.
+
+        The per-document count of units matched is computed for all documents at once with
+        bit-sliced counters, then each count's documents are ranked in turn.
+        """
+        cache = self.cache
+        raw = self._unit_bits(units)
+        bits = list(bits)
+        for i, u in enumerate(units):
+            # Phrases were verified among documents with all the other words only.
+            candidates = raw[i] & allowed
+            if u.phrase and pl.popcount(candidates) <= pl.PHRASE_VERIFY_ALL:
+                bits[i] = cache.bits_of(self._verify(u, pl.docnums(candidates, cache.nbytes())))
+        anything = 0
+        for b in bits:
+            anything |= b
+        anything &= allowed
+        planes = pl.match_counts(bits)
+        terms = self._weighted_terms(units)
+        items: list[tuple[float, int]] = []
+        for count in range(len(units), 0, -1):
+            tier = pl.exactly(planes, count, anything)
+            if tier:
+                items.extend(pl.top(terms, tier, cache.nbytes(), need - len(items)))
+            if len(items) >= need:
+                break
+        return pl.popcount(anything), items, bits
+
+    def _suggest(self, text: str, weak: list[qb.Unit], allowed: int) -> str | None:
+        """The query with each barely-known word replaced by its most frequent correction, if
+        some document in scope holds that correction."""
+        reader = self.cache.reader
+        corrected = text
+        for u in weak:
+            if not u.corrections:
+                continue
+            best = u.corrections[0]
+            if qb.frequency(best, reader) <= 2 * qb.document_frequency(u, reader):
+                continue
+            if not self._bits_of_stem(qb.stem(best)) & allowed:
+                continue
+            pattern = re.compile(r"(?<!\w)" + re.escape(u.typed[0]) + r"(?!\w)", re.IGNORECASE)
+            corrected = pattern.sub(best, corrected)
+        return corrected if corrected.lower() != text.lower() else None
+
+    def _bits_of_stem(self, stem_: str) -> int:
+        bits = 0
+        for f in ("title", "tags", "body"):
+            bits |= self.cache.bits(f, stem_)
+        return bits
+
+    def _hits(self, items: list[tuple[float, int]], units: list[qb.Unit],
+              bits: list[int]) -> list[Hit]:
+        if not items:
+            return []
+        s = self.searcher
+        nbytes = self.cache.nbytes()
+        member = [b.to_bytes(nbytes, "little") for b in bits]
+        marker = qb.highlighter(units)
+        hits = []
+        for score, docnum in items:
+            f = s.stored_fields(docnum)
+            byte, bit = docnum >> 3, 1 << (docnum & 7)
+            matched = tuple(w for u, m in zip(units, member) if m[byte] & bit for w in u.typed)
+            hits.append(Hit(
+                id=int(f["id"]), kind=f.get("kind", ""), slug=f.get("slug", ""),
+                title=f.get("title", ""), snippet=qb.snippet(f.get("snip", ""), marker),
+                score=round(float(score), 4), matched=matched,
+            ))
+        return hits
+
+    def allowed(self, scope: Scope, kind, category, section, tag) -> int:
+        """Bitmap of the documents the scope and facets admit, cached per searcher."""
+        kinds = set(scope.kinds) if kind is None else set(scope.kinds) & {kind}
+        key = (frozenset(kinds), frozenset(scope.visibilities), scope.user_id, category, section,
+               tag)
+        if key in self.filters:
+            self.filters.move_to_end(key)
+            return self.filters[key]
+        cache = self.cache
+
+        def union(fieldname: str, values: Iterable[str]) -> int:
+            out = 0
+            for value in values:
+                out |= cache.bits(fieldname, value)
+            return out
+
+        docs = union("kind", kinds) & union("vis", scope.visibilities)
+        docs &= union("owner", {"-"} if scope.user_id is None else {"-", str(scope.user_id)})
+        for fieldname, value in (("category", category), ("section", section),
+                                 ("tag", None if tag is None else tag.strip().lower())):
+            if value is not None:
+                docs &= cache.bits(fieldname, value)
+        self.filters[key] = docs
+        if len(self.filters) > FILTER_CACHE_SIZE:
+            self.filters.popitem(last=False)
+        return docs

@@ -1,0 +1,149 @@
+"""Searching on behalf of someone: scope from :mod:`kb.permissions`, a database re-check of
+every hit, and the search log."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+
+from flask import current_app
+from sqlalchemy import select
+
+from kb import permissions
+from kb.extensions import db
+from kb.models import Document, SearchLog
+from kb.search.documents import Hit, Scope, SearchPage
+from kb.search.indexer import get_index
+
+MAX_LIMIT = 50
+MAX_OFFSET = 10_000
+
+
+def scope_for(actor: permissions.Actor) -> Scope:
+    kinds, visibilities, user_id = permissions.search_scope_parts(actor)
+    return Scope(kinds=kinds, visibilities=visibilities, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A hit the caller may see, with the document as the database has it now."""
+
+    hit: Hit
+    document: Document
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    results: list[Result]
+    suggestion: str | None
+
+
+def search(actor: permissions.Actor, query: str, *, kind: str | None = None, category: str | None = None,
+           section: str | None = None, tag: str | None = None, limit: int = 10, offset: int = 0,
+           as_you_type: bool = False, surface: str = "api") -> Results:
+    """Search within what ``actor`` may see; every hit is re-checked against the database, so a
+    stale index can never show what is unpublished or hidden from the caller."""
+    started = time.perf_counter()
+    page = get_index().search(
+        query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
+        limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
+        as_you_type=as_you_type,
+    )
+    results = recheck(actor, page.hits)
+    total = page.total - (len(page.hits) - len(results))
+    took = (time.perf_counter() - started) * 1000
+    search_log().record(query, "staff" if permissions.is_staff(actor) else "public", surface, total, took)
+    return Results(query=page.query, total=max(total, len(results)), results=results,
+                   suggestion=page.suggestion)
+
+
+def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
+    """Keep the hits whose published revision the actor may read now, in rank order."""
+    if not hits:
+        return []
+    documents = {
+        d.id: d for d in db.session.execute(
+            select(Document).where(Document.id.in_([h.id for h in hits]))
+        ).unique().scalars()
+    }
+    kept = []
+    for hit in hits:
+        document = documents.get(hit.id)
+        if document is None or permissions.readable_published(actor, document) is None:
+            continue
+        kept.append(Result(replace(hit, slug=document.slug), document))
+    return kept
+
+
+def related(actor: permissions.Actor, document: Document, limit: int = 5) -> list[Result]:
+    return recheck(actor, get_index().related(document.id, scope_for(actor), limit=limit))
+
+
+def key_terms(actor: permissions.Actor, text: str, limit: int = 8) -> list[str]:
+    return get_index().key_terms(text, scope_for(actor), limit=limit)
+
+
+class SearchLogBuffer:
+    """Collects searches in memory and writes them in batches.
+
+    One insert per search would put a database write on every keystroke of search-as-you-type;
+    batching keeps the write rate flat. A crash loses at most the last few seconds of log.
+    """
+
+    def __init__(self, flush_every: float = 2.0, max_pending: int = 500) -> None:
+        self.pending: deque[dict] = deque(maxlen=10_000)
+        self.flush_every = flush_every
+        self.max_pending = max_pending
+        self.last_flush = time.monotonic()
+        self.lock = threading.Lock()
+
+    def record(self, query: str, scope: str, surface: str, count: int, took_ms: float) -> None:
+        text = " ".join((query or "").split())[:256]
+        if not text:
+            return
+        self.pending.append({"query": text, "scope": scope, "surface": surface,
+                             "result_count": count, "took_ms": round(took_ms, 3)})
+        if len(self.pending) >= self.max_pending or time.monotonic() - self.last_flush > self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            rows = []
+            while self.pending:
+                rows.append(self.pending.popleft())
+            self.last_flush = time.monotonic()
+        if not rows:
+            return
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(SearchLog.__table__.insert(), rows)
+        except Exception:
+            current_app.logger.warning("could not write %d search log rows", len(rows), exc_info=True)
+
+
+def search_log() -> SearchLogBuffer:
+    """This app's buffer (one per app, so tests never mix logs between databases)."""
+    return current_app.extensions.setdefault("kb.search_log", SearchLogBuffer())
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    terms: list[str]
+    results: list[Result]
+
+
+def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
+    """The documents that best answer a customer's message.
+
+    The message's distinctive words (chosen against the index's own vocabulary) become a query
+    in the actor's scope; the engine's all-words-then-best-partial ranking does the rest.
+    """
+    terms = key_terms(actor, text)
+    if not terms:
+        return Suggestion([], [])
+    found = search(actor, " ".join(terms), limit=limit, surface="suggest")
+    return Suggestion(terms, found.results)

@@ -1,0 +1,77 @@
+"""The production server: gunicorn, with the search follower in every worker."""
+
+from __future__ import annotations
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+#: gunicorn's default access-log line plus ``%(D)s``, the time the request took in microseconds,
+#: so the log itself answers "how long do pages take server-side" (bench/pages.py reads it).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s'
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app: Flask, options: dict) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``app`` until stopped."""
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "post_fork": lambda _server, _worker: _after_fork(app),
+    }
+    _before_fork(app)
+    _Gunicorn(app, options).run()
+
+
+def _before_fork(app: Flask) -> None:
+    """Drop connections and the index handle so no worker shares the master's."""
+    from kb.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _after_fork(app: Flask) -> None:
+    from kb.extensions import db
+    from kb.review.scheduler import start_scheduler
+    from kb.search import indexer
+
+    _leave_inherited_app_contexts()
+    with app.app_context():
+        db.engine.dispose(close=False)
+    indexer.start_follower(app, interval=float(app.config.get("INDEX_REFRESH_SECONDS", 0.5)))
+    start_scheduler(app)
+
+
+def _leave_inherited_app_contexts() -> None:
+    """Pop the app context the ``kb`` command pushed before the fork.
+
+    Flask's CLI runs every command inside an app context, and a worker inherits it. A sync
+    worker handles requests on that same thread, so without this every request would reuse
+    that one context: one database session, one stale snapshot, for the worker's lifetime.
+    """
+    from flask import has_app_context
+    from flask.globals import app_ctx
+
+    while has_app_context():
+        app_ctx._get_current_object().pop()

@@ -1,0 +1,422 @@
+"""Content files in and out: ``kb import`` and ``kb export``.
+
+A content file is Markdown with YAML front matter (see the contract). Import goes through the
+same services as the editor, so every import leaves revisions and audit records; files marked
+``published`` (the default) are published by the importing admin. One bad file is reported
+and skipped; the others still import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+import frontmatter
+import yaml
+from sqlalchemy import select
+
+from kb import database, ordered_pool
+from kb.content import services
+from kb.content.services import DocumentInput, RenderedBody
+from kb.content.slugs import slugify
+from kb.database import transaction
+from kb.errors import KbError
+from kb.extensions import db
+from kb.models import Document, Revision, User
+from kb.models.content import ARTICLE, MACRO
+from kb.review.services import publish_now
+
+KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by"}
+STATUSES = {"published", "draft"}
+MAX_FILE_BYTES = 1_000_000
+#: From this many files on, an import renders Markdown in worker processes: below it, starting
+#: them costs more than they save.
+POOL_MIN_FILES = 100
+
+
+class ContentFileError(Exception):
+    """A file that cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    path: Path
+    kind: str
+    #: ``category/section`` from the folders under ``articles/``, if any.
+    folder_section: str | None
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    #: CPU seconds per stage: ``parse`` and ``render`` summed over files (in the worker
+    #: processes when there are some), ``database`` and ``index`` in this thread.
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("parse", "render", "database", "index"), 0.0))
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def summary(self) -> str:
+        return (f"imported {self.imported}, updated {self.updated}, "
+                f"unchanged {self.unchanged}, failed {self.failed}")
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[ContentFile]:
+    """Every Markdown file under ``paths``, in a stable order, with its kind and folder section.
+
+    A folder holding ``articles/`` or ``macros/`` is a content root: only files under those count.
+
+    :raises ContentFileError: a path that does not exist.
+    """
+    found: dict[Path, ContentFile] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise ContentFileError(f"{raw}: no such file or folder")
+        files = [path] if path.is_file() else _markdown_files(path)
+        for file in files:
+            resolved = file.resolve()
+            found.setdefault(resolved, _classify(file))
+    return sorted(found.values(), key=lambda f: (f.kind != ARTICLE, str(f.path)))
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    """The ``.md`` files under ``folder``; only those under its ``articles/`` and ``macros/`` when
+    it has them (an export, a corpus), so a README beside them is not taken for an article."""
+    roots = [folder / name for name in ("articles", "macros") if (folder / name).is_dir()] or [folder]
+    return sorted(p for root in roots for p in root.rglob("*.md") if p.is_file())
+
+
+def _classify(file: Path) -> ContentFile:
+    parts = file.resolve().parts
+    for index in range(len(parts) - 2, -1, -1):
+        if parts[index] in ("articles", "macros"):
+            kind = ARTICLE if parts[index] == "articles" else MACRO
+            folders = [slugify(p) for p in parts[index + 1:-1]]
+            section = None
+            if kind == ARTICLE and folders:
+                section = f"{folders[0]}/{folders[1] if len(folders) > 1 else 'general'}"
+            return ContentFile(file, kind, section)
+    return ContentFile(file, ARTICLE, None)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    slug: str
+    status: str
+    data: DocumentInput
+
+
+def parse_file(item: ContentFile) -> ParsedFile:
+    """Read and check one content file.
+
+    :raises ContentFileError: unreadable, not UTF-8, NUL bytes, broken YAML, no title, bad fields.
+    """
+    try:
+        raw = item.path.read_bytes()
+    except OSError as exc:
+        raise ContentFileError(f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentFileError("larger than 1 MB")
+    if b"\x00" in raw:
+        raise ContentFileError("contains NUL bytes (is it a binary file?)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentFileError(f"not valid UTF-8 (byte {exc.start})") from None
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ContentFileError(f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except Exception as exc:  # python-frontmatter raises plain errors for non-mapping headers
+        raise ContentFileError(f"broken front matter: {exc}") from None
+    meta = post.metadata
+    if not isinstance(meta, dict):
+        raise ContentFileError("the front matter is not a mapping of keys to values")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ContentFileError("no title in the front matter")
+    status = str(meta.get("status") or "published").strip().lower()
+    if status not in STATUSES:
+        raise ContentFileError(f"status must be published or draft, not {status!r}")
+    visibility = str(meta.get("visibility") or "public").strip().lower()
+    section = meta.get("section")
+    if section is not None and not isinstance(section, str):
+        raise ContentFileError("section must read category/section")
+    slug = slugify(str(meta.get("slug") or item.path.stem))
+    data = DocumentInput(
+        title=title.strip(), body=post.content,
+        tags=services.normalise_tags(_tags(meta.get("tags"))),
+        section=section or item.folder_section, visibility=visibility, slug=slug,
+        review_by=_date(meta.get("review_by")),
+        meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        message=f"Imported from {item.path.name}",
+    )
+    return ParsedFile(slug, status, data)
+
+
+def _tags(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [t for t in value.split(",")]
+    if isinstance(value, (list, tuple)):
+        return [str(t) for t in value if t is not None]
+    raise ContentFileError("tags must be a list")
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ContentFileError(f"review_by must be a date like 2027-03-01, not {value!r}") from None
+
+
+def _plain(meta: dict) -> dict:
+    """Unknown keys as plain JSON values, so comparing with the stored copy is exact."""
+    return json.loads(json.dumps(meta, default=str, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """One file read, checked and rendered, ready for its database transaction."""
+
+    item: ContentFile
+    parsed: ParsedFile | None
+    #: ``None`` when the file failed to parse, or when rendering raised (the save then
+    #: renders again in the importing process and reports the error the same way).
+    rendered: RenderedBody | None
+    error: str | None
+    parse_seconds: float
+    render_seconds: float
+
+
+#: ``(kind, slug) -> body digest`` of the documents stored when the running import started.
+_known_bodies: Mapping[tuple[str, str], bytes] = {}
+
+
+def prepare_file(item: ContentFile, render: bool = False) -> PreparedFile:
+    """Parse one file and, if asked, render it; no database, so it may run in a worker process.
+
+    A body equal to the stored latest one (see :func:`_stored_bodies`) is not rendered:
+    re-imports are mostly unchanged files, and a save that does need it renders itself.
+    """
+    start = time.thread_time()
+    try:
+        parsed = parse_file(item)
+    except ContentFileError as exc:
+        return PreparedFile(item, None, None, str(exc), time.thread_time() - start, 0.0)
+    parsed_at = time.thread_time()
+    body = services.normalise_body(parsed.data.body)
+    rendered = None
+    if render and _known_bodies.get((item.kind, parsed.slug)) != _digest(body):
+        try:
+            rendered = services.render_body(body)
+        except Exception:  # noqa: BLE001 - rendered again by the save, which reports it
+            pass
+    return PreparedFile(item, parsed, rendered, None, parsed_at - start, time.thread_time() - parsed_at)
+
+
+def _digest(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=16).digest()
+
+
+def _stored_bodies() -> dict[tuple[str, str], bytes]:
+    """Digests of the latest body of every shared document, read once before an import."""
+    rows = db.session.execute(
+        select(Document.kind, Document.slug, Revision.body)
+        .join(Revision, Revision.id == Document.latest_revision_id).where(Document.owner_id.is_(None))
+    )
+    return {(kind, slug): _digest(body) for kind, slug, body in rows}
+
+
+def _prepare_and_render(item: ContentFile) -> PreparedFile:
+    return prepare_file(item, render=True)
+
+
+def _remember_bodies(known_bodies: Mapping[tuple[str, str], bytes]) -> None:
+    """Set in this process and, as the pool's initializer, in each worker."""
+    global _known_bodies
+    _known_bodies = known_bodies
+
+
+def import_paths(paths: Iterable[str | os.PathLike], actor: User,
+                 progress: Callable[[Iterable[ContentFile]], Iterator[ContentFile]] | None = None,
+                 workers: int | None = None) -> ImportReport:
+    """Import content files; re-importing the same content makes no new revision.
+
+    Each file is written in its own transaction, in a stable order, by this process. Parsing
+    and Markdown rendering (the slow part) run ahead of the writes in ``workers`` processes:
+    by default one per CPU for imports of :data:`POOL_MIN_FILES` files or more; with ``0``
+    each save renders its own body, here (the ``render`` timing is then part of ``database``).
+    """
+    report = ImportReport()
+    files = discover(paths)
+    claimed: dict[tuple[str, str], Path] = {}
+    count = _worker_count(len(files), workers)
+    if count:
+        prepared = ordered_pool.map_ahead(_prepare_and_render, files, count,
+                                          initializer=_remember_bodies, initargs=(_stored_bodies(),))
+    else:
+        prepared = (prepare_file(item) for item in files)
+    shown = progress(files) if progress else files
+    with database.after_commit_deferred(), services.remembered_sections() as sections, \
+            _loaded_once(actor):
+        try:
+            for _shown, ready in zip(shown, prepared):
+                if not _import_prepared(ready, actor, claimed, report):
+                    sections.clear()  # the failed file's transaction may have made one
+        finally:
+            prepared.close()
+            _remember_bodies({})
+        indexing_from = time.thread_time()
+    report.timings["index"] = time.thread_time() - indexing_from
+    return report
+
+
+def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, str], Path],
+                     report: ImportReport) -> bool:
+    """Write one prepared file in its own transaction; false when it failed (and was rolled back)."""
+    item = ready.item
+    report.timings["parse"] += ready.parse_seconds
+    report.timings["render"] += ready.render_seconds
+    start = time.thread_time()
+    try:
+        if ready.parsed is None:
+            raise ContentFileError(ready.error or "cannot be read")
+        other = claimed.setdefault((item.kind, ready.parsed.slug), item.path)
+        if other != item.path:
+            raise ContentFileError(f"slug {ready.parsed.slug!r} is already used by {other} in this import")
+        outcome = _import_one(item.kind, ready.parsed, actor, ready.rendered)
+    except (ContentFileError, KbError) as exc:
+        db.session.rollback()
+        report.failures.append((str(item.path), getattr(exc, "message", None) or str(exc)))
+        outcome = None
+    if outcome:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    report.timings["database"] += time.thread_time() - start
+    return outcome is not None
+
+
+@contextmanager
+def _loaded_once(actor: User) -> Iterator[None]:
+    """Keep the actor out of the session while files are written: each file's commit would
+    otherwise expire it, and reading its id or role would reload it from the database."""
+    attached = actor in db.session
+    if attached:
+        (actor.id, actor.role_name, actor.active)  # load it now if it is expired
+        db.session.expunge(actor)
+    try:
+        yield
+    finally:
+        if attached:
+            db.session.add(actor)
+
+
+def _worker_count(files: int, wanted: int | None) -> int:
+    if wanted is not None:
+        return max(0, wanted)
+    cpus = ordered_pool.usable_cpus()
+    return cpus if files >= POOL_MIN_FILES and cpus > 1 else 0
+
+
+def _import_one(kind: str, parsed: ParsedFile, actor: User, rendered: RenderedBody | None = None) -> str:
+    """Create, update or leave one document; returns which (``imported``/``updated``/``unchanged``)."""
+    with transaction():
+        # Ids and numbers only: most files of a bulk import are new, and save_revision loads
+        # (and locks) the document itself when there is one.
+        found = db.session.execute(
+            select(Document.id, Document.latest_revision_id, Revision.number)
+            .join(Revision, Revision.id == Document.latest_revision_id)
+            .where(Document.kind == kind, Document.slug == parsed.slug, Document.owner_id.is_(None))
+        ).one_or_none()
+        if found is None:
+            document = services.create_document(kind, parsed.data, actor, create_sections=True,
+                                                rendered=rendered)
+            if parsed.status == "published":
+                publish_now(document, actor, "import")
+            return "imported"
+        document_id, before, number = found
+        document = services.save_revision(kind, document_id, parsed.data, number, actor,
+                                          create_sections=True, rendered=rendered)
+        changed = document.latest.id != before
+        if parsed.status == "published" and document.published is not document.latest:
+            publish_now(document, actor, "import")
+            changed = True
+        return "updated" if changed else "unchanged"
+
+
+def export_all(directory: str | os.PathLike) -> int:
+    """Write every shared, non-archived document as a content file; returns how many.
+
+    The published revision is written where there is one (``status: published``), else the
+    latest draft (``status: draft``). Files are written atomically.
+    """
+    root = Path(directory)
+    count = 0
+    documents = db.session.execute(
+        select(Document).where(Document.owner_id.is_(None)).order_by(Document.kind, Document.slug)
+    ).unique().scalars().all()
+    for document in documents:
+        revision = document.published or document.latest
+        if revision is None or (document.published is None and revision.state == "archived"):
+            continue
+        status = "published" if document.published is not None else "draft"
+        _write_atomic(root / _export_path(document, revision), render_file(document, revision, status))
+        count += 1
+    return count
+
+
+def _export_path(document: Document, revision) -> Path:
+    if document.kind == MACRO:
+        head = revision.title.split("::")[0] if "::" in revision.title else "general"
+        return Path("macros") / slugify(head) / f"{document.slug}.md"
+    if revision.section is not None:
+        return Path("articles") / revision.section.category.slug / revision.section.slug / f"{document.slug}.md"
+    return Path("articles") / f"{document.slug}.md"
+
+
+def render_file(document: Document, revision, status: str) -> str:
+    meta: dict = {"title": revision.title, "slug": document.slug}
+    if document.kind == ARTICLE:
+        meta["section"] = revision.section.path if revision.section else None
+        meta["visibility"] = revision.visibility
+    meta["tags"] = list(revision.tags or [])
+    meta["status"] = status
+    if revision.review_by:
+        meta["review_by"] = revision.review_by
+    meta.update({k: v for k, v in (revision.meta or {}).items() if k not in meta})
+    meta = {k: v for k, v in meta.items() if v is not None}
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return f"---\n{header}---\n{revision.body}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-export-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

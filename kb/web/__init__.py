@@ -1,0 +1,36 @@
+"""The server-rendered site: the public help center and the staff screens."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from kb.auth import current_actor
+from kb.errors import KbError
+from kb.models import Role
+from kb.web import headers
+
+
+def init_app(app: Flask) -> None:
+    from kb.web.helpcenter import bp as helpcenter_bp
+
+    app.register_blueprint(helpcenter_bp)
+    from kb.macros.views import bp as agent_bp  # the agent workspace (macro library)
+    app.register_blueprint(agent_bp)
+    from kb.review.views import bp as editor_bp  # the editorial screens (review workflow)
+    app.register_blueprint(editor_bp)
+    headers.init_app(app)
+
+    @app.context_processor
+    def inject_actor():
+        actor = current_actor_or_none()
+        return {"actor": actor, "Role": Role, "is_staff": actor is not None,
+                "url_rules": app.view_functions}
+
+
+def current_actor_or_none():
+    """Pages never use API tokens; a broken Authorization header just means anonymous here."""
+    try:
+        return current_actor()
+    except KbError:
+        request.environ["kb.actor"] = None
+        return None

@@ -1,0 +1,220 @@
+"""The public help center: home, categories, sections, articles, search, feedback, sitemap, health.
+
+Every page asks :mod:`kb.permissions` (through :mod:`kb.web.listings` and the search service)
+what the reader may see; anything else answers the one 404 page, so a draft, an internal
+article or an archived one is indistinguishable from a page that never existed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
+                   request, session, url_for)
+from flask_wtf.csrf import generate_csrf
+from werkzeug.http import is_resource_modified
+
+from kb import permissions
+from kb.content import queries
+from kb.errors import ValidationError
+from kb.extensions import db
+from kb.models.content import ARTICLE, KINDS
+from kb.search import indexer, service as search_service
+from kb.web import current_actor_or_none, feedback, listings, ratelimit
+
+bp = Blueprint("web", __name__)
+
+PAGE_SIZE = 10
+#: The search service stops paging at MAX_OFFSET results.
+LAST_PAGE = search_service.MAX_OFFSET // PAGE_SIZE
+
+
+@bp.get("/")
+def home():
+    tree = listings.tree(current_actor_or_none(), feedback.helpful_counts())
+    return render_template("help/home.html", tree=tree, top=listings.TOP_PER_SECTION)
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str):
+    listing = listings.category(current_actor_or_none(), slug)
+    if listing is None:
+        abort(404)
+    return render_template("help/category.html", listing=listing)
+
+
+@bp.get("/categories/<category_slug>/<section_slug>")
+def section(category_slug: str, section_slug: str):
+    found = listings.section(current_actor_or_none(), category_slug, section_slug)
+    if found is None:
+        abort(404)
+    listing, item = found
+    return render_template("help/section.html", listing=listing, item=item)
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str):
+    """An article from its stored HTML; 304 when the reader's copy is current."""
+    actor = current_actor_or_none()
+    document = listings.article(slug)
+    if document is None:
+        moved_to = queries.find_by_slug(ARTICLE, slug)[1]
+        if moved_to:
+            return redirect(url_for("web.article", slug=moved_to), code=301)
+    revision = _readable_revision(actor, document)
+    voter = _voter()
+    vote = feedback.reader_vote(document, voter)
+    staff_summary = feedback.summary(document) if permissions.is_staff(actor) else None
+    etag, modified = _article_validators(actor, document, revision, vote, staff_summary)
+    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        response = Response(status=304)
+    else:
+        response = Response(render_template(
+            "help/article.html", document=document, revision=revision, vote=vote,
+            staff_summary=staff_summary, neighbours=listings.neighbours(actor, document, revision),
+            related=_related_articles(actor, document),
+            max_comment=feedback.MAX_COMMENT,
+        ))
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.post("/articles/<slug>/feedback")
+def article_feedback(slug: str):
+    """Record the reader's "Was this helpful?" answer, then back to the article."""
+    ratelimit.enforce("feedback")
+    actor = current_actor_or_none()
+    document, _ = queries.find_by_slug(ARTICLE, slug)  # old slugs redirect for reading only
+    revision = _readable_revision(actor, document)
+    helpful = feedback.parse_helpful(request.form.get("helpful"))
+    if not session.get(feedback.SESSION_KEY):
+        session[feedback.SESSION_KEY] = feedback.new_reader_id()
+    feedback.record_vote(document, revision, _voter(), helpful, request.form.get("comment"))
+    return redirect(url_for("web.article", slug=document.slug, _anchor="feedback"), code=303)
+
+
+@bp.get("/search")
+def search_page():
+    actor = current_actor_or_none()
+    query = request.args.get("q", "").strip()
+    page = _page_number(request.args.get("page", "1"))
+    filters = _search_filters(actor)
+    results = None
+    if query:
+        ratelimit.enforce("search")
+        results = search_service.search(
+            actor, query,
+            kind=filters["type"] or (None if permissions.is_staff(actor) else ARTICLE),
+            category=filters["category"] or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+            surface="page",
+        )
+    categories = [listing.category for listing in listings.tree(actor)]
+    return render_template("help/search.html", query=query, results=results, page=page,
+                           page_size=PAGE_SIZE, filters=filters, categories=categories,
+                           staff=permissions.is_staff(actor),
+                           sections=_sections_of(results))
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    articles = queries.published_public_articles()
+    xml = render_template("help/sitemap.xml", articles=articles)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/healthz")
+def healthz():
+    checks = {"database": "ok", "index": "ok"}
+    status = 200
+    try:
+        db.session.execute(db.select(1))
+    except Exception as exc:  # a health check reports, it never raises
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        status = 503
+    lag = None
+    try:
+        lag = indexer.lag()
+    except Exception as exc:
+        checks["index"] = f"error: {exc.__class__.__name__}"
+        status = 503
+    body = {"status": "ok" if status == 200 else "unavailable", "checks": checks, "index": lag}
+    return jsonify(body), status
+
+
+def _readable_revision(actor, document):
+    """The published revision the actor may read; anything else aborts with the one 404 page."""
+    revision = permissions.readable_published(actor, document) if document else None
+    if revision is None:
+        abort(404)
+    return revision
+
+
+def _voter() -> str | None:
+    reader = session.get(feedback.SESSION_KEY)
+    return feedback.voter_key(reader) if isinstance(reader, str) and reader else None
+
+
+def _article_validators(actor, document, revision, vote, staff_summary) -> tuple[str, datetime]:
+    """(ETag, Last-Modified) over everything an article page shows: its content, neighbours and
+    related list (the content version), the reader's vote, staff tallies and the session's
+    CSRF secret (a cached form must carry a token that still works)."""
+    version, changed_at = listings.content_version()
+    parts = (revision.id, document.slug, actor.id if actor else 0, version, _csrf_secret(),
+             vote and (vote.helpful, vote.comment, vote.created_at),
+             staff_summary and (staff_summary.total, staff_summary.yes, staff_summary.last_at))
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    modified = max(t for t in (revision.created_at, changed_at, vote and vote.created_at,
+                               staff_summary and staff_summary.last_at) if t)
+    return etag, modified
+
+
+def _csrf_secret() -> str:
+    """This session's CSRF secret (created if missing); the signed token on the page derives from
+    it and never expires, so a cached page's form keeps working while the secret is the same."""
+    generate_csrf()
+    return str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+
+
+def _page_number(value: str) -> int:
+    """:raises ValidationError: the page is not a whole number from 1 up."""
+    try:
+        page = int(value)
+    except ValueError:
+        raise ValidationError("page must be a whole number", field="page") from None
+    if page < 1 or page > LAST_PAGE:
+        raise ValidationError(f"page must be between 1 and {LAST_PAGE}", field="page")
+    return page
+
+
+def _search_filters(actor) -> dict[str, str]:
+    """The filters the reader chose; ``type`` is a staff filter and ignored for everyone else."""
+    kind = request.args.get("type", "").strip()
+    if not permissions.is_staff(actor) or kind not in KINDS:
+        kind = ""
+    return {"category": request.args.get("category", "").strip()[:120], "type": kind}
+
+
+def _sections_of(results) -> dict[int, object]:
+    """Document id -> the section its published revision sits in, for result breadcrumbs."""
+    if not results:
+        return {}
+    return {item.document.id: item.document.published.section for item in results.results
+            if item.document.published is not None and item.document.published.section is not None}
+
+
+def _related_articles(actor, document) -> list[listings.Link]:
+    """Related articles (never macros, which have their own screens); none if the index is down."""
+    def find() -> list[int]:
+        try:
+            found = search_service.related(actor, document)
+        except Exception:  # the page is still worth showing without its related list
+            current_app.logger.warning("related articles unavailable for %s", document.slug,
+                                       exc_info=True)
+            return []
+        return [item.document.id for item in found if item.hit.kind == ARTICLE]
+
+    return listings.related(actor, document, find)

@@ -1,0 +1,198 @@
+// The macro library: search as you type, move with the arrow keys, open with Enter, copy with "c".
+// Without this script the page still works: a server-rendered list and a GET search form.
+
+import { copyLink, copyRendered, isTyping, rememberedValues } from "./macro.js";
+
+const TYPING_DELAY_MS = 30;
+const SEPARATOR = "::";
+
+const form = document.querySelector("[data-library-search]");
+const input = form && form.querySelector("input[name=q]");
+const typeSelect = form && form.querySelector("select[name=type]");
+const list = document.querySelector("[data-results]");
+const status = document.querySelector("[data-result-status]");
+const copyStatus = document.querySelector("[data-copy-status]");
+
+const categoryPath = (value) => value.split(SEPARATOR).map((p) => p.trim().toLowerCase()).filter(Boolean);
+
+function makeBadge(text, extra) {
+  const badge = document.createElement("span");
+  badge.className = `badge${extra ? ` ${extra}` : ""}`;
+  badge.textContent = text;
+  return badge;
+}
+
+/** One result row, the same markup the server renders (text via textContent; the snippet is
+ * escaped HTML from the server with only <mark> in it). */
+function option(result, macroBase) {
+  const isMacro = result.type === "macro";
+  const parts = isMacro ? result.title.split(SEPARATOR).map((p) => p.trim()).filter(Boolean) : [result.title];
+  const name = parts.pop() || result.title;
+  const url = isMacro ? `${macroBase}/${result.id}` : result.url;
+  const item = document.createElement("li");
+  Object.assign(item, { id: `opt-${result.type}-${result.id}`, className: "lib-item" });
+  item.setAttribute("role", "option");
+  item.setAttribute("aria-selected", "false");
+  Object.assign(item.dataset, { kind: result.type, id: String(result.id), url });
+  const link = document.createElement("a");
+  link.href = url;
+  link.tabIndex = -1;
+  const label = document.createElement("span");
+  label.className = "lib-name";
+  label.textContent = name;
+  link.append(label);
+  item.append(link, " ");
+  if (parts.length) {
+    const crumbs = document.createElement("span");
+    crumbs.className = "crumbs";
+    crumbs.textContent = parts.join(" › ");
+    item.append(crumbs, " ");
+  }
+  if (!isMacro) item.append(makeBadge("Article"), " ");
+  if (!isMacro && result.internal) item.append(makeBadge("Internal", "badge-internal"), " ");
+  if (result.personal) item.append(makeBadge("Personal", "badge-personal"), " ");
+  const snippet = document.createElement("span");
+  snippet.className = "lib-summary snippet";
+  snippet.innerHTML = result.snippet;
+  item.append(snippet);
+  return item;
+}
+
+function initLibrary() {
+  const browseRows = [...list.children];
+  const browseStatus = status.textContent;
+  const renderTemplate = form.dataset.renderApi;
+  let selected = -1;
+  let sequence = 0;
+  let controller = null;
+  let timer = null;
+
+  const options = () => [...list.querySelectorAll("[role=option]")];
+
+  function select(index) {
+    const all = options();
+    if (!all.length) {
+      selected = -1;
+      input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    selected = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((row, i) => row.setAttribute("aria-selected", i === selected ? "true" : "false"));
+    input.setAttribute("aria-activedescendant", all[selected].id);
+    all[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  function show(rows, message) {
+    list.replaceChildren(...rows);
+    status.textContent = message;
+    const empty = document.querySelector("[data-empty]");
+    if (empty) empty.hidden = rows.length > 0;
+    select(0);
+  }
+
+  async function search() {
+    const query = input.value.trim();
+    const mine = ++sequence;
+    if (controller) controller.abort();
+    if (!query) {
+      show(browseRows, browseStatus);
+      return;
+    }
+    controller = new AbortController();
+    const category = form.dataset.category;
+    const kind = category ? "macro" : typeSelect.value;
+    const params = new URLSearchParams({ q: input.value, prefix: "true", limit: category ? "50" : "20" });
+    if (kind) params.set("type", kind);
+    if (category) params.set("category", form.dataset.categorySlug);
+    if (form.dataset.tag) params.set("tag", form.dataset.tag);
+    try {
+      const response = await fetch(`${form.dataset.api}?${params}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal,
+      });
+      const body = await response.json();
+      if (mine !== sequence) return; // an answer to an older keystroke: ignore it
+      if (!response.ok) {
+        status.textContent = body.error ? body.error.message : "Search failed.";
+        return;
+      }
+      let results = body.results;
+      if (category) {
+        const wanted = categoryPath(category);
+        results = results.filter((r) => {
+          const path = categoryPath(r.title).slice(0, -1);
+          return wanted.every((part, i) => path[i] === part);
+        });
+      }
+      const rows = results.map((r) => option(r, form.dataset.macroBase));
+      show(rows, `${rows.length} result${rows.length === 1 ? "" : "s"} for “${query}”`);
+    } catch (error) {
+      if (error.name !== "AbortError" && mine === sequence) status.textContent = "Search is not answering; try again.";
+    }
+  }
+
+  function open() {
+    const row = options()[selected];
+    if (row) location.href = row.dataset.url;
+    return !!row;
+  }
+
+  async function copySelected() {
+    const row = options()[selected];
+    if (!row) return;
+    const name = row.querySelector(".lib-name").textContent;
+    copyStatus.textContent = "Copying…";
+    try {
+      if (row.dataset.kind === "macro") {
+        const url = renderTemplate.replace("/0/", `/${row.dataset.id}/`);
+        const result = await copyRendered(url, rememberedValues(), "text");
+        const left = result.missing.length ? ` Still to fill: ${result.missing.join(", ")}.` : "";
+        copyStatus.textContent = `Copied “${name}”.${left}`;
+      } else {
+        await copyLink(row.dataset.url);
+        copyStatus.textContent = `Copied the link to “${name}”.`;
+      }
+    } catch (error) {
+      copyStatus.textContent = `Could not copy: ${error.message}`;
+    }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, TYPING_DELAY_MS);
+  });
+  typeSelect.addEventListener("change", search);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!open()) search();
+  });
+  list.addEventListener("click", (event) => {
+    const row = event.target.closest("[role=option]");
+    if (row && !event.target.closest("a")) select(options().indexOf(row));
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const inSearch = document.activeElement === input;
+    if (!inSearch && isTyping(document.activeElement)) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      select(selected + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      copySelected();
+    } else if (event.key === "Enter" && !inSearch && !event.target.closest("a, button")) {
+      event.preventDefault();
+      open();
+    } else if (event.key === "c" && !inSearch && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      copySelected();
+    } else if (event.key === "Escape" && inSearch && input.value) {
+      input.value = "";
+      search();
+    }
+  });
+
+  select(0);
+  form.dataset.ready = "true";
+}
+
+if (form && input && list) initLibrary();

@@ -1,0 +1,213 @@
+// A macro's page: fill its placeholders, watch the live preview, copy the reply into a ticket.
+// Also exports the helpers the library page shares (values kept for the session, copying).
+
+const STORAGE_KEY = "kb.macro.values";
+const PREVIEW_DELAY_MS = 120;
+
+export const isTyping = (el) =>
+  !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+/** Placeholder values typed during this browser tab's session, shared by every macro. */
+export function rememberedValues() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "{}");
+    return stored && typeof stored === "object" ? stored : {};
+  } catch {
+    return {};
+  }
+}
+
+function remember(name, value) {
+  const values = rememberedValues();
+  if (value.trim()) values[name] = value;
+  else delete values[name];
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(values));
+  } catch {
+    // Storage full or disabled: the form still works, it just forgets.
+  }
+}
+
+export async function postJSON(url, body, signal) {
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+    body: JSON.stringify(body),
+    signal,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error((data.error && data.error.message) || `the server answered ${response.status}`);
+  }
+  return data;
+}
+
+/** Links in a macro are site-relative; a customer reading the reply needs the full address. */
+export function absoluteText(text) {
+  return text.replace(/\]\((\/[^)\s]*)\)/g, (_, path) => `](${new URL(path, location.origin).href})`);
+}
+
+export function absoluteHTML(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  for (const link of template.content.querySelectorAll("a[href^='/']")) {
+    link.setAttribute("href", new URL(link.getAttribute("href"), location.origin).href);
+  }
+  return template.innerHTML;
+}
+
+/**
+ * Render (which counts one use) and put the result on the clipboard, as plain text or as rich
+ * text with a plain-text alternative. The ClipboardItem gets promises, so the write starts inside
+ * the key press or click even though the text is still on its way (Safari insists on that).
+ */
+export async function copyRendered(renderUrl, values, format) {
+  const rendered = postJSON(renderUrl, { values });
+  rendered.catch(() => {});
+  const blob = (type, pick) => rendered.then((r) => new Blob([pick(r)], { type }));
+  const plain = (r) => absoluteText(r.text);
+  if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
+    const parts = { "text/plain": blob("text/plain", plain) };
+    if (format === "html") parts["text/html"] = blob("text/html", (r) => absoluteHTML(r.html));
+    try {
+      await navigator.clipboard.write([new ClipboardItem(parts)]);
+      return await rendered;
+    } catch (error) {
+      await rendered; // a failed render is the real error; otherwise fall back to plain text
+    }
+  }
+  const result = await rendered;
+  await navigator.clipboard.writeText(plain(result));
+  return result;
+}
+
+export function copyLink(url) {
+  return navigator.clipboard.writeText(new URL(url, location.origin).href);
+}
+
+function initMacroPage(root) {
+  const form = root.querySelector("[data-placeholder-form]");
+  const inputs = form ? [...form.querySelectorAll("[data-placeholder]")] : [];
+  const preview = root.querySelector("[data-preview]");
+  const previewText = root.querySelector("[data-preview-text]");
+  const missing = root.querySelector("[data-missing]");
+  const status = root.querySelector("[data-copy-status]");
+  const useCount = root.querySelector("[data-use-count]");
+  const buttons = [...root.querySelectorAll("[data-copy]")];
+  let sequence = 0;
+  let controller = null;
+  let timer = null;
+
+  const values = () => {
+    const found = {};
+    for (const input of inputs) if (input.value.trim()) found[input.dataset.placeholder] = input.value;
+    return found;
+  };
+
+  const showMissing = (names) => {
+    missing.replaceChildren();
+    if (!names.length) return;
+    const line = document.createElement("p");
+    line.append("Still to fill: ");
+    names.forEach((name, i) => {
+      const code = document.createElement("code");
+      code.textContent = name;
+      line.append(code, i < names.length - 1 ? ", " : "");
+    });
+    missing.append(line);
+  };
+
+  async function refresh() {
+    const mine = ++sequence;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    try {
+      const result = await postJSON(root.dataset.previewApi, { values: values() }, controller.signal);
+      if (mine !== sequence) return; // a newer keystroke's answer is coming
+      preview.innerHTML = result.html; // sanitised by the server, values escaped
+      previewText.textContent = result.text;
+      showMissing(result.missing);
+    } catch (error) {
+      if (error.name !== "AbortError" && mine === sequence) status.textContent = `Preview failed: ${error.message}`;
+    }
+  }
+
+  async function copy(format) {
+    status.textContent = "Copying…";
+    try {
+      const result = await copyRendered(root.dataset.renderApi, values(), format);
+      if (useCount && Number.isInteger(result.use_count)) {
+        useCount.textContent = String(result.use_count);
+        const label = root.querySelector("[data-use-label]");
+        if (label) label.textContent = result.use_count === 1 ? "time" : "times";
+      }
+      const left = result.missing.length ? ` Still to fill: ${result.missing.join(", ")}.` : "";
+      status.textContent = `Copied as ${format === "html" ? "rich text" : "text"}.${left}`;
+    } catch (error) {
+      status.textContent = `Could not copy: ${error.message}`;
+    }
+  }
+
+  const stored = rememberedValues();
+  let restored = false;
+  for (const input of inputs) {
+    if (!input.value && stored[input.dataset.placeholder]) {
+      input.value = stored[input.dataset.placeholder];
+      restored = true;
+    }
+    input.addEventListener("input", () => {
+      remember(input.dataset.placeholder, input.value);
+      clearTimeout(timer);
+      timer = setTimeout(refresh, PREVIEW_DELAY_MS);
+    });
+  }
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      refresh();
+    });
+    const noJsButton = form.querySelector("[data-no-js-preview]");
+    if (noJsButton) noJsButton.hidden = true;
+  }
+  for (const button of buttons) {
+    button.disabled = false;
+    button.addEventListener("click", () => copy(button.dataset.copy));
+  }
+  if (restored) refresh();
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      copy(event.shiftKey ? "html" : "text");
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(document.activeElement)) {
+      if (event.key === "Escape") document.activeElement.blur();
+      return;
+    }
+    if (event.key === "c") {
+      event.preventDefault();
+      copy("text");
+    } else if (event.key === "r") {
+      event.preventDefault();
+      copy("html");
+    } else if (event.key === "f" && inputs.length) {
+      event.preventDefault();
+      (inputs.find((input) => !input.value.trim()) || inputs[0]).focus();
+    } else if (event.key === "Escape") {
+      const back = document.querySelector(".breadcrumbs a");
+      if (back) location.href = back.href;
+    }
+  });
+  root.dataset.ready = "true";
+}
+
+const page = document.querySelector("[data-macro-page]");
+if (page) initMacroPage(page);

@@ -1,0 +1,146 @@
+"""The agent workspace in a real browser: search as you type, keyboard, fill, copy, suggest."""
+
+import pytest
+from playwright.sync_api import expect
+
+from kb.extensions import db
+from kb.models import Document
+
+
+@pytest.fixture
+def library(make_document):
+    """A small macro library and one internal article."""
+    return {
+        "password": make_document("macro", state="published", title="Account::Password reset",
+                                  body="Use the reset link to change your password."),
+        "payout": make_document("macro", state="published", title="Payouts::Payout schedule",
+                                body="Payouts arrive on the first of each month."),
+        "refund": make_document("macro", state="published", title="Billing::Refunds::Refund timeline",
+                                body="Hi {{ customer.first_name }}, your refund of {{ amount }} is on its way."),
+        "duplicate": make_document("macro", state="published", title="Billing::Duplicate charge",
+                                   body="Sorry you were charged twice this month: we refunded the duplicate "
+                                        "charge to your card.", tags=("charges",)),
+        "runbook": make_document("article", state="published", title="Chargeback runbook",
+                                 visibility="internal", body="What to do when a member disputes a charge."),
+    }
+
+
+@pytest.fixture
+def agent_page(page, make_user, browser_login):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    browser_login(make_user("agent"), page=page)
+    page.errors = errors
+    return page
+
+
+def names(page):
+    return page.locator("#lib-results [role=option] .lib-name")
+
+
+def type_in_search(page, text):
+    page.goto("/macros")
+    expect(page.locator("form[data-library-search][data-ready=true]")).to_have_count(1)
+    page.keyboard.press("/")
+    page.keyboard.type(text)
+
+
+def test_results_update_on_each_keystroke(agent_page, library):
+    page = agent_page
+    type_in_search(page, "pa")
+    expect(names(page)).to_contain_text(["Password reset", "Payout schedule"], ignore_case=True)
+    page.keyboard.type("s")
+    expect(names(page)).to_have_text(["Password reset"])
+    page.keyboard.press("Backspace")
+    page.keyboard.type("y")
+    expect(names(page)).to_have_text(["Payout schedule"])
+    assert page.errors == []
+
+
+def test_internal_articles_appear_beside_macros_marked_internal(agent_page, library):
+    type_in_search(agent_page, "charge")
+    row = agent_page.locator("#lib-results [role=option]", has_text="Chargeback runbook")
+    expect(row.locator(".badge-internal")).to_have_text("Internal")
+    expect(agent_page.locator("#lib-results [role=option]", has_text="Duplicate charge")).to_have_count(1)
+
+
+def test_arrow_keys_move_the_selection(agent_page, library):
+    page = agent_page
+    type_in_search(page, "pa")
+    expect(names(page)).to_have_count(2)
+    options = page.locator("#lib-results [role=option]")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "false")
+    assert page.get_attribute("#macro-q", "aria-activedescendant") == options.nth(1).get_attribute("id")
+    page.keyboard.press("ArrowUp")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+
+
+def test_enter_opens_a_macro_and_the_filled_reply_is_copied(agent_page, library, app):
+    page = agent_page
+    type_in_search(page, "refund timel")
+    expect(names(page).first).to_have_text("Refund timeline")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/macros/{library['refund'].id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    page.fill("#ph-customer-first-name", "Ana")
+    page.fill("#ph-amount", "$10")
+    expect(page.locator("[data-preview]")).to_contain_text("Hi Ana, your refund of $10 is on its way.")
+    page.get_by_role("button", name="Copy as text").click()
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied as text")
+    assert page.evaluate("navigator.clipboard.readText()") == "Hi Ana, your refund of $10 is on its way.\n"
+    expect(page.locator("[data-use-count]")).to_have_text("1")
+    db.session.rollback()  # end the test thread's read snapshot
+    assert db.session.get(Document, library["refund"].id).use_count == 1
+    assert page.errors == []
+
+
+def test_rich_text_copy_puts_html_on_the_clipboard(agent_page, library):
+    page = agent_page
+    page.goto(f"/macros/{library['refund'].id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    page.fill("#ph-customer-first-name", "Bea")
+    page.keyboard.press("Escape")
+    page.keyboard.press("r")
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied as rich text")
+    html = page.evaluate("""async () => {
+        const [item] = await navigator.clipboard.read();
+        return await (await item.getType('text/html')).text();
+    }""")
+    assert "<p>Hi Bea, your refund of" in html
+
+
+def test_placeholder_values_are_remembered_for_the_next_macro(agent_page, make_document, library):
+    page = agent_page
+    other = make_document("macro", state="published", title="Thanks", body="Thanks {{ customer.first_name }}!")
+    page.goto(f"/macros/{library['refund'].id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    page.fill("#ph-customer-first-name", "Chloe")
+    page.goto(f"/macros/{other.id}")
+    expect(page.locator("#ph-customer-first-name")).to_have_value("Chloe")
+    expect(page.locator("[data-preview]")).to_contain_text("Thanks Chloe!")
+
+
+def test_c_copies_the_selected_macro_from_the_library(agent_page, library):
+    page = agent_page
+    type_in_search(page, "payout sched")
+    expect(names(page).first).to_have_text("Payout schedule")
+    page.locator("#macro-q").blur()
+    page.keyboard.press("c")
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied “Payout schedule”")
+    assert page.evaluate("navigator.clipboard.readText()") == "Payouts arrive on the first of each month.\n"
+
+
+def test_the_suggestion_box_ranks_the_right_macro_first(agent_page, library):
+    page = agent_page
+    page.goto("/macros")
+    expect(page.locator("form[data-suggest-form][data-ready=true]")).to_have_count(1)
+    page.fill("#ticket-text", "Hello! I think I was charged twice for my membership this month, "
+                              "can you check my card please?")
+    page.get_by_role("button", name="Suggest replies").click()
+    first = page.locator(".suggestions li").first
+    expect(first.locator("a")).to_have_text("Duplicate charge")
+    expect(first.locator(".matched mark").first).to_be_visible()
+    assert page.errors == []

@@ -1,0 +1,138 @@
+"""Fixtures: an app per test on SQLite (default) or PostgreSQL (``KB_TEST_DATABASE_URL``).
+
+The app, its database and its search index are real; nothing is mocked. Factory fixtures
+build on each other: ``make_user`` -> ``make_document`` (in any workflow state).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+
+from kb.auth import services as auth_services
+from kb.content import services as content_services
+from kb.content.services import DocumentInput
+from kb.extensions import db
+from kb.review import services as review_services
+from tests.support import Api, counter, csrf_token, make_app
+
+_counter = counter
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+
+    @app.before_request
+    def forget_the_previous_requests_user():
+        # The test keeps one app context (and so one ``g``) across requests; in production
+        # each request has its own, so Flask-Login's per-request cache must not carry over.
+        g.pop("_login_user", None)
+
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user("editor")`` -> a User with password ``password123``."""
+
+    def make(role: str = "agent", name: str | None = None):
+        n = next(_counter)
+        return auth_services.create_user(f"{role}{n}@example.com", role, "password123", name or f"{role.title()} {n}")
+
+    return make
+
+
+@pytest.fixture
+def token_for(app):
+    def make(user) -> str:
+        return auth_services.create_token(user, "tests")
+
+    return make
+
+
+@pytest.fixture
+def api_as(client, make_user, token_for):
+    """``api_as("editor")`` -> (Api, user); ``api_as(None)`` -> anonymous Api."""
+
+    def make(role: str | None = "agent", user=None):
+        if role is None and user is None:
+            return Api(client, None), None
+        user = user or make_user(role)
+        return Api(client, token_for(user)), user
+
+    return make
+
+
+@pytest.fixture
+def make_document(app, make_user):
+    """``make_document("article", state="published", title=…, body=…, visibility=…)``.
+
+    Walks the real workflow to reach ``state`` (author and reviewer are separate people).
+    """
+    people: dict[str, object] = {}
+
+    def person(role):
+        if role not in people:
+            people[role] = make_user(role)
+        return people[role]
+
+    def make(kind: str = "article", state: str = "draft", title: str | None = None, body: str = "Body text.",
+             author=None, **fields):
+        n = next(_counter)
+        author = author or person("editor")
+        data = DocumentInput(title=title or f"{kind.title()} {n}", body=body,
+                             section=fields.pop("section", "general/basics" if kind == "article" else None),
+                             **fields)
+        document = content_services.create_document(kind, data, author, create_sections=True)
+        reviewer = person("reviewer")
+        steps = {
+            "draft": [],
+            "in_review": ["submit"],
+            "changes_requested": ["submit", "request_changes"],
+            "approved": ["submit", "approve"],
+            "published": ["submit", "approve", "publish"],
+            "archived": ["submit", "approve", "publish", "archive"],
+        }[state]
+        for step in steps:
+            if step == "submit":
+                review_services.submit(kind, document.id, author)
+            elif step == "request_changes":
+                review_services.request_changes(kind, document.id, reviewer, "Please fix.")
+            elif step == "approve":
+                review_services.approve(kind, document.id, reviewer)
+            else:
+                getattr(review_services, step)(kind, document.id, reviewer)
+        return db.session.get(type(document), document.id)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form."""
+
+    def do(user, password: str = "password123"):
+        response = client.post("/login", data={"email": user.email, "password": password,
+                                               "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do

@@ -1,0 +1,358 @@
+"""The search engine (kb.search) on its own: no Flask, no database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from kb.search import IndexCorruptError, IndexDoc, Scope, SearchIndex
+
+ANONYMOUS = Scope(frozenset({"article"}), frozenset({"public"}), None)
+AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 7)
+OTHER_AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 8)
+
+
+def make_doc(id: int, title: str, text: str = "", *, kind: str = "article",
+             tags: tuple[str, ...] = (), category: str | None = "account",
+             section: str | None = "account/security", visibility: str = "public",
+             owner_id: int | None = None, revision_id: int = 1) -> IndexDoc:
+    if kind == "macro":
+        section, visibility = None, "internal"
+    return IndexDoc(
+        id=id, kind=kind, revision_id=revision_id, slug=f"doc-{id}", title=title, text=text,
+        tags=tags, category=category, section=section, visibility=visibility,
+        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    )
+
+
+FILLER = "Read this page to learn more about how the help center works for your team. "
+
+CORPUS = [
+    make_doc(1, "Reset your password", "If you forgot your password, reset it from the sign in "
+             "page. We send a reset link to your inbox. " + FILLER, tags=("password", "login")),
+    make_doc(2, "Change your email address", "Open settings and change the email address used "
+             "for notifications. The password stays the same. " + FILLER),
+    make_doc(3, "Billing and refunds", "Refunds go back to the original card within five days. "
+             "Invoices are listed under billing. " + FILLER, category="billing",
+             section="billing/payments", tags=("refund",)),
+    make_doc(4, "Two-factor authentication", "Turn on two-factor authentication to protect the "
+             "account. Recovery codes let you sign in without your phone. " + FILLER),
+    make_doc(5, "Internal: fraud review", "Escalate suspected fraud to the risk team before any "
+             "refund. " + FILLER, visibility="internal", category="billing",
+             section="billing/payments"),
+    make_doc(6, "Billing::Refunds::Refund timeline", "Hi {{customer.first_name}}, your refund "
+             "was issued and reaches your card within five days.", kind="macro",
+             category="billing", tags=("refund", "billing")),
+    make_doc(7, "Personal::Greeting", "Hello, thanks for writing in about your refund.",
+             kind="macro", category="personal", owner_id=7),
+    make_doc(8, "Personal::Sign off", "Best regards from the refund desk.", kind="macro",
+             category="personal", owner_id=8),
+]
+
+
+@pytest.fixture
+def index() -> SearchIndex:
+    ix = SearchIndex.in_memory()
+    ix.apply(CORPUS, [], position=1)
+    yield ix
+    ix.close()
+
+
+def ids(page_or_hits) -> list[int]:
+    hits = getattr(page_or_hits, "hits", page_or_hits)
+    return [h.id for h in hits]
+
+
+def test_all_words_rank_above_any_word(index):
+    page = index.search("password email", AGENT)
+    assert ids(page)[0] == 2  # the only document with both words
+    assert set(ids(page)) >= {1, 2}
+
+
+def test_fallback_finds_documents_matching_some_words(index):
+    page = index.search("refunds zeppelin", ANONYMOUS)
+    assert ids(page) == [3]
+    assert page.hits[0].matched == ("refunds",)
+
+
+def test_quoted_phrase_needs_the_words_in_order(index):
+    assert ids(index.search('"reset link"', ANONYMOUS)) == [1]
+    assert ids(index.search('"link reset"', ANONYMOUS)) == []
+
+
+def test_phrase_with_an_unknown_word_falls_back_to_the_phrase(index):
+    page = index.search('"reset link" zeppelin', ANONYMOUS)
+    assert ids(page) == [1]
+    assert page.hits[0].matched == ("reset", "link")
+
+
+def test_as_you_type_matches_a_prefix_of_the_last_word(index):
+    assert ids(index.search("two-factor authent", ANONYMOUS, as_you_type=True)) == [4]
+    assert 3 in ids(index.search("refu", ANONYMOUS, as_you_type=True))
+    assert ids(index.search("refu", ANONYMOUS)) == []  # not a prefix unless typing
+
+
+def test_typo_finds_the_document_and_suggests_the_correction(index):
+    page = index.search("pasword reset", ANONYMOUS)
+    assert ids(page)[0] == 1
+    assert page.suggestion == "password reset"
+
+
+def test_no_suggestion_from_documents_out_of_scope(index):
+    index.apply([make_doc(60, "Chargeback playbook", "Chargeback disputes go to risk.",
+                          visibility="internal")], [], 2)
+    assert index.search("chargebak", AGENT).suggestion == "chargeback"
+    page = index.search("chargebak", ANONYMOUS)
+    assert (page.total, page.suggestion) == (0, None)
+
+
+def test_title_match_outranks_body_match(index):
+    index.apply([make_doc(50, "Invoices", "Where to find past statements for tax purposes."),
+                 make_doc(51, "Statements", "Invoices, invoices: invoices are listed monthly.")],
+                [], 2)
+    assert ids(index.search("invoices", ANONYMOUS))[:2] == [50, 51]
+
+
+def test_accents_are_folded_and_words_stemmed(index):
+    index.apply([make_doc(20, "Café opening hours", "The café opens early.")], [], 2)
+    page = index.search("cafe opened", ANONYMOUS)
+    assert ids(page)[0] == 20
+    assert page.hits[0].matched == ("cafe", "opened")
+
+
+def test_anonymous_never_sees_internal_articles_or_macros(index):
+    page = index.search("refund fraud billing", ANONYMOUS)
+    assert ids(page) == [3]
+    assert index.search("fraud", ANONYMOUS).total == 0
+
+
+def test_personal_documents_show_to_their_owner_only(index):
+    assert 7 in ids(index.search("refund", AGENT, limit=20))
+    assert 8 not in ids(index.search("refund", AGENT, limit=20))
+    assert 8 in ids(index.search("refund", OTHER_AGENT, limit=20))
+    assert 7 not in ids(index.search("refund", OTHER_AGENT, limit=20))
+
+
+@pytest.mark.parametrize("facet, expected", [
+    ({"kind": "macro"}, {6, 7}),
+    ({"kind": "article"}, {3, 5}),
+    ({"category": "billing"}, {3, 5, 6}),
+    ({"section": "billing/payments"}, {3, 5}),
+    ({"tag": "Refund"}, {3, 6}),
+])
+def test_facet_filters(index, facet, expected):
+    assert set(ids(index.search("refund", AGENT, limit=20, **facet))) == expected
+
+
+def test_pagination_total_counts_every_match(index):
+    docs = [make_doc(100 + i, f"Guide {i}", "workspace setup notes") for i in range(25)]
+    index.apply(docs, [], 2)
+    first = index.search("workspace", ANONYMOUS, limit=10)
+    third = index.search("workspace", ANONYMOUS, limit=10, offset=20)
+    assert (first.total, third.total) == (25, 25)
+    assert (len(first.hits), len(third.hits)) == (10, 5)
+    assert not set(ids(first)) & set(ids(third))
+
+
+def test_every_page_of_a_fallback_query_agrees_on_the_total(index):
+    index.apply([make_doc(90 + i, f"Workspace note {i}", "refund workspace") for i in range(4)],
+                [], 2)
+    pages = [index.search("workspace refund", AGENT, limit=3, offset=o) for o in (0, 3, 6)]
+    assert len({p.total for p in pages}) == 1
+    seen = [h.id for p in pages for h in p.hits]
+    assert len(seen) == len(set(seen))
+
+
+def test_snippet_escapes_html_and_marks_matched_words(index):
+    index.apply([make_doc(30, "Scripts", 'Paste <script>alert("x")</script> & your token here.')],
+                [], 2)
+    snippet = index.search("token", ANONYMOUS).hits[0].snippet
+    assert "<mark>token</mark>" in snippet
+    assert "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced quote', 'password"', '""', "AND OR NOT", "password AND NOT", "title:password",
+    "*", "?", "pass*", "pa?word", "(password", "password)", "~2", "^3", "[a TO z]", "{}",
+    "\x00\x01\x1b[31m", "\u202epassword", "x" * 10_000, "password " * 500, " ", "",
+    "ünïcødé ✓ 🔑", "a b c d e f g h i j k l m n o p q r s t", "--", "\\", "'; DROP TABLE",
+])
+def test_hostile_queries_return_a_page(index, query):
+    for as_you_type in (False, True):
+        page = index.search(query, AGENT, as_you_type=as_you_type)
+        assert page.total >= len(page.hits)
+        assert len(page.query) <= 256
+
+
+def test_apply_keeps_the_last_of_duplicate_ids_and_records_position(index):
+    index.apply([make_doc(40, "Old title"), make_doc(40, "Quarterly roadmap", revision_id=2)],
+                [], position=9)
+    assert ids(index.search("roadmap", ANONYMOUS)) == [40]
+    assert index.search("old title", ANONYMOUS).total == 0
+    assert index.position() == 9
+    assert index.indexed_revisions()[40] == 2
+
+
+def test_update_in_a_later_commit_replaces_the_document(index):
+    index.apply([make_doc(1, "Reset your passphrase", revision_id=2)], [], 2)
+    page = index.search("reset", ANONYMOUS)
+    assert ids(page) == [1]
+    assert page.hits[0].title == "Reset your passphrase"
+
+
+def test_delete_removes_the_document(index):
+    index.apply([], [3], position=2)
+    assert index.search("invoices", ANONYMOUS).total == 0
+    assert 3 not in index.indexed_revisions()
+    assert index.doc_count() == len(CORPUS) - 1
+
+
+def test_new_index_is_empty_at_position_zero(tmp_path):
+    with SearchIndex.open(tmp_path / "ix") as ix:
+        assert (ix.position(), ix.doc_count(), ix.indexed_revisions()) == (0, 0, {})
+
+
+def test_rebuild_swaps_while_searches_keep_answering(tmp_path):
+    ix = SearchIndex.open(tmp_path / "ix")
+    ix.apply(CORPUS, [], 1)
+    answers: list[int] = []
+    stop = threading.Event()
+
+    def searching() -> None:
+        while not stop.is_set():
+            answers.append(ix.search("refund", AGENT).total)
+
+    reader = threading.Thread(target=searching)
+    reader.start()
+    try:
+        big = CORPUS + [make_doc(200 + i, f"Refund case {i}", FILLER * 20) for i in range(200)]
+        ix.rebuild(big, position=5)
+    finally:
+        stop.set()
+        reader.join()
+    assert answers and all(n > 0 for n in answers)
+    assert ix.position() == 5
+    assert ix.search("refund case", AGENT).total == 200
+    assert sorted(p.name for p in (tmp_path / "ix").glob("gen-*")) == ["gen-2"]
+    ix.close()
+
+
+def test_rebuild_in_memory_replaces_everything(index):
+    index.rebuild([make_doc(70, "Fresh start", "Only this one.")], position=8)
+    assert (index.doc_count(), index.position()) == (1, 8)
+    assert ids(index.search("fresh", ANONYMOUS)) == [70]
+
+
+def test_concurrent_searches_and_commits_do_not_interfere(index):
+    errors: list[BaseException] = []
+
+    def searching() -> None:
+        try:
+            for i in range(40):
+                page = index.search(("refund", "password reset", "bill")[i % 3], AGENT,
+                                    as_you_type=i % 2 == 0)
+                assert page.total >= len(page.hits)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=searching) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for n in range(5):
+        index.apply([make_doc(80 + n, f"Refund note {n}", "refund details")], [], 2 + n)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert index.search("refund note", AGENT, limit=5).total == 5
+
+
+def test_open_after_a_crash_mid_rebuild_removes_the_half_built_generation(tmp_path):
+    root = tmp_path / "ix"
+    with SearchIndex.open(root) as ix:
+        ix.apply(CORPUS, [], 3)
+    half = root / "gen-2"
+    half.mkdir()
+    (half / "MAIN_x.seg").write_bytes(b"\0" * 100)  # what a killed rebuild leaves behind
+    with SearchIndex.open(root) as ix:
+        assert ix.position() == 3
+        assert ids(ix.search("invoices", ANONYMOUS)) == [3]
+    assert not half.exists()
+
+
+def test_open_raises_index_corrupt_error_for_unreadable_files(tmp_path):
+    root = tmp_path / "ix"
+    with SearchIndex.open(root) as ix:
+        ix.apply(CORPUS, [], 1)
+    for toc in (root / "gen-1").glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    with pytest.raises(IndexCorruptError):
+        SearchIndex.open(root)
+
+
+def test_refresh_sees_a_commit_from_another_instance(tmp_path):
+    reader = SearchIndex.open(tmp_path / "ix")
+    writer = SearchIndex.open(tmp_path / "ix")
+    assert reader.search("invoices", ANONYMOUS).total == 0
+    writer.apply(CORPUS, [], 4)
+    reader.refresh()
+    assert ids(reader.search("invoices", ANONYMOUS)) == [3]
+    assert reader.position() == 4
+    writer.rebuild(CORPUS[:2], 6)
+    reader.refresh()
+    assert reader.search("invoices", ANONYMOUS).total == 0
+    reader.close()
+    writer.close()
+
+
+@pytest.mark.slow
+def test_writer_lock_of_a_killed_process_does_not_block(tmp_path):
+    root = tmp_path / "ix"
+    SearchIndex.open(root).close()
+    holder = textwrap.dedent(f"""
+        import sys, time
+        from kb.search import SearchIndex
+        ix = SearchIndex.open({str(root)!r})
+        writer = ix._ix.writer()   # hold the write lock, never commit
+        print("locked", flush=True)
+        time.sleep(60)
+    """)
+    with subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE,
+                          text=True) as proc:
+        assert proc.stdout.readline().strip() == "locked"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    started = time.monotonic()
+    with SearchIndex.open(root) as ix:
+        ix.apply(CORPUS, [], 2)
+        assert ix.position() == 2
+    assert time.monotonic() - started < 5
+
+
+def test_key_terms_picks_the_distinctive_words_of_a_message(index):
+    chatter = [make_doc(300 + i, f"Note {i}", "Hello, thanks for the update. It was charged to "
+                        "the card on Monday, I think. " + FILLER) for i in range(20)]
+    index.apply(chatter, [], 2)
+    message = ("Hello, I was charged twice and I want a refund. The invoice says the card was "
+               "billed on Monday. Thanks, Zyxwq")
+    terms = index.key_terms(message, AGENT, limit=3)
+    assert {"refund", "invoice"} <= set(terms)
+    assert not {"hello", "thanks", "was", "zyxwq"} & set(terms)
+
+
+def test_related_returns_similar_documents_in_scope_only(index):
+    related = ids(index.related(3, ANONYMOUS))
+    assert 3 not in related
+    assert not {5, 6, 7, 8} & set(related)  # internal, macros, personal
+    agent_related = ids(index.related(3, AGENT))
+    assert 6 in agent_related or 5 in agent_related
+    assert index.related(5, ANONYMOUS) == []  # not in scope at all

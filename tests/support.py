@@ -1,0 +1,117 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+
+from flask import has_app_context
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+#: Read before anything else, then every KB_* variable is cleared so a developer's own
+#: settings cannot leak into the tests.
+TEST_DATABASE_URL = os.environ.get("KB_TEST_DATABASE_URL", "").strip()
+for _key in [k for k in os.environ if k.startswith("KB_")]:
+    del os.environ[_key]
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+from kb import create_app  # noqa: E402
+from kb.extensions import db  # noqa: E402
+
+counter = itertools.count(1)
+_pg_schema_ready = False
+
+
+def on_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+def make_app(tmp_path: Path, **overrides):
+    """A fresh app with its own instance folder and an empty database."""
+    global _pg_schema_ready
+    instance = tmp_path / f"instance-{next(counter)}"
+    url = TEST_DATABASE_URL or f"sqlite:///{instance / 'kb.sqlite3'}"
+    config = {
+        "TESTING": True,
+        "INSTANCE": str(instance),
+        "DATABASE_URL": url,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INDEX_DIR": str(instance / "index"),
+        "SERVER_NAME": "kb.test",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt costs ~80 ms a user
+        **overrides,
+    }
+    if on_postgres() and has_app_context():
+        db.session.rollback()  # the test's own app shares the database: let go of its locks
+    app = create_app(config)
+    with app.app_context():
+        if on_postgres():
+            if not _pg_schema_ready:
+                db.drop_all()
+                db.create_all()
+                _pg_schema_ready = True
+            else:
+                truncate_all()
+        else:
+            db.create_all()
+    return app
+
+
+def truncate_all() -> None:
+    """Empty every table between tests (PostgreSQL).
+
+    Connections left behind by an earlier test's threads (a live server's request thread, a
+    follower) may still hold locks in an open transaction. Their apps are gone, so when the
+    TRUNCATE cannot get its lock quickly, the connections idling in a transaction are ended
+    and it tries again. Idle pooled connections are left alone: they hold no locks, and
+    ending them would break the apps that still own them.
+    """
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    for attempt in range(5):
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(text("SET LOCAL lock_timeout = '3s'"))
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as error:
+            if "lock timeout" not in str(error) or attempt == 4:
+                raise
+            _end_connections_idle_in_a_transaction()
+
+
+def _end_connections_idle_in_a_transaction() -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND state LIKE 'idle in transaction%'"))
+
+
+class Api:
+    """The test client with a bearer token and the API prefix."""
+
+    def __init__(self, client, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def __getattr__(self, method):
+        if method not in {"get", "post", "put", "delete", "patch"}:
+            raise AttributeError(method)
+
+        def call(path: str, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return getattr(self.client, method)(f"/api/v1{path}", headers=headers, **kwargs)
+
+        return call
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
