@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from flask import has_app_context
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 #: Read before anything else, then every KB_* variable is cleared so a developer's own
@@ -60,6 +62,30 @@ def make_app(tmp_path: Path, **overrides):
         else:
             db.create_all()
     return app
+
+
+@contextmanager
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no schema at all, dropped afterwards.
+
+    On PostgreSQL it is a database of its own beside the test database, so that what
+    ``kb init`` builds there is checked on the real server.
+    """
+    if not on_postgres():
+        yield f"sqlite:///{tmp_path / f'empty-{next(counter)}.sqlite3'}"
+        return
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_empty"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def truncate_all() -> None:

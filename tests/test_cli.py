@@ -1,8 +1,16 @@
 """The kb command."""
 
-import pytest
+from contextlib import ExitStack
 
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from kb import create_app
 from kb.auth.services import authenticate, user_for_token
+from kb.extensions import db
+from tests.support import empty_database
 
 
 def test_users_create_takes_the_password_from_the_environment(runner, app, monkeypatch):
@@ -39,16 +47,8 @@ def test_tokens_create_for_an_unknown_user_is_a_readable_error(runner):
     assert result.exit_code == 1 and "no user with e-mail" in result.output
 
 
-def test_init_builds_the_schema_through_migrations_and_is_harmless_twice(tmp_path):
-    from sqlalchemy import inspect
-
-    from kb import create_app
-    from kb.extensions import db
-    from tests.support import on_postgres
-
-    if on_postgres():
-        pytest.skip("migrations are checked on a fresh SQLite file; PostgreSQL runs the same scripts in CI's init step")
-    app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / "fresh"), "SERVER_NAME": "kb.test"})
+def test_init_builds_the_schema_through_migrations_and_is_harmless_twice(app_on_an_empty_database):
+    app = app_on_an_empty_database()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init"]).exit_code == 0
     assert runner.invoke(args=["init"]).exit_code == 0
@@ -57,29 +57,35 @@ def test_init_builds_the_schema_through_migrations_and_is_harmless_twice(tmp_pat
         assert set(db.metadata.tables) <= tables
 
 
-def test_migrations_match_the_models(tmp_path):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from kb import create_app
-    from kb.extensions import db
-    from tests.support import on_postgres
-
-    if on_postgres():
-        pytest.skip("checked on SQLite")
-    app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / "fresh"), "SERVER_NAME": "kb.test"})
-    app.test_cli_runner().invoke(args=["init"])
+def test_migrations_match_the_models(app_on_an_empty_database):
+    app = app_on_an_empty_database()
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
 
 
-def test_commands_on_a_database_without_schema_say_to_run_init(tmp_path):
-    from kb import create_app
-    from tests.support import on_postgres
-
-    if on_postgres():
-        pytest.skip("needs an empty database")
-    app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / "empty"), "SERVER_NAME": "kb.test"})
+def test_commands_on_a_database_without_schema_say_to_run_init(app_on_an_empty_database):
+    app = app_on_an_empty_database()
     result = app.test_cli_runner().invoke(args=["tokens", "create", "a@example.com"])
     assert result.exit_code == 1 and "kb init" in result.output
+
+
+@pytest.fixture
+def app_on_an_empty_database(tmp_path):
+    """``app_on_an_empty_database()`` -> an app whose database has no schema yet."""
+    apps = []
+
+    def make():
+        url = stack.enter_context(empty_database(tmp_path))
+        app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / f"fresh-{len(apps)}"),
+                          "SERVER_NAME": "kb.test", "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url})
+        apps.append(app)
+        return app
+
+    with ExitStack() as stack:
+        yield make
+        for app in apps:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
