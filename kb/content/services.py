@@ -254,7 +254,8 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
     db.session.add(revision)
     db.session.flush()
     document.latest = revision
-    document.updated_at = utcnow()
+    if number > 1:  # a new document's updated_at is already its creation time
+        document.updated_at = utcnow()
     return revision
 
 
