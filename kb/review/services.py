@@ -180,6 +180,8 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
             latest.state = step.target
         if action == workflow.APPROVE:
             latest.approved_by_id = user.id
+        elif action == workflow.REQUEST_CHANGES:
+            latest.approved_by_id = None  # an approval taken back is no approval
         if action in (workflow.REQUEST_CHANGES, workflow.APPROVE):
             latest.publish_at = None
         if comment:

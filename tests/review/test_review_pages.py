@@ -205,3 +205,12 @@ def test_the_audit_log_pages(app, make_user, make_document, monkeypatch):
     assert total >= 6 and first.count("data-audit-action=") == 4
     assert f"Page 1 of {pages}" in first
     assert last.count("data-audit-action=") == total - 4 * (pages - 1)
+
+
+def test_requesting_changes_after_approval_takes_the_approval_back(app, make_user, make_document, api_as):
+    document = make_document("article", state="approved")
+    reviewer_api, reviewer = api_as("reviewer")
+    response = reviewer_api.post(f"/articles/{document.id}/request-changes", json={"comment": "One more fix"})
+    assert response.status_code == 200
+    page = signed_in(app, reviewer).get(f"/editor/articles/{document.id}").get_data(as_text=True)
+    assert "Approved by" not in page
