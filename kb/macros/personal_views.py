@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from kb.content import queries, services
 from kb.content.services import DocumentInput
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
+from kb.macros import services as macro_services
 from kb.macros.views import bp, staff_page
 from kb.models import User
 from kb.models.content import MACRO
@@ -47,7 +48,7 @@ def new_personal(user: User):
 def _own_personal(user: User, document_id: int):
     """The actor's own personal macro; anyone else's (or a shared one) is not found here."""
     document = queries.get_document(MACRO, document_id)
-    if document.owner_id != user.id:
+    if document.owner_id != user.id or document.published_revision_id is None:
         raise NotFoundError(f"no personal macro of yours with id {document_id}")
     return document
 
@@ -72,3 +73,11 @@ def edit_personal(user: User, document_id: int):
                                base_revision=document.latest.number, error=error), error.status
     flash("Saved. The new wording is live.", "success")
     return redirect(url_for("agent.macro", document_id=document.id))
+
+
+@bp.post("/macros/<int:document_id>/delete")
+@staff_page()
+def delete_personal(user: User, document_id: int):
+    macro_services.delete_personal(user, document_id)
+    flash("Your personal macro is deleted.", "success")
+    return redirect(url_for("agent.library"))

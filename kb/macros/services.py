@@ -9,11 +9,14 @@ from sqlalchemy import delete, select, update
 
 from kb import permissions
 from kb.content import queries
+from kb.content.records import audit, index_event
+from kb.content.services import lock_document
 from kb.database import transaction
 from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.macros import placeholders
 from kb.models import Document, Favourite, MacroUse, Role, User
+from kb.models.types import utcnow
 from kb.models.content import MACRO
 
 
@@ -109,3 +112,23 @@ def recently_used(user: User, limit: int = 8) -> list[Document]:
         select(Document).where(Document.id.in_(ordered), Document.published_revision_id.is_not(None))
     ).unique().scalars()}
     return [found[i] for i in ordered if i in found]
+
+
+def delete_personal(actor: User | None, document_id: int) -> None:
+    """Take one of the actor's personal macros out of use, everywhere at once.
+
+    Like archiving a shared document, it keeps its revisions (the audit log points at them);
+    it just stops being live, so the library, search, favourites and the API lose it.
+
+    :raises NotFoundError: not a live personal macro of the actor's (someone else's looks the same).
+    """
+    user = permissions.require_role(actor, Role.AGENT)
+    with transaction():
+        document = lock_document(MACRO, document_id)
+        if document.owner_id != user.id or document.published is None:
+            raise NotFoundError(f"no personal macro of yours with id {document_id}")
+        document.latest.state = "archived"
+        document.published = None
+        document.updated_at = utcnow()
+        index_event(document)
+        audit(user, "delete", document, document.latest)

@@ -211,3 +211,10 @@ function initMacroPage(root) {
 
 const page = document.querySelector("[data-macro-page]");
 if (page) initMacroPage(page);
+
+// Forms that destroy something ask first (the server needs no second step).
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}

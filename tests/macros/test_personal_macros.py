@@ -66,3 +66,29 @@ def test_shared_macros_are_not_edited_through_the_personal_form(client, login, m
     macro = make_document("macro", state="published", title="Shared", body="For everyone.")
     login(make_user("admin"))
     assert client.get(f"/macros/{macro.id}/edit").status_code == 404
+
+
+def test_an_agent_deletes_their_personal_macro_and_it_is_gone_everywhere(client, login, make_user):
+    login(make_user("agent"))
+    macro_url = create(client).headers["Location"]
+    assert search_total(client, "sign-off") == 1
+    response = client.post(f"{macro_url}/delete", data={"csrf_token": csrf_token(client, macro_url)})
+    assert response.status_code == 302
+    assert client.get(macro_url).status_code == 404
+    assert client.get(f"{macro_url}/edit").status_code == 404
+    assert "Sign-off" not in client.get("/macros").get_data(as_text=True)
+    assert search_total(client, "sign-off") == 0
+
+
+def search_total(client, query: str) -> int:
+    return client.get("/api/v1/search", query_string={"q": query, "type": "macro"}).get_json()["total"]
+
+
+def test_nobody_deletes_another_agents_personal_macro(client, login, make_user):
+    login(make_user("agent"))
+    macro_url = create(client).headers["Location"]
+    login(make_user("agent"))
+    response = client.post(f"{macro_url}/delete", data={"csrf_token": csrf_token(client, "/macros/new")})
+    assert response.status_code == 404
+    macro = db.session.execute(db.select(Document).where(Document.owner_id.is_not(None))).unique().scalar_one()
+    assert macro.published is not None
