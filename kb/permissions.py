@@ -104,6 +104,7 @@ def search_scope_parts(actor: Actor) -> tuple[frozenset[str], frozenset[str], in
 
 
 def may_approve_own(actor: User, allow_self_approval: bool) -> bool:
+    """Whether a reviewer may approve a revision they wrote: only where an admin allows it."""
     return allow_self_approval and actor.role >= Role.REVIEWER
 
 

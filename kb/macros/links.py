@@ -167,16 +167,3 @@ def _flag(link: DocumentLink, article: Document | None) -> LinkFlag | None:
     if article.slug != link.target_slug:
         return LinkFlag(link.source_id, link.target_slug, MOVED, new_slug=article.slug, title=title)
     return None
-
-
-def resync_all() -> int:
-    """Rebuild the link rows of every published macro (after an upgrade); returns how many.
-
-    The caller owns the transaction.
-    """
-    macros = db.session.execute(
-        select(Document).where(Document.kind == MACRO, Document.published_revision_id.is_not(None))
-    ).unique().scalars().all()
-    for macro in macros:
-        sync(macro, macro.published)
-    return len(macros)
