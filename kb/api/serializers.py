@@ -81,7 +81,7 @@ def result_dict(result: Result) -> dict:
     if hit.kind == ARTICLE:
         url = url_for("web.article", slug=document.slug)
     else:
-        url = url_for("api.get_document", kind="macros", document_id=document.id)
+        url = url_for("agent.macro", document_id=document.id)  # the page an agent copies from
     return {
         "type": hit.kind,
         "id": hit.id,

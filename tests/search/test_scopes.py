@@ -20,6 +20,12 @@ def test_results_have_the_contract_shape(make_document, api_as):
     assert body["results"][0]["url"] == "/articles/how-payouts-work"
 
 
+def test_a_macro_result_links_to_the_macro_page_agents_copy_from(make_document, api_as):
+    macro = make_document("macro", state="published", title="Billing::Refund sent", body="Your refund is on its way.")
+    body = search(api_as("agent")[0], "refund", type="macro")
+    assert body["results"][0]["url"] == f"/macros/{macro.id}"
+
+
 def test_a_drafts_words_are_never_found(make_document, api_as):
     make_document(state="draft", body="zanzibarian secret plan")
     for role in (None, "agent", "admin"):
