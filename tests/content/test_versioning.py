@@ -108,3 +108,17 @@ def test_two_concurrent_saves_on_one_base_give_one_success_and_one_conflict(app,
     revisions = queries.revisions(db.session.get(type(document), document_id))
     assert [r.number for r in revisions] == [2, 1]
     assert revisions[0].body in ("mine\n", "theirs\n")
+
+
+def test_times_with_an_offset_are_stored_as_the_same_instant(make_document):
+    from datetime import datetime, timedelta, timezone
+
+    from kb.models import Document
+
+    document = make_document()
+    two_hours_east = timezone(timedelta(hours=2))
+    document.updated_at = datetime(2026, 5, 1, 12, 0, tzinfo=two_hours_east)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Document, document.id).updated_at
+    assert stored == datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc)
