@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from kb.database import exclusive_setup
 from kb.errors import KbError
 
 
@@ -62,7 +63,8 @@ def main() -> None:
 @friendly_errors
 def init_command():
     """Create or upgrade the database schema (safe to run again)."""
-    upgrade_schema()
+    with exclusive_setup():
+        upgrade_schema()
     click.echo(f"database ready: {_safe_url()}")
 
 
@@ -251,10 +253,17 @@ def serve_command(info, host: str, port: int, workers: int, threads: int):
 
 def first_run_setup() -> None:
     """Create the schema, import the bundled content and an admin on an empty instance."""
+    from kb.search import indexer
+
+    with exclusive_setup():
+        _set_up_if_empty()
+    indexer.catch_up()
+
+
+def _set_up_if_empty() -> None:
     from kb.auth import services
     from kb.extensions import db
     from kb.models import User
-    from kb.search import indexer
     from kb.transfer import import_paths
 
     fresh = not schema_exists()
@@ -272,4 +281,3 @@ def first_run_setup() -> None:
             services.create_user("admin@kb.local", "admin", password, "Admin")
             click.echo("\n  An admin account was created. Its password is shown only this once:\n"
                        f"    e-mail:   admin@kb.local\n    password: {password}\n")
-    indexer.catch_up()

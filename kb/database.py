@@ -9,11 +9,13 @@ PostgreSQL needs none of that; services lock the rows they change instead.
 from __future__ import annotations
 
 import contextvars
+import fcntl
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -120,3 +122,47 @@ def _after_commit() -> None:
 
 def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and "locked" in str(exc).lower()
+
+
+#: The PostgreSQL advisory lock that set-up holds (any constant; "kb" + "setup" in ASCII).
+SETUP_LOCK_KEY = 0x6B62_7365_7475_70
+
+
+@contextmanager
+def exclusive_setup() -> Iterator[None]:
+    """Let one process at a time create the schema and seed an empty instance.
+
+    Two servers started at once on an empty database would otherwise both run the migrations
+    (the slower one failing on tables that now exist) and both seed the sample content and an
+    admin. The second one waits here, then finds the work done. PostgreSQL holds a
+    session-level advisory lock; SQLite, whose users share one machine, a lock file beside
+    the database.
+    """
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+            connection.commit()  # the lock outlives the transaction; no transaction stays open
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+                connection.commit()
+        return
+    with open(_setup_lock_path(), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _setup_lock_path() -> Path:
+    database = db.engine.url.database
+    if database and database != ":memory:":
+        path = Path(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.with_name(path.name + ".setup-lock")
+    instance = Path(current_app.config["INSTANCE"])
+    instance.mkdir(parents=True, exist_ok=True)
+    return instance / "setup.lock"

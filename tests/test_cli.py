@@ -1,5 +1,9 @@
 """The kb command."""
 
+import os
+import subprocess
+import sys
+import threading
 from contextlib import ExitStack
 
 import pytest
@@ -9,7 +13,9 @@ from sqlalchemy import inspect
 
 from kb import create_app
 from kb.auth.services import authenticate, user_for_token
+from kb.cli import first_run_setup
 from kb.extensions import db
+from kb.models import Document, User
 from tests.support import empty_database
 
 
@@ -71,13 +77,49 @@ def test_commands_on_a_database_without_schema_say_to_run_init(app_on_an_empty_d
     assert result.exit_code == 1 and "kb init" in result.output
 
 
+def test_servers_started_together_on_an_empty_database_set_it_up_once(app_on_an_empty_database):
+    first = app_on_an_empty_database()
+    second = app_on_an_empty_database(first.config["DATABASE_URL"])
+    errors = []
+
+    def start(app):
+        with app.app_context():
+            try:
+                first_run_setup()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start, args=(app,)) for app in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    with first.app_context():
+        admins = db.session.scalars(db.select(User).where(User.email == "admin@kb.local")).all()
+        assert len(admins) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Document)) > 30
+
+
+def test_init_run_by_several_processes_at_once_succeeds_in_each(app_on_an_empty_database, tmp_path):
+    url = app_on_an_empty_database().config["DATABASE_URL"]
+    env = {**os.environ, "KB_DATABASE_URL": url, "KB_INSTANCE": str(tmp_path / "instance")}
+    runs = [subprocess.Popen([sys.executable, "-c", "from kb.cli import main; main()", "init"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+
+
 @pytest.fixture
 def app_on_an_empty_database(tmp_path):
-    """``app_on_an_empty_database()`` -> an app whose database has no schema yet."""
+    """``app_on_an_empty_database()`` -> an app whose database has no schema yet;
+    ``app_on_an_empty_database(url)`` -> another app on that same database."""
     apps = []
 
-    def make():
-        url = stack.enter_context(empty_database(tmp_path))
+    def make(url: str | None = None):
+        url = url or stack.enter_context(empty_database(tmp_path))
         app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / f"fresh-{len(apps)}"),
                           "SERVER_NAME": "kb.test", "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url})
         apps.append(app)
