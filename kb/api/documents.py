@@ -45,7 +45,7 @@ def list_documents(kind: str):
     get:
       tags: [documents]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
+      - Kind
       - {in: query, schema: ListArgs}
       responses:
         200: {content: {application/json: {schema: DocumentPage}}}
@@ -65,7 +65,7 @@ def create_document(kind: str):
     post:
       tags: [documents]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
+      - Kind
       requestBody: {required: true, content: {application/json: {schema: DocumentWrite}}}
       responses:
         201: {content: {application/json: {schema: DocumentOut}}}
@@ -87,8 +87,8 @@ def get_document(kind: str, document_id: int):
     get:
       tags: [documents]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       responses:
         200: {content: {application/json: {schema: DocumentOut}}}
         404: {content: {application/json: {schema: ErrorOut}}}
@@ -104,8 +104,8 @@ def update_document(kind: str, document_id: int):
     put:
       tags: [documents]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       requestBody: {required: true, content: {application/json: {schema: DocumentUpdate}}}
       responses:
         200: {content: {application/json: {schema: DocumentOut}}}
@@ -130,8 +130,8 @@ def list_revisions(kind: str, document_id: int):
     get:
       tags: [revisions]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       responses:
         200: {content: {application/json: {schema: {type: array, items: RevisionSummary}}}}
         401: {content: {application/json: {schema: ErrorOut}}}
@@ -147,8 +147,8 @@ def get_revision(kind: str, document_id: int, number: int):
     get:
       tags: [revisions]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       - {in: path, name: number, required: true, schema: {type: integer}}
       responses:
         200: {content: {application/json: {schema: RevisionOut}}}
@@ -165,8 +165,8 @@ def diff(kind: str, document_id: int):
     get:
       tags: [revisions]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       - {in: query, schema: DiffArgs}
       responses:
         200: {content: {application/json: {schema: DiffOut}}}
@@ -189,8 +189,8 @@ def list_comments(kind: str, document_id: int):
     get:
       tags: [workflow]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       responses:
         200: {content: {application/json: {schema: {type: array, items: CommentOut}}}}
     """
@@ -209,8 +209,8 @@ def add_comment(kind: str, document_id: int):
     post:
       tags: [workflow]
       parameters:
-      - {in: path, name: kind, required: true, schema: {type: string, enum: [articles, macros]}}
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - Kind
+      - DocumentId
       requestBody: {required: true, content: {application/json: {schema: CommentBody}}}
       responses:
         201: {content: {application/json: {schema: CommentOut}}}
@@ -237,8 +237,8 @@ def _register_action(path: str, name: str, action, doc: str, body_schema: str | 
     post:
       tags: [workflow]
       parameters:
-      - {{in: path, name: kind, required: true, schema: {{type: string, enum: [articles, macros]}}}}
-      - {{in: path, name: document_id, required: true, schema: {{type: integer}}}}
+      - Kind
+      - DocumentId
 {request_body}      responses:
         200: {{content: {{application/json: {{schema: DocumentOut}}}}}}
         403: {{description: the caller's role may not take this action}}

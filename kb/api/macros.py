@@ -18,7 +18,7 @@ def render_macro(document_id: int):
     post:
       tags: [macros]
       parameters:
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - DocumentId
       requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
       responses:
         200: {content: {application/json: {schema: RenderOut}}}
@@ -37,7 +37,7 @@ def preview_macro(document_id: int):
     post:
       tags: [macros]
       parameters:
-      - {in: path, name: document_id, required: true, schema: {type: integer}}
+      - DocumentId
       requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
       responses:
         200: {content: {application/json: {schema: RenderOut}}}

@@ -26,6 +26,10 @@ def build_spec() -> dict:
         servers=[{"url": "/"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    # Path parameters shared by most endpoints; docstrings refer to them by $ref.
+    spec.components.parameter("Kind", "path", {
+        "name": "kind", "schema": {"type": "string", "enum": ["articles", "macros"]}})
+    spec.components.parameter("DocumentId", "path", {"name": "document_id", "schema": {"type": "integer"}})
     for name in _SCHEMAS:
         spec.components.schema(name, schema=getattr(schemas, name))
     for endpoint, view in current_app.view_functions.items():
