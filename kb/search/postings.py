@@ -22,6 +22,13 @@ documents being ranked are checked and the total is estimated from the sample.
 
 Everything here is per searcher: a commit opens a new searcher and a new, cold :class:`TermCache`
 (loading a term in half of 50,000 documents costs ~10 ms).
+
+The searched fields are partitioned by kind (see :mod:`kb.search.schema`): a term is loaded for
+the kinds a query may see, ``TermCache.term("body", "refund", ("macro",))`` reading the macros'
+part only, and :class:`Lexicon` answers vocabulary questions (is this term indexed, how many
+documents hold it, which terms start with this prefix) over those kinds' term dictionaries.
+Scores do not depend on the kinds asked for: document frequency and average field length are
+taken over every kind.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from kb.search.codec import CompactLeafMatcher, _PerDocReader
 from kb.search.phrases import read_position_blocks
+from kb.search.schema import KINDS, PARTITIONED, part
 
 #: BM25 parameters; B per field (titles and tags are short, length says little about them).
 K1 = 1.2
@@ -153,7 +161,9 @@ class TermCache:
         return blocks
 
     def bits(self, field: str, text: str) -> int:
-        """Just the bitmap of a term's live documents (for filters: no scores needed)."""
+        """Just the bitmap of a term's live documents (for filters: no scores needed).
+
+        ``field`` is a Whoosh field: a filter field, or one kind's part of a text field."""
         key = ("\0bits", field, text)
         if key not in self._filter_bits:
             ids: list[int] = []
@@ -166,12 +176,24 @@ class TermCache:
             self._filter_bits[key] = self.bits_of(ids) & self.all_bits
         return self._filter_bits[key]
 
-    def term(self, field: str, text: str) -> Term | None:
-        key = (field, text)
+    def text_bits(self, field: str, text: str, kinds: tuple[str, ...]) -> int:
+        """The bitmap of a text field's term over the parts of ``kinds``."""
+        out = 0
+        for kind in kinds:
+            out |= self.bits(part(field, kind), text)
+        return out
+
+    def lexicon(self, kinds: tuple[str, ...]) -> "Lexicon":
+        return Lexicon(self.reader, kinds)
+
+    def term(self, field: str, text: str, kinds: tuple[str, ...] = KINDS) -> Term | None:
+        """A text field's term over the documents of ``kinds`` (a canonical tuple, see
+        :func:`kb.search.schema.kinds_of`), scored as in the whole index."""
+        key = (field, text, kinds)
         if key in self._terms:
             self._terms.move_to_end(key)
             return self._terms[key]
-        found = self._load(field, text)
+        found = self._load(field, text, kinds)
         self._terms[key] = found
         self._size += found.size if found else 64
         while self._size > CACHE_BYTES and len(self._terms) > 1:
@@ -179,46 +201,111 @@ class TermCache:
             self._size -= old.size if old else 64
         return found
 
-    def _load(self, field: str, text: str) -> Term | None:
-        if (field, text) not in self.reader:
-            return None
+    def _load(self, field: str, text: str, kinds: tuple[str, ...]) -> Term | None:
         ids: list[int] = []
         weights: list[float] = []
-        for leaf, offset in self.reader.leaf_readers():
-            if (field, text) in leaf:
-                _read_postings(leaf, field, text, offset, ids, weights)
+        parts = 0
+        other_df = 0
+        for kind in KINDS:
+            name = part(field, kind)
+            if (name, text) not in self.reader:
+                continue
+            if kind not in kinds:
+                # Not read, but counted: the idf is the whole index's whatever the scope.
+                other_df += self.reader.doc_frequency(name, text)
+                continue
+            parts += 1
+            for leaf, offset in self.reader.leaf_readers():
+                if (name, text) in leaf:
+                    _read_postings(leaf, name, text, offset, ids, weights)
         if self._deleted:
             kept = [(d, w) for d, w in zip(ids, weights) if d not in self._deleted]
             ids, weights = [d for d, _ in kept], [w for _, w in kept]
         if not ids:
             return None
-        df = len(ids)
+        if parts > 1:  # each part is in document order; together they interleave
+            ranked = sorted(range(len(ids)), key=ids.__getitem__)
+            ids = list(itemgetter(*ranked)(ids)) if len(ids) > 1 else ids
+            weights = list(itemgetter(*ranked)(weights)) if len(weights) > 1 else weights
+        df = len(ids) + other_df
         idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
         denominators = self.denominators(field)
         top = idf * (K1 + 1)
         # top * w / (w + denominator[d]) for every posting, as C-level maps (a list
         # comprehension here was the largest cost of loading a term).
-        lengths = itemgetter(*ids)(denominators) if df > 1 else (denominators[ids[0]],)
+        lengths = itemgetter(*ids)(denominators) if len(ids) > 1 else (denominators[ids[0]],)
         impacts = list(map(mul, repeat(top), map(truediv, weights, map(add, weights, lengths))))
         return Term(field, text, ids, impacts, self.doc_count)
 
     def denominators(self, field: str) -> list[float]:
-        """BM25's length normalisation ``K1 * (1 - b + b * length / average)`` per document."""
+        """BM25's length normalisation ``K1 * (1 - b + b * length / average)`` per document,
+        the average over every kind's part of the field."""
         if field not in self._denominators:
-            avg = max(1e-9, self.reader.field_length(field) / self.live)
+            total = sum(self.reader.field_length(part(field, kind)) for kind in KINDS)
+            avg = max(1e-9, total / self.live)
             b = FIELD_B.get(field, 0.75)
             norm, slope = K1 * (1 - b), K1 * b / avg
             self._denominators[field] = [norm + slope * n for n in self.lengths(field)]
         return self._denominators[field]
 
     def lengths(self, field: str) -> list[int]:
-        """Field length of every document (by global number), read in bulk once."""
+        """Length of a text field in every document (by global number), read in bulk once: a
+        document's length is in its own kind's part, zero in the others."""
         if field not in self._lengths:
-            out: list[int] = []
-            for leaf, _ in self.reader.leaf_readers():
-                out.extend(_leaf_lengths(leaf, field))
-            self._lengths[field] = out
+            total: list[int] | None = None
+            for kind in KINDS:
+                out: list[int] = []
+                for leaf, _ in self.reader.leaf_readers():
+                    out.extend(_leaf_lengths(leaf, part(field, kind)))
+                total = out if total is None else list(map(add, total, out))
+            self._lengths[field] = total or []
         return self._lengths[field]
+
+
+class Lexicon:
+    """The vocabulary of the searched fields over some kinds' parts, with the reader's names:
+    ``(field, text) in lexicon``, ``doc_frequency``, ``expand_prefix``. Fields that are not
+    partitioned (``vocab``, the filters) are the reader's own.
+
+    Document frequencies are raw (deleted documents count until a merge drops them), as the
+    reader's are.
+    """
+
+    def __init__(self, reader, kinds: tuple[str, ...]) -> None:
+        self.reader = reader
+        self.kinds = kinds
+
+    def _names(self, field: str) -> list[str]:
+        return [part(field, k) for k in self.kinds] if field in PARTITIONED else [field]
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        field, text = key
+        return any((name, text) in self.reader for name in self._names(field))
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return sum(self.reader.doc_frequency(name, text) for name in self._names(field))
+
+    def expand_prefix(self, field: str, prefix: str) -> Iterable[str]:
+        """The terms starting with ``prefix``, in order, each once (lazily)."""
+        streams = [map(_text, self.reader.expand_prefix(name, prefix))
+                   for name in self._names(field)]
+        if len(streams) == 1:
+            yield from streams[0]
+            return
+        last = None
+        for t in heapq.merge(*streams):
+            if t != last:
+                yield t
+                last = t
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0):
+        if field in PARTITIONED:
+            raise ValueError(f"{field}: a partitioned field has no single term list")
+        return self.reader.terms_within(field, text, maxdist, prefix=prefix)
+
+
+def _text(t) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else t
 
 
 def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],

@@ -6,7 +6,9 @@ expensive wildcard. The text is cleaned and cut into words here, and the engine 
 it chose itself. The one piece of syntax kept is a double-quoted phrase.
 
 A query is a list of :class:`Unit` values (a word, a phrase, or the prefix being typed); each
-names the ``(field, term, weight)`` lookups that make a document match it. How units combine
+names the ``(field, term, weight)`` lookups that make a document match it. Terms are looked up
+in a :class:`~kb.search.postings.Lexicon`: the vocabulary of the kinds the query may see, so a
+macro search expands a prefix over the macros' words only. How units combine
 (all of them first, then most of them) is :mod:`kb.search.postings` and the index's business.
 """
 
@@ -140,7 +142,7 @@ def _indexable(key: str) -> bool:
     return key not in STOPS and MIN_WORD <= len(key) <= MAX_WORD
 
 
-def unit_terms(unit: Unit, reader, fuzzy: bool = False) -> list[tuple[str, str, float]]:
+def unit_terms(unit: Unit, lexicon, fuzzy: bool = False) -> list[tuple[str, str, float]]:
     """The lookups for one unit, keeping only terms present in the index (a dictionary check
     each). Stores them on ``unit.terms`` too, for ranking, highlighting and :attr:`Hit.matched`.
 
@@ -150,7 +152,7 @@ def unit_terms(unit: Unit, reader, fuzzy: bool = False) -> list[tuple[str, str, 
     have: set[tuple[str, str]] = set()
 
     def add(fieldname: str, text: str, weight: float) -> None:
-        if (fieldname, text) not in have and (fieldname, text) in reader:
+        if (fieldname, text) not in have and (fieldname, text) in lexicon:
             have.add((fieldname, text))
             terms.append((fieldname, text, weight))
 
@@ -161,7 +163,7 @@ def unit_terms(unit: Unit, reader, fuzzy: bool = False) -> list[tuple[str, str, 
     else:
         key = unit.keys[0]
         if unit.prefix:
-            _prefix_terms(key, reader, add)
+            _prefix_terms(key, lexicon, add)
         if _indexable(key):
             for f in TEXT_FIELDS:
                 add(f, stem(key), FIELD_WEIGHTS[f])
@@ -173,41 +175,41 @@ def unit_terms(unit: Unit, reader, fuzzy: bool = False) -> list[tuple[str, str, 
     return terms
 
 
-def _prefix_terms(key: str, reader, add: Callable[[str, str, float], None]) -> None:
+def _prefix_terms(key: str, lexicon, add: Callable[[str, str, float], None]) -> None:
     """The prefix being typed: an exact edge-n-gram term on titles and tags, plus a bounded
     expansion over the body's stems."""
     add("title_ng", key[:NGRAM_MAX], FIELD_WEIGHTS["title"])
     if len(key) < PREFIX_MIN:
         return
     found: list[str] = []
-    for i, btext in enumerate(reader.expand_prefix("body", key)):
+    for i, text in enumerate(lexicon.expand_prefix("body", key)):
         if i >= PREFIX_SCAN:
             found = []  # too many: the prefix says too little, titles answer alone
             break
-        found.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        found.append(text)
     if not found:
         # A stem may be shorter than the prefix typed ("configura" -> "configur").
         found = [key[:n] for n in range(max(4, len(key) - 2), len(key))
-                 if ("body", key[:n]) in reader]
-    found.sort(key=lambda t: reader.doc_frequency("body", t), reverse=True)
+                 if ("body", key[:n]) in lexicon]
+    found.sort(key=lambda t: lexicon.doc_frequency("body", t), reverse=True)
     for t in found[:PREFIX_TERMS]:
         add("body", t, PREFIX_WEIGHT)
 
 
-def document_frequency(unit: Unit, reader) -> int:
+def document_frequency(unit: Unit, lexicon) -> int:
     """How many documents contain the unit's word (upper bound over the fields)."""
     if unit.phrase or unit.prefix:
         return 1 << 30
-    return frequency(unit.keys[0], reader)
+    return frequency(unit.keys[0], lexicon)
 
 
-def frequency(word: str, reader) -> int:
+def frequency(word: str, lexicon) -> int:
     """Documents holding ``word`` (its stem) in the title or body, the larger of the two."""
     s = stem(word)
-    return max(reader.doc_frequency("body", s), reader.doc_frequency("title", s))
+    return max(lexicon.doc_frequency("body", s), lexicon.doc_frequency("title", s))
 
 
-def corrections(word: str, reader, maxdist: int = FUZZY_MAXDIST) -> list[str]:
+def corrections(word: str, lexicon, maxdist: int = FUZZY_MAXDIST) -> list[str]:
     """Words of the index's vocabulary within ``maxdist`` edits of ``word``, most frequent first.
 
     The first letter must match (``prefix=1``): it keeps the automaton walk short, and typos
@@ -216,11 +218,11 @@ def corrections(word: str, reader, maxdist: int = FUZZY_MAXDIST) -> list[str]:
     if len(word) < 3 or not word.isalpha():
         return []
     try:
-        found = [w for w in reader.terms_within("vocab", word, maxdist, prefix=FUZZY_PREFIX)
+        found = [w for w in lexicon.terms_within("vocab", word, maxdist, prefix=FUZZY_PREFIX)
                  if w != word]
     except (KeyError, TermNotFound):  # no vocabulary yet in some segment
         return []
-    found.sort(key=lambda w: (-frequency(w, reader), w))
+    found.sort(key=lambda w: (-frequency(w, lexicon), w))
     return found[:FUZZY_TERMS]
 
 
@@ -308,7 +310,7 @@ def snippet(text: str, marker: Highlighter, width: int = SNIPPET_WIDTH) -> str:
     return "".join(out).strip()
 
 
-def key_term_candidates(text: str, reader, doc_count: int) -> list[tuple[str, str, float]]:
+def key_term_candidates(text: str, lexicon, doc_count: int) -> list[tuple[str, str, float]]:
     """The words of ``text`` ranked by how distinctive they are in the index (tf-idf).
 
     Words the index has never seen (names, typos, ticket numbers) are dropped, and so are words
@@ -327,7 +329,7 @@ def key_term_candidates(text: str, reader, doc_count: int) -> list[tuple[str, st
     out = []
     n = max(doc_count, 1)
     for s, f in tf.items():
-        df = max(reader.doc_frequency("body", s), reader.doc_frequency("title", s))
+        df = max(lexicon.doc_frequency("body", s), lexicon.doc_frequency("title", s))
         if df == 0 or df > 0.5 * n:
             continue
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -8,6 +8,10 @@ The strategy for a query: documents with all the units first (a unit is a word, 
 or the prefix being typed, see :mod:`kb.search.query`); when they are fewer than a page, typo
 corrections for words the index barely knows, then documents with most of the units, ranked by
 how many they match and then by score.
+
+Every query names the kinds it may see (the scope's, narrowed by a kind facet): terms are loaded
+from those kinds' parts of the index only (see :mod:`kb.search.schema`), so the agent's
+as-you-type macro search never reads an article's postings.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from kb.search import postings as pl
 from kb.search import query as qb
 from kb.search import storage as st
 from kb.search.documents import Hit, Scope, SearchPage
-from kb.search.schema import fold
+from kb.search.schema import fold, kinds_of, part
 
 #: Scope and facet combinations whose bitmaps are kept per searcher.
 FILTER_CACHE_SIZE = 64
@@ -48,13 +52,14 @@ class Snapshot:
         allowed = self.allowed(scope, None, None, None, None)
         if docnum is None or not (allowed >> docnum) & 1:
             return []
+        kinds = kinds_of(scope.kinds)
         stored = s.stored_fields(docnum)
         title = stored.get("title", "")
         text = f"{title} {title} {stored.get('snip', '')}"
         units, terms = [], []
-        for word, stem_, weight in qb.key_term_candidates(text, cache.reader, cache.live):
+        for word, stem_, weight in qb.key_term_candidates(text, cache.lexicon(kinds), cache.live):
             found = [(t, weight) for f in ("title", "body")
-                     if (t := cache.term(f, stem_)) is not None and t.df > 1]
+                     if (t := cache.term(f, stem_, kinds)) is not None and t.df > 1]
             if found:
                 unit = qb.Unit((word,), (fold(word),))
                 unit.terms = [(t.field, t.text, w) for t, w in found]
@@ -67,7 +72,7 @@ class Snapshot:
             eligible |= t.bits
         eligible &= allowed & ~(1 << docnum)
         items = pl.top(terms, eligible, cache.nbytes(), limit)
-        return self._hits(items, units, self._unit_bits(units))
+        return self._hits(items, units, self._unit_bits(units, kinds))
 
     def key_terms(self, text: str, scope: Scope, limit: int = 8) -> list[str]:
         """The distinctive words of a pasted message, best first, as written (lower-cased).
@@ -77,11 +82,12 @@ class Snapshot:
         """
         cache = self.cache
         allowed = self.allowed(scope, None, None, None, None)
+        kinds = kinds_of(scope.kinds)
         out: list[str] = []
-        for word, stem_, _ in qb.key_term_candidates(text or "", cache.reader, cache.live):
+        for word, stem_, _ in qb.key_term_candidates(text or "", cache.lexicon(kinds), cache.live):
             if len(out) >= limit:
                 break
-            if word not in out and self._bits_of_stem(stem_) & allowed:
+            if word not in out and self._bits_of_stem(stem_, kinds) & allowed:
                 out.append(word)
         return out
 
@@ -92,29 +98,32 @@ class Snapshot:
         allowed = self.allowed(scope, *facets)
         if not allowed:
             return SearchPage(text, 0, [], None)
+        kind = facets[0]
+        kinds = kinds_of(scope.kinds if kind is None else set(scope.kinds) & {kind})
+        lexicon = cache.lexicon(kinds)
         need = offset + limit
         for u in units:
-            qb.unit_terms(u, cache.reader)
-        total, items, bits = self._all_words(units, allowed, need)
+            qb.unit_terms(u, lexicon)
+        total, items, bits = self._all_words(units, allowed, need, kinds)
         suggestion = None
         # The fallbacks depend on the page size, not on the offset, so every page of a
         # query agrees on which documents match and on the total.
         if total < limit:
             # Typo tolerance, only now that exact terms found too little.
             weak = [u for u in units if not u.phrase and not u.prefix
-                    and qb.document_frequency(u, cache.reader) < 3]
+                    and qb.document_frequency(u, lexicon) < 3]
             for u in weak:
-                u.corrections = qb.corrections(u.keys[0], cache.reader)
+                u.corrections = qb.corrections(u.keys[0], lexicon)
             if any(u.corrections for u in weak):
                 for u in weak:
-                    qb.unit_terms(u, cache.reader, fuzzy=True)
-                total, items, bits = self._all_words(units, allowed, need)
-                suggestion = self._suggest(text, weak, allowed)
+                    qb.unit_terms(u, lexicon, fuzzy=True)
+                total, items, bits = self._all_words(units, allowed, need, kinds)
+                suggestion = self._suggest(text, weak, allowed, lexicon)
             if total < limit and len(units) > 1:
-                total, items, bits = self._most_words(units, bits, allowed, need)
+                total, items, bits = self._most_words(units, bits, allowed, need, kinds)
         return SearchPage(text, total, self._hits(items[offset:need], units, bits), suggestion)
 
-    def _unit_bits(self, units: list[qb.Unit]) -> list[int]:
+    def _unit_bits(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> list[int]:
         """Each unit's documents: the union of its terms' bitmaps (phrases: candidates only)."""
         cache = self.cache
         out = []
@@ -124,25 +133,26 @@ class Snapshot:
                 for f in ("title", "body"):
                     both = -1
                     for s in u.stems:
-                        t = cache.term(f, s)
+                        t = cache.term(f, s, kinds)
                         both &= t.bits if t else 0
                     bits |= both if both != -1 else 0
             else:
                 bits = 0
                 for f, t, _ in u.terms:
-                    term = cache.term(f, t)
+                    term = cache.term(f, t, kinds)
                     if term is not None:
                         bits |= term.bits
             out.append(bits)
         return out
 
-    def _weighted_terms(self, units: list[qb.Unit]) -> list[tuple[pl.Term, float]]:
+    def _weighted_terms(self, units: list[qb.Unit],
+                        kinds: tuple[str, ...]) -> list[tuple[pl.Term, float]]:
         cache = self.cache
         return [(term, w) for u in units for f, t, w in u.terms
-                if (term := cache.term(f, t)) is not None]
+                if (term := cache.term(f, t, kinds)) is not None]
 
-    def _all_words(self, units: list[qb.Unit], allowed: int,
-                   need: int) -> tuple[int, list[tuple[float, int]], list[int]]:
+    def _all_words(self, units: list[qb.Unit], allowed: int, need: int,
+                   kinds: tuple[str, ...]) -> tuple[int, list[tuple[float, int]], list[int]]:
         """``(total, top items, per-unit bitmaps)`` for documents matching every unit.
 
         Quoted phrases are verified against positions: every candidate when there are at most
@@ -150,7 +160,7 @@ class Snapshot:
         sample. The bitmaps returned hold verified phrase matches only.
         """
         cache = self.cache
-        bits = self._unit_bits(units)
+        bits = self._unit_bits(units, kinds)
         both = allowed
         for u, b in zip(units, bits):
             if not u.phrase:
@@ -167,25 +177,25 @@ class Snapshot:
                 # tells how rare the phrase is among them: rare means ranking would have to
                 # check most candidates anyway, so check them all at once.
                 sample = every[len(every) // 3:][: pl.PHRASE_SAMPLE]
-                ratio = len(self._verify(u, sample)) / len(sample)
+                ratio = len(self._verify(u, sample, kinds)) / len(sample)
                 if ratio * len(every) >= 8 * need:
                     estimate *= ratio
                     batch = max(32, int(2 * need / max(ratio, 1e-3)))
                     both &= candidates
                     lazy.append((i, u))
                     continue
-            bits[i] = cache.bits_of(self._verify(u, every))
+            bits[i] = cache.bits_of(self._verify(u, every, kinds))
             both &= bits[i]
         verified: set[int] = set()
 
         def verify(candidates: list[int]) -> set[int]:
             ok = set(candidates)
             for _, u in lazy:
-                ok &= self._verify(u, sorted(ok))
+                ok &= self._verify(u, sorted(ok), kinds)
             verified.update(ok)
             return ok
 
-        items = pl.top(self._weighted_terms(units), both, cache.nbytes(), need,
+        items = pl.top(self._weighted_terms(units, kinds), both, cache.nbytes(), need,
                        verify if lazy else None, batch if lazy else 32)
         total = pl.popcount(both)
         if lazy:
@@ -194,30 +204,32 @@ class Snapshot:
                 bits[i] = cache.bits_of(verified)
         return total, items, bits
 
-    def _verify(self, unit: qb.Unit, candidates: list[int]) -> set[int]:
-        return ph.verify_phrase(self.cache, ("title", "body"), list(unit.stems), candidates)
+    def _verify(self, unit: qb.Unit, candidates: list[int], kinds: tuple[str, ...]) -> set[int]:
+        fields = tuple(part(f, k) for f in ("title", "body") for k in kinds)
+        return ph.verify_phrase(self.cache, fields, list(unit.stems), candidates)
 
-    def _most_words(self, units: list[qb.Unit], bits: list[int], allowed: int,
-                    need: int) -> tuple[int, list[tuple[float, int]], list[int]]:
+    def _most_words(self, units: list[qb.Unit], bits: list[int], allowed: int, need: int,
+                    kinds: tuple[str, ...]) -> tuple[int, list[tuple[float, int]], list[int]]:
         """Documents matching some units: those with more units first, then by score.
 
         The per-document count of units matched is computed for all documents at once with
         bit-sliced counters, then each count's documents are ranked in turn.
         """
         cache = self.cache
-        raw = self._unit_bits(units)
+        raw = self._unit_bits(units, kinds)
         bits = list(bits)
         for i, u in enumerate(units):
             # Phrases were verified among documents with all the other words only.
             candidates = raw[i] & allowed
             if u.phrase and pl.popcount(candidates) <= pl.PHRASE_VERIFY_ALL:
-                bits[i] = cache.bits_of(self._verify(u, pl.docnums(candidates, cache.nbytes())))
+                bits[i] = cache.bits_of(self._verify(u, pl.docnums(candidates, cache.nbytes()),
+                                                     kinds))
         anything = 0
         for b in bits:
             anything |= b
         anything &= allowed
         planes = pl.match_counts(bits)
-        terms = self._weighted_terms(units)
+        terms = self._weighted_terms(units, kinds)
         items: list[tuple[float, int]] = []
         for count in range(len(units), 0, -1):
             tier = pl.exactly(planes, count, anything)
@@ -227,27 +239,27 @@ class Snapshot:
                 break
         return pl.popcount(anything), items, bits
 
-    def _suggest(self, text: str, weak: list[qb.Unit], allowed: int) -> str | None:
+    def _suggest(self, text: str, weak: list[qb.Unit], allowed: int,
+                 lexicon: pl.Lexicon) -> str | None:
         """The query with each barely-known word replaced by its most frequent correction, if
         some document in scope holds that correction."""
-        reader = self.cache.reader
         corrected = text
         for u in weak:
             if not u.corrections:
                 continue
             best = u.corrections[0]
-            if qb.frequency(best, reader) <= 2 * qb.document_frequency(u, reader):
+            if qb.frequency(best, lexicon) <= 2 * qb.document_frequency(u, lexicon):
                 continue
-            if not self._bits_of_stem(qb.stem(best)) & allowed:
+            if not self._bits_of_stem(qb.stem(best), lexicon.kinds) & allowed:
                 continue
             pattern = re.compile(r"(?<!\w)" + re.escape(u.typed[0]) + r"(?!\w)", re.IGNORECASE)
             corrected = pattern.sub(best, corrected)
         return corrected if corrected.lower() != text.lower() else None
 
-    def _bits_of_stem(self, stem_: str) -> int:
+    def _bits_of_stem(self, stem_: str, kinds: tuple[str, ...]) -> int:
         bits = 0
         for f in ("title", "tags", "body"):
-            bits |= self.cache.bits(f, stem_)
+            bits |= self.cache.text_bits(f, stem_, kinds)
         return bits
 
     def _hits(self, items: list[tuple[float, int]], units: list[qb.Unit],

@@ -27,7 +27,7 @@ from whoosh.index import FileIndex
 
 from kb.search.documents import IndexCorruptError, IndexDoc
 from kb.search.codec import Codec
-from kb.search.schema import SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words
+from kb.search.schema import KINDS, SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words, part
 
 META_ID = "__meta__"
 #: Bulk builds buffer this much posting data in memory before spilling a sorted run to disk.
@@ -71,23 +71,27 @@ def fields_of(doc: IndexDoc, seen: set[str]) -> dict[str, Any]:
         carrier is later deleted drops out of the speller when segments merge; a rebuild
         restores it.)
     """
+    if doc.kind not in KINDS:
+        raise ValueError(f"document {doc.id}: unknown kind {doc.kind!r}")
     tags = [t.replace(",", " ").strip() for t in doc.tags if t and t.strip()]
     tag_text = " ".join(tags)
+    kind = doc.kind
     fields: dict[str, Any] = {
         "id": str(doc.id),
-        "kind": doc.kind,
+        "kind": kind,
         "vis": doc.visibility,
         "owner": "-" if doc.owner_id is None else str(doc.owner_id),
         "slug": doc.slug,
         "title": doc.title,
-        "title_ng": f"{doc.title} {tag_text}",
-        "body": doc.text,
+        part("title", kind): doc.title,
+        part("title_ng", kind): f"{doc.title} {tag_text}",
+        part("body", kind): doc.text,
         "vocab": new_words((doc.title, tag_text, doc.text), seen),
         "snip": doc.text[:SNIPPET_CHARS],
         "rev": int(doc.revision_id),
     }
     if tags:
-        fields["tags"] = tag_text
+        fields[part("tags", kind)] = tag_text
         fields["tag"] = ",".join(tags)
     if doc.category:
         fields["category"] = doc.category

@@ -356,3 +356,58 @@ def test_related_returns_similar_documents_in_scope_only(index):
     agent_related = ids(index.related(3, AGENT))
     assert 6 in agent_related or 5 in agent_related
     assert index.related(5, ANONYMOUS) == []  # not in scope at all
+
+
+# -- kinds as partitions of the index ----------------------------------------------------------
+
+def test_a_document_scores_the_same_whichever_kinds_the_query_covers(index):
+    everything = {h.id: h.score for h in index.search("refund card", AGENT).hits}
+    macros = index.search("refund card", AGENT, kind="macro")
+    articles = index.search("refund card", AGENT, kind="article")
+    assert ids(macros)[0] == 6 and ids(articles)[0] == 3
+    assert {h.kind for h in macros.hits} == {"macro"}
+    assert {h.kind for h in articles.hits} == {"article"}
+    for hit in macros.hits + articles.hits:
+        assert hit.score == everything[hit.id]
+
+
+def test_a_macro_query_expands_a_prefix_over_the_macros_words_only(index):
+    # "issu" is the start of a word in macro 6 only; in an article-only scope nothing starts so.
+    assert ids(index.search("issu", AGENT, kind="macro", as_you_type=True)) == [6]
+    assert ids(index.search("issu", ANONYMOUS, as_you_type=True)) == []
+    assert ids(index.search("issu", AGENT, as_you_type=True)) == [6]
+
+
+def test_a_phrase_is_checked_in_every_kind_the_scope_covers(index):
+    assert ids(index.search('"five days"', AGENT, kind="macro")) == [6]
+    assert ids(index.search('"five days"', ANONYMOUS)) == [3]
+    assert sorted(ids(index.search('"five days"', AGENT))) == [3, 6]
+
+
+def test_related_and_key_terms_stay_within_the_scopes_kinds(index):
+    assert all(h.kind == "article" for h in index.related(3, ANONYMOUS))
+    assert "greeting" not in index.key_terms("greeting about the refund", ANONYMOUS)
+
+
+def test_an_unknown_kind_is_refused_when_indexing(index):
+    with pytest.raises(ValueError):
+        index.apply([make_doc(70, "Odd", "odd", kind="snippet")], [], 2)
+
+
+def test_an_index_built_with_an_older_schema_is_refused_then_rebuilt(tmp_path, monkeypatch):
+    from kb.search import indexer
+    from kb.search import storage
+    from kb.search.schema import SCHEMA_VERSION
+
+    root = tmp_path / "ix"
+    with monkeypatch.context() as m:
+        m.setattr(storage, "SCHEMA_VERSION", SCHEMA_VERSION - 1)  # what an older kb wrote
+        with SearchIndex.open(root) as ix:
+            ix.apply(CORPUS, [], 5)
+    with pytest.raises(IndexCorruptError, match="schema"):
+        SearchIndex.open(root)
+    with indexer._open_or_rebuild(str(root)) as ix:
+        assert ix.position() == 0  # a fresh index: the next catch-up replays the outbox
+        ix.apply(CORPUS, [], 5)
+        assert ids(ix.search("invoices", ANONYMOUS)) == [3]
+    assert list(tmp_path.glob("ix.corrupt-*"))
