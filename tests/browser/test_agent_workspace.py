@@ -144,3 +144,21 @@ def test_the_suggestion_box_ranks_the_right_macro_first(agent_page, library):
     expect(first.locator("a")).to_have_text("Duplicate charge")
     expect(first.locator(".matched mark").first).to_be_visible()
     assert page.errors == []
+
+
+def test_deleting_a_personal_macro_asks_first(agent_page):
+    page = agent_page
+    page.goto("/macros/new")
+    page.fill("input[name=title]", "Mine::Sign-off")
+    page.fill("textarea[name=body]", "Cheers")
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    macro_url = page.url
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Delete").click()
+    assert page.goto(macro_url).status == 200  # said no: still there
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_url("**/macros")
+    expect(page.locator("body")).to_contain_text("Your personal macro is deleted.")
+    assert page.errors == []
