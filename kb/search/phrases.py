@@ -2,18 +2,18 @@
 
 A phrase's candidates are the documents holding all its words (a bitmap intersection); these
 functions keep the ones where the words are adjacent and in order. Positions come from
-:meth:`kb.search.postings.TermCache.position_blocks` (decoded once per searcher), are looked up
-in document order with bisection inside blocks, and the common two-word case compares integers.
+:meth:`kb.search.postings.TermCache.position_blocks` (decoded once per searcher, one flat
+:class:`TermPositions` per term and segment), are looked up in document order by bisection with
+a moving lower bound, and the common two-word case compares integers.
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add, rshift
+from typing import TYPE_CHECKING, NamedTuple
 
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -21,6 +21,21 @@ from kb.search.codec import CompactLeafMatcher
 
 if TYPE_CHECKING:
     from kb.search.postings import TermCache
+
+class TermPositions(NamedTuple):
+    """A term's postings with positions in one segment, flat: the ``i``-th document ``ids[i]``
+    (ascending) has its positions at ``positions[starts[i]:ends[i]]``. Four bytes a document
+    for each array plus four a position; a lookup is one bisection, not a block walk."""
+
+    ids: array
+    starts: array
+    ends: array
+    positions: array
+
+    @property
+    def nbytes(self) -> int:
+        return 4 * (3 * len(self.ids) + len(self.positions)) + 300
+
 
 def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[str],
                   candidates: list[int]) -> set[int]:
@@ -47,9 +62,8 @@ def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[s
                            key=lambda i: leaf.doc_frequency(field, distinct[i]))
             starts: dict[int, set[int]] | None = None
             for i in order:
-                blocks = cache.position_blocks(leafnum, leaf, field, distinct[i])
-                found = _positions(blocks, mine if starts is None else sorted(starts),
-                                   leaf.schema[field].format.decode_positions)
+                term = cache.position_blocks(leafnum, leaf, field, distinct[i])
+                found = _positions(term, mine if starts is None else sorted(starts))
                 narrowed: dict[int, set[int]] = {}
                 for d, positions in found.items():
                     for off in offsets[i]:
@@ -71,84 +85,99 @@ def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[s
     return out
 
 
-def _adjacent_pairs(first: list[tuple], second: list[tuple], docs: list[int]) -> set[int]:
+def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]) -> set[int]:
     """The ``docs`` where a position of the second word follows one of the first: the two-word
-    phrase, most quoted queries, in one loop over both posting lists (a single position each,
-    the usual case, compares two integers without building sets)."""
+    phrase, most quoted queries. Both terms are bisected with a lower bound that only moves
+    forward (``docs`` ascend); a single position each, the usual case, compares two integers
+    without building sets."""
     out: set[int] = set()
-    a = b = 0
-    na, nb = len(first), len(second)
-    order = sys.byteorder
+    ids_a, sa, ea, pa = first
+    ids_b, sb, eb, pb = second
+    na, nb = len(ids_a), len(ids_b)
+    i = j = 0
     for d in docs:
-        while a < na and first[a][0] < d:
-            a += 1
-        while b < nb and second[b][0] < d:
-            b += 1
-        if a == na or b == nb:
+        i = bisect_left(ids_a, d, i)
+        if i == na:
             break
-        _, ids_a, ends_a, data_a = first[a]
-        i = bisect_left(ids_a, d)
-        if i == len(ids_a) or ids_a[i] != d:
+        if ids_a[i] != d:
             continue
-        _, ids_b, ends_b, data_b = second[b]
-        j = bisect_left(ids_b, d)
-        if j == len(ids_b) or ids_b[j] != d:
+        j = bisect_left(ids_b, d, j)
+        if j == nb:
+            break
+        if ids_b[j] != d:
             continue
-        pa = data_a[ends_a[i - 1] if i else 0:ends_a[i]]
-        pb = data_b[ends_b[j - 1] if j else 0:ends_b[j]]
-        if len(pa) == 4 and len(pb) == 4:
-            if int.from_bytes(pb, order) - int.from_bytes(pa, order) == 1:
+        a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
+        if a1 - a0 == 1 and b1 - b0 == 1:
+            if pb[b0] - pa[a0] == 1:
                 out.add(d)
-            continue
-        xs, ys = array("I"), array("I")
-        xs.frombytes(pa)
-        ys.frombytes(pb)
-        if not set(xs).isdisjoint([y - 1 for y in ys]):
+        elif not set(pa[a0:a1]).isdisjoint([y - 1 for y in pb[b0:b1]]):
             out.add(d)
     return out
 
 
-def _positions(blocks: list[tuple], docs: list[int],
-               decode: Callable[[bytes], Iterable[int]]) -> dict[int, Iterable[int]]:
-    """Positions of one term in each of ``docs`` (ascending) that holds it: blocks skipped by
-    their last id, documents found in a block by bisection."""
+def _positions(term: TermPositions, docs: list[int]) -> dict[int, array]:
+    """Positions of one term in each of ``docs`` (ascending) that holds it."""
     out = {}
-    b = 0
-    nblocks = len(blocks)
+    ids, starts, ends, positions = term
+    n = len(ids)
+    i = 0
     for d in docs:
-        while b < nblocks and blocks[b][0] < d:
-            b += 1
-        if b == nblocks:
+        i = bisect_left(ids, d, i)
+        if i == n:
             break
-        _, ids, ends, data = blocks[b]
-        i = bisect_left(ids, d)
-        if i < len(ids) and ids[i] == d:
-            out[d] = decode(data[ends[i - 1] if i else 0:ends[i]])
+        if ids[i] == d:
+            out[d] = positions[starts[i]:ends[i]]
     return out
 
 
-def read_position_blocks(leaf, field: str, text: str) -> list[tuple]:
-    """A term's postings in one segment as ``(last id, ids, value ends, values)`` blocks, the
-    encoded positions of a block joined into one bytes object (about 14 bytes a posting)."""
+def read_position_blocks(leaf, field: str, text: str) -> TermPositions:
+    """A term's postings in one segment with their positions, flattened."""
     m = leaf.postings(field, text)
     raw = m.child if isinstance(m, FilterMatcher) else m
-    blocks = []
+    blocks: list[tuple] = []
     if isinstance(raw, CompactLeafMatcher):
         while not raw._atend:
             raw._read_ids()
-            packed = raw.packed_values()
-            if packed is None:
-                raw._read_values()
-                packed = _pack(raw._values)
-            blocks.append((raw._ids[-1], raw._ids) + packed)
+            blocks.append(block_positions(raw))
             raw._next_block()
-        return blocks
+        return flatten(blocks)
     ids, values = [], []
     while raw.is_active():
         ids.append(raw.id())
         values.append(raw.value())
         raw.next()
-    return [(ids[-1], array("i", ids)) + _pack(values)] if ids else []
+    return flatten([(ids,) + _pack(values)] if ids else [])
+
+
+def block_positions(raw: CompactLeafMatcher) -> tuple:
+    """The current block of a matcher whose ids are read, as ``(ids, value ends, values)``
+    (the encoded positions joined, the ends in bytes)."""
+    packed = raw.packed_values()
+    if packed is None:
+        raw._read_values()
+        packed = _pack(raw._values)
+    return (raw._ids,) + packed
+
+
+def flatten(blocks: list[tuple]) -> TermPositions:
+    """One segment's ``(ids, value ends, values)`` blocks, in document order, as one
+    :class:`TermPositions` (positions packed as 32-bit integers, see
+    :class:`kb.search.schema.FastPositions`)."""
+    ids = array("I")
+    ends = array("I")
+    parts: list[bytes] = []
+    size = 0
+    for block_ids, block_ends, data in blocks:
+        ids.extend(block_ids)
+        ends.extend(map(rshift, map(add, block_ends, repeat(size)), repeat(2)))  # bytes: 4 each
+        parts.append(data)
+        size += len(data)
+    positions = array("I")
+    positions.frombytes(b"".join(parts))
+    starts = ends[:-1]
+    if ends:
+        starts.insert(0, 0)
+    return TermPositions(ids, starts, ends, positions)
 
 
 def _pack(values) -> tuple[array, bytes]:

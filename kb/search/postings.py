@@ -45,7 +45,9 @@ from operator import add, itemgetter, mul, truediv
 from whoosh.matching.wrappers import FilterMatcher
 
 from kb.search.codec import CompactLeafMatcher, _PerDocReader
-from kb.search.phrases import read_position_blocks
+from kb.search.phrases import (
+    TermPositions, _pack, block_positions, flatten, read_position_blocks,
+)
 from kb.search.schema import KINDS, PARTITIONED, part
 
 #: BM25 parameters; B per field (titles and tags are short, length says little about them).
@@ -142,23 +144,26 @@ class TermCache:
     def nbytes(self) -> int:
         return (self.doc_count >> 3) + 1
 
-    def position_blocks(self, leafnum: int, leaf, field: str,
-                        text: str) -> list[tuple]:
-        """A term's decoded posting blocks with positions, for phrase checks (cached: reading a
-        block is a zlib and an unpickle, the bulk of checking a phrase)."""
+    def position_blocks(self, leafnum: int, leaf, field: str, text: str) -> TermPositions:
+        """A term's postings with positions in one segment, flattened, for phrase checks
+        (cached: reading a block is a zlib and an unpickle, the bulk of checking a phrase)."""
         key = (leafnum, field, text)
         if key in self._positions:
             self._positions.move_to_end(key)
             return self._positions[key]
-        blocks = read_position_blocks(leaf, field, text)
-        size = sum(100 + 8 * len(ids) + len(data) for _, ids, _, data in blocks)
-        self._positions[key] = blocks
-        self._positions_size[key] = size
-        self._positions_total += size
+        found = read_position_blocks(leaf, field, text)
+        self._keep_positions(key, found)
+        return found
+
+    def _keep_positions(self, key: tuple, found: TermPositions) -> None:
+        if key in self._positions:
+            self._positions_total -= self._positions_size.pop(key)
+        self._positions[key] = found
+        self._positions_size[key] = found.nbytes
+        self._positions_total += found.nbytes
         while self._positions_total > POSITIONS_BYTES and len(self._positions) > 1:
             old, _ = self._positions.popitem(last=False)
             self._positions_total -= self._positions_size.pop(old)
-        return blocks
 
     def bits(self, field: str, text: str) -> int:
         """Just the bitmap of a term's live documents (for filters: no scores needed).
@@ -186,14 +191,19 @@ class TermCache:
     def lexicon(self, kinds: tuple[str, ...]) -> "Lexicon":
         return Lexicon(self.reader, kinds)
 
-    def term(self, field: str, text: str, kinds: tuple[str, ...] = KINDS) -> Term | None:
+    def term(self, field: str, text: str, kinds: tuple[str, ...] = KINDS,
+             positions: bool = False) -> Term | None:
         """A text field's term over the documents of ``kinds`` (a canonical tuple, see
-        :func:`kb.search.schema.kinds_of`), scored as in the whole index."""
+        :func:`kb.search.schema.kinds_of`), scored as in the whole index.
+
+        :param positions: the term is a word of a quoted phrase: when it is read now, keep its
+            positions too (as :meth:`position_blocks` would read them), from the same pass over
+            its posting blocks rather than a second one."""
         key = (field, text, kinds)
         if key in self._terms:
             self._terms.move_to_end(key)
             return self._terms[key]
-        found = self._load(field, text, kinds)
+        found = self._load(field, text, kinds, positions)
         self._terms[key] = found
         self._size += found.size if found else 64
         while self._size > CACHE_BYTES and len(self._terms) > 1:
@@ -201,7 +211,8 @@ class TermCache:
             self._size -= old.size if old else 64
         return found
 
-    def _load(self, field: str, text: str, kinds: tuple[str, ...]) -> Term | None:
+    def _load(self, field: str, text: str, kinds: tuple[str, ...],
+              positions: bool = False) -> Term | None:
         ids: list[int] = []
         weights: list[float] = []
         parts = 0
@@ -215,9 +226,12 @@ class TermCache:
                 other_df += self.reader.doc_frequency(name, text)
                 continue
             parts += 1
-            for leaf, offset in self.reader.leaf_readers():
+            for leafnum, (leaf, offset) in enumerate(self.reader.leaf_readers()):
                 if (name, text) in leaf:
-                    _read_postings(leaf, name, text, offset, ids, weights)
+                    blocks: list[tuple] | None = [] if positions else None
+                    _read_postings(leaf, name, text, offset, ids, weights, blocks)
+                    if blocks is not None:
+                        self._keep_positions((leafnum, name, text), flatten(blocks))
         if self._deleted:
             kept = [(d, w) for d, w in zip(ids, weights) if d not in self._deleted]
             ids, weights = [d for d, _ in kept], [w for _, w in kept]
@@ -309,10 +323,14 @@ def _text(t) -> str:
 
 
 def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
-                   weights: list[float] | None) -> None:
+                   weights: list[float] | None, blocks: list[tuple] | None = None) -> None:
     """Append one segment's postings of a term, a block at a time where the codec allows it
     (:class:`~kb.search.codec.CompactLeafMatcher`: whole arrays per block); any other matcher
-    (inlined single postings, another codec) goes through the public API."""
+    (inlined single postings, another codec) goes through the public API.
+
+    :param blocks: when given, also gets the segment's positions as
+        :func:`kb.search.phrases.flatten` takes them (segment-local ids, deleted documents
+        included, as :func:`~kb.search.phrases.read_position_blocks` reads them)."""
     m = leaf.postings(field, text)
     raw = m.child if isinstance(m, FilterMatcher) else m  # deletions are dropped by the caller
     if isinstance(raw, CompactLeafMatcher):
@@ -322,13 +340,21 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
             if weights is not None:
                 raw._read_weights()
                 weights.extend(raw._weights)
+            if blocks is not None:
+                blocks.append(block_positions(raw))
             raw._next_block()
         return
+    local, values = [], []
     while raw.is_active():
         ids.append(raw.id() + offset)
         if weights is not None:
             weights.append(raw.weight())
+        if blocks is not None:
+            local.append(raw.id())
+            values.append(raw.value())
         raw.next()
+    if blocks is not None and local:
+        blocks.append((local,) + _pack(values))
 
 
 def _deleted_in(leaf) -> Iterable[int]:

@@ -133,7 +133,7 @@ class Snapshot:
                 for f in ("title", "body"):
                     both = -1
                     for s in u.stems:
-                        t = cache.term(f, s, kinds)
+                        t = cache.term(f, s, kinds, positions=True)
                         both &= t.bits if t else 0
                     bits |= both if both != -1 else 0
             else:

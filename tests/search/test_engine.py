@@ -411,3 +411,79 @@ def test_an_index_built_with_an_older_schema_is_refused_then_rebuilt(tmp_path, m
         ix.apply(CORPUS, [], 5)
         assert ids(ix.search("invoices", ANONYMOUS)) == [3]
     assert list(tmp_path.glob("ix.corrupt-*"))
+
+
+# -- phrase positions ---------------------------------------------------------------------------
+
+def _phrase_corpus(n: int, seed: int) -> list[IndexDoc]:
+    import random
+
+    rng = random.Random(seed)
+    vocab = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    return [make_doc(100 + i, f"Note {i} " + " ".join(rng.choices(vocab, k=3)),
+                     " ".join(rng.choices(vocab, k=rng.randint(5, 40))))
+            for i in range(n)]
+
+
+def _brute_phrase(docs: list[IndexDoc], phrase: str) -> set[int]:
+    from kb.search.schema import stem, words
+
+    want = [stem(w) for w in words(phrase)]
+    out = set()
+    for d in docs:
+        for text in (d.title, d.text):
+            got = [stem(w) for w in words(text)]
+            if any(got[i:i + len(want)] == want for i in range(len(got))):
+                out.add(d.id)
+    return out
+
+
+def test_phrase_matches_equal_a_brute_force_check_over_many_posting_blocks():
+    # 600 documents over 8 words: each word's postings span several 128-posting blocks, most
+    # documents hold a word more than once, and the totals are exact (under 2,000 candidates).
+    docs = _phrase_corpus(600, seed=3)
+    ix = SearchIndex.in_memory()
+    ix.apply(docs[:300], [], position=1)
+    ix.apply(docs[300:], [], position=2)
+    for phrase in ("alpha bravo", "bravo alpha", "golf golf", "echo delta hotel",
+                   "charlie foxtrot charlie"):
+        page = ix.search(f'"{phrase}"', ANONYMOUS, limit=100)
+        expected = _brute_phrase(docs, phrase)
+        assert page.total == len(expected), phrase
+        assert set(ids(page)) <= expected and len(page.hits) == min(100, len(expected))
+    ix.close()
+
+
+def test_phrase_words_keep_the_positions_a_separate_read_would_give():
+    from kb.search.phrases import read_position_blocks
+
+    docs = _phrase_corpus(400, seed=5) + [make_doc(900, "Lonely zebra crossing", "zebra")]
+    ix = SearchIndex.in_memory()
+    ix.apply(docs, [], position=1)
+    assert ids(ix.search('"alpha bravo"', ANONYMOUS))
+    assert ids(ix.search('"zebra crossing"', ANONYMOUS)) == [900]  # inlined postings too
+    cache = ix._snapshot.cache
+    assert cache._positions  # kept while the phrase's words were loaded
+    leaves = [leaf for leaf, _ in cache.reader.leaf_readers()]
+    for (leafnum, field, text), kept in cache._positions.items():
+        fresh = read_position_blocks(leaves[leafnum], field, text)
+        assert kept == fresh, (field, text)
+    ix.close()
+
+
+def test_phrase_is_checked_when_its_words_were_first_loaded_by_a_plain_query(index):
+    assert ids(index.search("reset link", ANONYMOUS))  # loads the terms without positions
+    assert ids(index.search('"reset link"', ANONYMOUS)) == [1]
+    assert ids(index.search('"link reset"', ANONYMOUS)) == []
+
+
+def test_phrase_needs_adjacent_occurrences_when_its_words_repeat():
+    ix = SearchIndex.in_memory()
+    ix.apply([make_doc(1, "Kilo notes", "kilo lima tango kilo tango lima"),
+              make_doc(2, "Lima notes", "lima tango kilo tango lima tango lima kilo")],
+             [], position=1)
+    assert ids(ix.search('"kilo lima"', ANONYMOUS)) == [1]
+    assert ids(ix.search('"lima kilo"', ANONYMOUS)) == [2]
+    assert sorted(ids(ix.search('"tango lima"', ANONYMOUS))) == [1, 2]
+    assert ids(ix.search('"tango lima tango"', ANONYMOUS)) == [2]
+    ix.close()
