@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from kb.content import queries
 from kb.extensions import db
@@ -204,6 +205,23 @@ def test_a_bad_file_in_a_pooled_import_is_reported_and_skipped(app, tmp_path):
     assert report.summary() == "imported 5, updated 0, unchanged 0, failed 1"
     assert report.failures[0][0].endswith("broken.md") and "front matter" in report.failures[0][1]
     assert queries.find_by_slug("article", "broken")[0] is None
+
+
+def test_a_file_failing_part_way_through_its_save_leaves_nothing_and_spares_its_batch(app, tmp_path):
+    # The bad section is noticed after the document row is written: the file's savepoint is
+    # rolled back, and the files before and after it in the same transaction are kept.
+    from kb.auth.services import system_user
+    from kb.models import AuditEvent
+    from kb.transfer import import_paths
+
+    write(tmp_path, "articles/a/b/first.md", ARTICLE.replace("How payouts", "First"))
+    write(tmp_path, "articles/a/b/middle.md", "---\ntitle: Middle\nsection: a/b/c\n---\nx")
+    write(tmp_path, "articles/a/b/last.md", ARTICLE.replace("How payouts", "Last"))
+    report = import_paths([tmp_path], system_user(), workers=0)
+    assert report.summary() == "imported 2, updated 0, unchanged 0, failed 1"
+    assert report.failures[0][0].endswith("middle.md") and "section" in report.failures[0][1]
+    assert sorted(db.session.scalars(select(Document.slug))) == ["first", "last"]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 4
 
 
 def test_a_pre_rendered_body_must_belong_to_the_body_being_saved(app, make_user):
