@@ -1,8 +1,8 @@
-"""Macro rendering for tickets."""
+"""Macro rendering for tickets, and deleting an agent's personal macros."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body
@@ -46,6 +46,23 @@ def preview_macro(document_id: int):
     """
     data = json_body(RenderBody())
     return jsonify(_rendered(macro_services.preview_for_ticket(current_actor(), document_id, data["values"])))
+
+
+@bp.delete("/macros/<int:document_id>")
+def delete_personal_macro(document_id: int):
+    """Delete one of your personal macros (shared documents are archived through review).
+    ---
+    delete:
+      tags: [macros]
+      parameters:
+      - DocumentId
+      responses:
+        204: {description: deleted; its revisions stay in the audit log}
+        401: {content: {application/json: {schema: ErrorOut}}}
+        404: {content: {application/json: {schema: ErrorOut}}}
+    """
+    macro_services.delete_personal(current_actor(), document_id)
+    return current_app.response_class(status=204)
 
 
 def _rendered(filled: macro_services.RenderedMacro) -> dict:

@@ -103,6 +103,33 @@ def test_personal_macros_are_seen_only_by_their_owner(api_as):
                                                           "base_revision": 1}).status_code == 404
 
 
+def test_an_agent_deletes_a_personal_macro_through_the_api(api_as):
+    api, _ = api_as("agent")
+    created = api.post("/macros", json={"title": "Old sign-off", "body": "Bye!", "personal": True}).get_json()
+    assert api.get("/search", query_string={"q": "sign-off", "type": "macro"}).get_json()["results"]
+    assert api.delete(f"/macros/{created['id']}").status_code == 204
+    assert api.get(f"/macros/{created['id']}").get_json()["status"] == "archived"
+    assert not api.get("/search", query_string={"q": "sign-off", "type": "macro"}).get_json()["results"]
+    assert api.delete(f"/macros/{created['id']}").status_code == 404
+
+
+def test_nobody_deletes_another_agents_personal_macro_or_a_shared_one(api_as, make_document):
+    owner_api, _ = api_as("agent")
+    other_api, _ = api_as("agent")
+    admin_api, _ = api_as("admin")
+    personal = owner_api.post("/macros", json={"title": "Mine", "body": "Hi", "personal": True}).get_json()
+    shared = make_document("macro", state="published")
+    assert other_api.delete(f"/macros/{personal['id']}").status_code == 404
+    assert admin_api.delete(f"/macros/{shared.id}").status_code == 404
+    assert owner_api.get(f"/macros/{personal['id']}").status_code == 200
+    assert admin_api.get(f"/macros/{shared.id}").get_json()["status"] == "published"
+
+
+def test_deleting_needs_a_token(api_as):
+    anonymous, _ = api_as(None)
+    assert anonymous.delete("/macros/1").status_code == 401
+
+
 def test_session_cookie_posts_to_the_api_need_the_csrf_header(client, make_user, login):
     login(make_user("editor"))
     response = client.post("/api/v1/articles", json={"title": "x"})
