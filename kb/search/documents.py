@@ -7,7 +7,8 @@ replaced without touching a caller, and a caller can build them in tests without
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 #: The two kinds of searchable document.
@@ -102,3 +103,7 @@ class SearchPage:
     hits: list[Hit]
     #: A "did you mean" corrected query, or None.
     suggestion: str | None
+    #: Snippets a text for this query as the hits' snippets were made. The index stores only
+    #: the opening of each text, so a hit whose words come later has a snippet without a
+    #: match; the caller can make a better one from the whole text.
+    snippet: Callable[[str], str] | None = field(default=None, compare=False, repr=False)

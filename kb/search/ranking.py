@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import partial
 
 from kb.search import phrases as ph
 from kb.search import postings as pl
@@ -121,7 +122,9 @@ class Snapshot:
                 suggestion = self._suggest(text, weak, allowed, lexicon)
             if total < limit and len(units) > 1:
                 total, items, bits = self._most_words(units, bits, allowed, need, kinds)
-        return SearchPage(text, total, self._hits(items[offset:need], units, bits), suggestion)
+        marker = qb.highlighter(units)
+        return SearchPage(text, total, self._hits(items[offset:need], units, bits, marker),
+                          suggestion, partial(qb.snippet, marker=marker))
 
     def _unit_bits(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> list[int]:
         """Each unit's documents: the union of its terms' bitmaps (phrases: candidates only)."""
@@ -263,13 +266,13 @@ class Snapshot:
         return bits
 
     def _hits(self, items: list[tuple[float, int]], units: list[qb.Unit],
-              bits: list[int]) -> list[Hit]:
+              bits: list[int], marker: qb.Highlighter | None = None) -> list[Hit]:
         if not items:
             return []
         s = self.searcher
         nbytes = self.cache.nbytes()
         member = [b.to_bytes(nbytes, "little") for b in bits]
-        marker = qb.highlighter(units)
+        marker = marker or qb.highlighter(units)
         hits = []
         for score, docnum in items:
             f = s.stored_fields(docnum)

@@ -61,7 +61,9 @@ from kb.search.documents import ARTICLE, MACRO
 SCHEMA_VERSION = 5
 
 #: How much of the body is stored for snippets. The best passage is nearly always near the start
-#: of a help article; storing it all buys little and costs index size and build time.
+#: of a help article; storing it all buys little and costs index size and build time. A hit
+#: whose words all come later gets its snippet from the database's text instead
+#: (:mod:`kb.search.service`).
 SNIPPET_CHARS = 2000
 
 #: Edge n-gram sizes for ``title_ng``. Prefixes longer than the maximum fall back to the longest

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from flask import current_app
@@ -13,9 +14,10 @@ from sqlalchemy import select
 
 from kb import permissions
 from kb.extensions import db
-from kb.models import Document, SearchLog
+from kb.models import Document, Revision, SearchLog
 from kb.search.documents import Hit, Scope, SearchPage
 from kb.search.indexer import get_index
+from kb.search.schema import SNIPPET_CHARS
 
 MAX_LIMIT = 50
 MAX_OFFSET = 10_000
@@ -53,7 +55,7 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None, cat
         limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
         as_you_type=as_you_type,
     )
-    results = recheck(actor, page.hits)
+    results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
     search_log().record(query, "staff" if permissions.is_staff(actor) else "public", surface, total, took)
@@ -77,6 +79,27 @@ def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
             continue
         kept.append(Result(replace(hit, slug=document.slug), document))
     return kept
+
+
+def _snippets_from_whole_texts(results: list[Result],
+                               snippet: Callable[[str], str] | None) -> list[Result]:
+    """Give a hit whose snippet shows none of the query's words (they come after the opening
+    the index stores) a snippet made from the whole published text, read from the database:
+    a result should show why it matched. One query, for the few hits that need it."""
+    lacking = {r.document.published_revision_id: r for r in results
+               if snippet is not None and "<mark>" not in r.hit.snippet}
+    if not lacking:
+        return results
+    texts = dict(db.session.execute(
+        select(Revision.id, Revision.text).where(Revision.id.in_(list(lacking)))).all())
+    better = {}
+    for revision_id, result in lacking.items():
+        text = texts.get(revision_id) or ""
+        if len(text) > SNIPPET_CHARS:
+            made = snippet(text)
+            if "<mark>" in made:
+                better[result.hit.id] = replace(result, hit=replace(result.hit, snippet=made))
+    return [better.get(r.hit.id, r) for r in results]
 
 
 def related(actor: permissions.Actor, document: Document, limit: int = 5) -> list[Result]:

@@ -74,6 +74,14 @@ def test_snippets_escape_the_documents_html_and_mark_matches(make_document, api_
     assert "<mark>widget</mark>" in result["snippet"]
 
 
+def test_a_match_late_in_a_long_article_still_gets_a_marked_snippet(make_document, api_as):
+    # The index stores only the opening of each text; the snippet then comes from the whole text.
+    filler = "Payouts arrive on the fifth of each month. " * 60
+    make_document(state="published", body=filler + "Ask support about the flamingo exception.")
+    snippet = search(api_as(None)[0], "flamingo")["results"][0]["snippet"]
+    assert "<mark>flamingo</mark>" in snippet and snippet.startswith("\u2026")
+
+
 def test_a_typo_finds_the_article_and_gets_a_suggestion(make_document, api_as):
     make_document(state="published", title="Reset your password", body="Choose a new password from the sign-in page.")
     make_document(state="published", title="Payout schedule", body="Payouts arrive monthly.")
