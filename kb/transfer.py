@@ -329,9 +329,13 @@ def _import_files(files: list[ContentFile], actor: User, count: int,
     with services.remembered_sections() as sections, _loaded_once(actor):
         try:
             pairs = zip(shown, prepared)
-            while batch := [ready for _shown, ready in islice(pairs, FILES_PER_TRANSACTION)]:
+            written = FILES_PER_TRANSACTION
+            while written == FILES_PER_TRANSACTION:
+                written = 0
                 with transaction():
-                    for ready in batch:
+                    # Taken one at a time, so each file is written as soon as it is rendered.
+                    for _shown, ready in islice(pairs, FILES_PER_TRANSACTION):
+                        written += 1
                         if not _import_prepared(ready, actor, claimed, report):
                             sections.clear()  # the failed file's savepoint may have made one
         finally:
