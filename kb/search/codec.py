@@ -1,12 +1,21 @@
 """How postings are laid out on disk: Whoosh's W3 codec with compact blocks and bulk reads.
 
 W3 writes each block of up to 128 postings as one pickled tuple of Python ints, floats and
-one bytes object per posting (the positions). Reading a term therefore builds hundreds of
-Python objects per block even when only ids and weights are wanted, and unpickling was 60 % of
-loading a common term at 50,000 documents. :class:`Codec` keeps W3's files, block headers and
-skipping, but pickles each block as three packed byte strings (delta-coded ids as 32-bit
-integers, weights as 32-bit floats, positions joined with an index of their ends), which
-unpickle in microseconds and decode with ``array`` in C.
+one bytes object per posting (the positions), compressed as a whole. Reading a term therefore
+builds hundreds of Python objects per block even when only ids and weights are wanted, and
+unpickling was 60 % of loading a common term at 50,000 documents. :class:`Codec` keeps W3's
+files, block headers and skipping, but pickles each block as three packed byte strings, which
+unpickle in microseconds and decode with ``array`` in C:
+
+- ids, delta-coded, and weights, each in the narrowest integer width that holds them (a
+  typecode byte first; weights that are not whole numbers as 32-bit floats), not compressed:
+  most deltas and term frequencies fit in a byte or two, and reading them costs no
+  decompression;
+- positions joined, after the index of their ends, zlib-compressed on their own, so only a
+  phrase check pays for inflating them (compressing whole blocks made every query inflate them).
+
+Measured at 60,000 documents: loading a common term from cold 24 % faster than with whole
+blocks compressed, reading positions 10 % faster, for an index 24 % larger (274 MB, was 221).
 
 It also reads field lengths in bulk and remembers which columns exist (see
 :class:`_PerDocReader`). Segments remember the codec that wrote them, so an index written by an
@@ -15,6 +24,7 @@ older layout is refused by the schema version check and rebuilt.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from itertools import accumulate, chain
 from operator import sub
@@ -35,8 +45,9 @@ class Codec(W3Codec):
 
     def __init__(self, blocklimit: int = 128, compression: int | None = None,
                  inlinelimit: int = 1) -> None:
-        super().__init__(blocklimit, COMPRESSION if compression is None else compression,
-                         inlinelimit)
+        # Blocks are not compressed as a whole: CompactPostingsWriter compresses the positions.
+        super().__init__(blocklimit, 0, inlinelimit)
+        self._positions_compression = COMPRESSION if compression is None else compression
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
@@ -44,9 +55,10 @@ class Codec(W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: not used by kb, left as W3 writes them
             return super().postings_writer(dbfile, byteids)
-        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
-                                     compression=self._compression,
-                                     inlinelimit=self._inlinelimit)
+        writer = CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
+                                       compression=0, inlinelimit=self._inlinelimit)
+        writer.positions_compression = self._positions_compression
+        return writer
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
@@ -56,26 +68,46 @@ class Codec(W3Codec):
 
 
 class CompactPostingsWriter(W3PostingsWriter):
-    """Blocks as ``(ids bytes, weights bytes | float | None, [value ends, values] | ...)``."""
+    """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``."""
+
+    positions_compression = COMPRESSION
 
     def _mini_ids(self):
         ids = self._ids
-        return array("I", map(sub, ids, chain((0,), ids))).tobytes()
+        return _packed_integers(list(map(sub, ids, chain((0,), ids))))
 
     def _mini_weights(self):
         weights = self._weights
         first = weights[0]
         if weights.count(first) == len(weights):
             return None if first == 1.0 else first
-        return array("f", weights).tobytes()
+        if all(w == int(w) for w in weights):
+            return _packed_integers(list(map(int, weights)))
+        return b"f" + array("f", weights).tobytes()
 
     def _mini_values(self):
         fixedsize = self._format.fixed_value_size()
         values = self._values
         if (fixedsize is None or fixedsize < 0) and values:
-            # A list, not a tuple: tells the reader this is the packed form.
-            return [array("I", accumulate(map(len, values))).tobytes(), b"".join(values)]
+            # A list, not a tuple: tells the reader this is the packed form. The ends and the
+            # values are compressed together: the ends alone, uncompressed, were a fifth of
+            # the index.
+            ends = array("I", accumulate(map(len, values))).tobytes()
+            return [len(ends), zlib.compress(ends + b"".join(values), self.positions_compression)]
         return super()._mini_values()
+
+
+def _packed_integers(values: list[int]) -> bytes:
+    """Non-negative integers in the narrowest ``array`` width that holds them, after a typecode."""
+    top = max(values)
+    code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+    return code.encode() + array(code, values).tobytes()
+
+
+def _unpacked(packed: bytes) -> array:
+    values = array(chr(packed[0]))
+    values.frombytes(memoryview(packed)[1:])
+    return values
 
 
 class CompactLeafMatcher(W3LeafMatcher):
@@ -86,9 +118,7 @@ class CompactLeafMatcher(W3LeafMatcher):
             self._read_data()
         packed = self._data[0]
         if isinstance(packed, bytes):
-            deltas = array("I")
-            deltas.frombytes(packed)
-            self._ids = array("I", accumulate(deltas))
+            self._ids = array("I", accumulate(_unpacked(packed)))
         else:
             super()._read_ids()
 
@@ -97,9 +127,7 @@ class CompactLeafMatcher(W3LeafMatcher):
             self._read_data()
         packed = self._data[1]
         if isinstance(packed, bytes):
-            weights = array("f")
-            weights.frombytes(packed)
-            self._weights = weights
+            self._weights = _unpacked(packed)
         else:
             super()._read_weights()
 
@@ -122,9 +150,11 @@ class CompactLeafMatcher(W3LeafMatcher):
 
 
 def packed_values(packed: list) -> tuple[array, bytes]:
+    size, squeezed = packed
+    joined = zlib.decompress(squeezed)
     ends = array("I")
-    ends.frombytes(packed[0])
-    return ends, packed[1]
+    ends.frombytes(joined[:size])
+    return ends, joined[size:]
 
 
 class _PerDocReader(W3PerDocReader):

@@ -1,0 +1,43 @@
+"""Posting blocks read back exactly as they were written."""
+
+import pytest
+from whoosh import fields
+from whoosh.filedb.filestore import RamStorage
+
+from kb.search.codec import Codec, _packed_integers, _unpacked
+from kb.search.schema import _text as text_field
+
+
+@pytest.mark.parametrize("values, width", [
+    ([0, 1, 255], "B"), ([3, 256, 65535], "H"), ([7, 65536, 2**32 - 1], "I"),
+])
+def test_block_integers_round_trip_in_the_narrowest_width(values, width):
+    packed = _packed_integers(values)
+    assert packed[:1] == width.encode()
+    assert list(_unpacked(packed)) == values
+
+
+def _postings(reader, field: str, word: str) -> list[tuple[int, float, list[int]]]:
+    matcher = reader.postings(field, word)
+    out = []
+    while matcher.is_active():
+        out.append((matcher.id(), matcher.weight(), list(matcher.value_as("positions"))))
+        matcher.next()
+    return out
+
+
+def test_ids_weights_and_positions_read_back_over_several_blocks():
+    # 300 documents: three blocks of postings a term; whole weights (boost 1) are stored as
+    # integers, weights with a boost of 1.5 as floats.
+    ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0), boosted=text_field(1.5)))
+    writer = ix.writer(codec=Codec())
+    for i in range(300):
+        text = " ".join(["kilo"] * (i % 5 + 1) + (["lima"] if i % 3 == 0 else []))
+        writer.add_document(plain=text, boosted=text)
+    writer.commit()
+    with ix.reader() as reader:
+        for field, boost in (("plain", 1.0), ("boosted", 1.5)):
+            assert _postings(reader, field, "kilo") == [
+                (i, (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(300)]
+            assert _postings(reader, field, "lima") == [
+                (i, boost, [i % 5 + 1]) for i in range(0, 300, 3)]
