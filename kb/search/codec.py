@@ -34,7 +34,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.util.numeric import byte_to_length
 
-#: zlib level for posting blocks (Whoosh's default is 3).
+#: zlib level for the positions in posting blocks (Whoosh's default for whole blocks is 3).
 COMPRESSION = 3
 
 _BYTE_LENGTHS = [byte_to_length(i) for i in range(256)]
@@ -43,11 +43,9 @@ _BYTE_LENGTHS = [byte_to_length(i) for i in range(256)]
 class Codec(W3Codec):
     """W3 with compact posting blocks; writers must be given it (``ix.writer(codec=Codec())``)."""
 
-    def __init__(self, blocklimit: int = 128, compression: int | None = None,
-                 inlinelimit: int = 1) -> None:
+    def __init__(self, blocklimit: int = 128, inlinelimit: int = 1) -> None:
         # Blocks are not compressed as a whole: CompactPostingsWriter compresses the positions.
         super().__init__(blocklimit, 0, inlinelimit)
-        self._positions_compression = COMPRESSION if compression is None else compression
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
@@ -55,10 +53,8 @@ class Codec(W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: not used by kb, left as W3 writes them
             return super().postings_writer(dbfile, byteids)
-        writer = CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
-                                       compression=0, inlinelimit=self._inlinelimit)
-        writer.positions_compression = self._positions_compression
-        return writer
+        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
+                                     compression=0, inlinelimit=self._inlinelimit)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
@@ -69,8 +65,6 @@ class Codec(W3Codec):
 
 class CompactPostingsWriter(W3PostingsWriter):
     """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``."""
-
-    positions_compression = COMPRESSION
 
     def _mini_ids(self):
         ids = self._ids
@@ -93,7 +87,7 @@ class CompactPostingsWriter(W3PostingsWriter):
             # values are compressed together: the ends alone, uncompressed, were a fifth of
             # the index.
             ends = array("I", accumulate(map(len, values))).tobytes()
-            return [len(ends), zlib.compress(ends + b"".join(values), self.positions_compression)]
+            return [len(ends), zlib.compress(ends + b"".join(values), COMPRESSION)]
         return super()._mini_values()
 
 

@@ -15,8 +15,6 @@ from itertools import accumulate, repeat
 from operator import add, rshift
 from typing import TYPE_CHECKING, NamedTuple
 
-from whoosh.matching.wrappers import FilterMatcher
-
 from kb.search.codec import CompactLeafMatcher
 
 if TYPE_CHECKING:
@@ -128,25 +126,6 @@ def _positions(term: TermPositions, docs: list[int]) -> dict[int, array]:
         if ids[i] == d:
             out[d] = positions[starts[i]:ends[i]]
     return out
-
-
-def read_position_blocks(leaf, field: str, text: str) -> TermPositions:
-    """A term's postings in one segment with their positions, flattened."""
-    m = leaf.postings(field, text)
-    raw = m.child if isinstance(m, FilterMatcher) else m
-    blocks: list[tuple] = []
-    if isinstance(raw, CompactLeafMatcher):
-        while not raw._atend:
-            raw._read_ids()
-            blocks.append(block_positions(raw))
-            raw._next_block()
-        return flatten(blocks)
-    ids, values = [], []
-    while raw.is_active():
-        ids.append(raw.id())
-        values.append(raw.value())
-        raw.next()
-    return flatten([(ids,) + _pack(values)] if ids else [])
 
 
 def block_positions(raw: CompactLeafMatcher) -> tuple:

@@ -45,9 +45,7 @@ from operator import add, itemgetter, mul, truediv
 from whoosh.matching.wrappers import FilterMatcher
 
 from kb.search.codec import CompactLeafMatcher, _PerDocReader
-from kb.search.phrases import (
-    TermPositions, _pack, block_positions, flatten, read_position_blocks,
-)
+from kb.search.phrases import TermPositions, _pack, block_positions, flatten
 from kb.search.schema import KINDS, PARTITIONED, part
 
 #: BM25 parameters; B per field (titles and tags are short, length says little about them).
@@ -131,8 +129,7 @@ class TermCache:
         self._lengths: dict[str, list[int]] = {}
         self._filter_bits: dict[tuple, int] = {}
         self._denominators: dict[str, list[float]] = {}
-        self._positions: OrderedDict[tuple, list] = OrderedDict()
-        self._positions_size: dict[tuple, int] = {}
+        self._positions: OrderedDict[tuple, TermPositions] = OrderedDict()
         self._positions_total = 0
         self.all_bits = self.bits_of(range(self.doc_count)) if self.doc_count else 0
         if self._deleted:
@@ -157,13 +154,12 @@ class TermCache:
 
     def _keep_positions(self, key: tuple, found: TermPositions) -> None:
         if key in self._positions:
-            self._positions_total -= self._positions_size.pop(key)
+            self._positions_total -= self._positions.pop(key).nbytes
         self._positions[key] = found
-        self._positions_size[key] = found.nbytes
         self._positions_total += found.nbytes
         while self._positions_total > POSITIONS_BYTES and len(self._positions) > 1:
-            old, _ = self._positions.popitem(last=False)
-            self._positions_total -= self._positions_size.pop(old)
+            _, old = self._positions.popitem(last=False)
+            self._positions_total -= old.nbytes
 
     def bits(self, field: str, text: str) -> int:
         """Just the bitmap of a term's live documents (for filters: no scores needed).
@@ -330,7 +326,7 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
 
     :param blocks: when given, also gets the segment's positions as
         :func:`kb.search.phrases.flatten` takes them (segment-local ids, deleted documents
-        included, as :func:`~kb.search.phrases.read_position_blocks` reads them)."""
+        included)."""
     m = leaf.postings(field, text)
     raw = m.child if isinstance(m, FilterMatcher) else m  # deletions are dropped by the caller
     if isinstance(raw, CompactLeafMatcher):
@@ -355,6 +351,13 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
         raw.next()
     if blocks is not None and local:
         blocks.append((local,) + _pack(values))
+
+
+def read_position_blocks(leaf, field: str, text: str) -> TermPositions:
+    """A term's postings in one segment with their positions, flattened (ids segment-local)."""
+    blocks: list[tuple] = []
+    _read_postings(leaf, field, text, 0, [], None, blocks)
+    return flatten(blocks)
 
 
 def _deleted_in(leaf) -> Iterable[int]:

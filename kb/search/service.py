@@ -86,8 +86,9 @@ def _snippets_from_whole_texts(results: list[Result],
     """Give a hit whose snippet shows none of the query's words (they come after the opening
     the index stores) a snippet made from the whole published text, read from the database:
     a result should show why it matched. One query, for the few hits that need it."""
-    lacking = {r.document.published_revision_id: r for r in results
-               if snippet is not None and "<mark>" not in r.hit.snippet}
+    if snippet is None:
+        return results
+    lacking = {r.document.published_revision_id: r for r in results if "<mark>" not in r.hit.snippet}
     if not lacking:
         return results
     texts = dict(db.session.execute(

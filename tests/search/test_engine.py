@@ -455,7 +455,7 @@ def test_phrase_matches_equal_a_brute_force_check_over_many_posting_blocks():
 
 
 def test_phrase_words_keep_the_positions_a_separate_read_would_give():
-    from kb.search.phrases import read_position_blocks
+    from kb.search.postings import read_position_blocks
 
     docs = _phrase_corpus(400, seed=5) + [make_doc(900, "Lonely zebra crossing", "zebra")]
     ix = SearchIndex.in_memory()
