@@ -16,11 +16,13 @@ from sqlalchemy.exc import OperationalError
 #: Read before anything else, then every KB_* variable is cleared so a developer's own
 #: settings cannot leak into the tests.
 TEST_DATABASE_URL = os.environ.get("KB_TEST_DATABASE_URL", "").strip()
+#: The workplace's shared/ folder (the XSS corpus): KB_SHARED_DIR, else beside the clone.
+_SHARED_DIR = os.environ.get("KB_SHARED_DIR", "").strip()
 for _key in [k for k in os.environ if k.startswith("KB_")]:
     del os.environ[_key]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(_SHARED_DIR) if _SHARED_DIR else REPO.parent / "shared"
 
 from kb import create_app  # noqa: E402
 from kb.extensions import db  # noqa: E402

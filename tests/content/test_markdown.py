@@ -7,7 +7,6 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -21,9 +20,9 @@ from kb.content.markdown import (
     sanitize_html,
     to_plain_text,
 )
+from tests.support import SHARED
 
-REPO_ROOT = Path(__file__).parents[2]
-XSS_PAYLOADS = REPO_ROOT.parent / "shared" / "xss" / "payloads.jsonl"
+XSS_PAYLOADS = SHARED / "xss" / "payloads.jsonl"
 
 
 class TagCollector(HTMLParser):
@@ -357,7 +356,7 @@ def problems_in(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def xss_payloads() -> list[str]:
     if not XSS_PAYLOADS.is_file():
-        pytest.skip(f"XSS corpus not found at {XSS_PAYLOADS} (the shared/ folder beside the clone)")
+        pytest.skip(f"XSS corpus not found at {XSS_PAYLOADS} (the shared/ folder beside the clone, or KB_SHARED_DIR)")
     with XSS_PAYLOADS.open(encoding="utf-8") as lines:
         return [json.loads(line)["payload"] for line in lines if line.strip()]
 
