@@ -30,7 +30,7 @@ from itertools import accumulate, chain
 from operator import sub
 
 from whoosh.codec.whoosh3 import (
-    LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter,
+    LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3LeafMatcher, W3PerDocReader, W3PostingsWriter,
 )
 from whoosh.util.numeric import byte_to_length
 
@@ -50,6 +50,9 @@ class Codec(W3Codec):
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
 
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
+
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: not used by kb, left as W3 writes them
             return super().postings_writer(dbfile, byteids)
@@ -63,8 +66,52 @@ class Codec(W3Codec):
         return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
+class CompactFieldWriter(W3FieldWriter):
+    """Takes a bulk build's postings a term at a time (see :mod:`kb.search.pool`)."""
+
+    def add_postings(self, schema, lengths, items):
+        terms = getattr(items, "terms", None)
+        if terms is None or not isinstance(lengths, _PerDocReader):
+            return super().add_postings(schema, lengths, items)
+        count = lengths.doc_count_all()
+        tables: dict[str, list[int]] = {}
+        fieldname = None
+        for field, btext, ids, weights, values in terms():
+            if field != fieldname:
+                if fieldname is not None:
+                    self.finish_field()
+                fieldname = field
+                self.start_field(field, schema[field])
+                table = lengths.all_lengths(field)
+                if table is None:  # another Whoosh version's columns: the general path
+                    raise ValueError(f"{field}: no lengths table to write terms from")
+                tables[field] = table + [0] * (count - len(table)) if table else table
+            self.start_term(btext)
+            self._postwriter.add_blocks(ids, weights, values, tables[field])
+            self.finish_term()
+        if fieldname is not None:
+            self.finish_field()
+
+
 class CompactPostingsWriter(W3PostingsWriter):
     """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``."""
+
+    def add_blocks(self, ids: array, weights: array, values: list, lengths: list[int]) -> None:
+        """A whole term's postings, written as blocks: what :meth:`add_posting` for each would
+        write, without a call per posting. ``lengths`` is the field's length by document
+        (``[]``: the field is not scored)."""
+        limit = self._blocklimit
+        count = len(ids)
+        for start in range(0, count, limit):
+            end = min(start + limit, count)
+            self._ids = ids[start:end]
+            self._weights = weights[start:end]
+            self._values = values[start:end]
+            self._maxweight = max(self._weights)
+            block_lengths = [n for n in (lengths[d] for d in self._ids) if n] if lengths else ()
+            self._minlength = min(block_lengths) if block_lengths else None
+            self._maxlength = max(block_lengths) if block_lengths else 0
+            self._write_block(last=end == count)
 
     def _mini_ids(self):
         ids = self._ids

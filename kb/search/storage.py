@@ -27,10 +27,11 @@ from whoosh.index import FileIndex
 
 from kb.search.documents import IndexCorruptError, IndexDoc
 from kb.search.codec import Codec
+from kb.search.pool import TermPool
 from kb.search.schema import KINDS, SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words, part
 
 META_ID = "__meta__"
-#: Bulk builds buffer this much posting data in memory before spilling a sorted run to disk.
+#: Bulk builds buffer this much posting data in memory before spilling a run to disk.
 BUILD_LIMITMB = 256
 #: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.postings.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.5, tags_B=0.3)
@@ -109,6 +110,7 @@ def new_index(storage, docs: Iterable[IndexDoc], position: int, **writer_args: A
     """Create an index in ``storage`` holding ``docs`` and the meta document, in one commit."""
     ix = FileIndex.create(storage, build_schema(), "MAIN")
     writer = ix.writer(limitmb=BUILD_LIMITMB, codec=Codec(), **writer_args)
+    writer.pool = TermPool(writer._tempstorage, BUILD_LIMITMB)
     try:
         seen: set[str] = set()
         for doc in docs:
