@@ -83,8 +83,8 @@ class CompactFieldWriter(W3FieldWriter):
                 fieldname = field
                 self.start_field(field, schema[field])
                 table = lengths.all_lengths(field)
-                if table is None:  # another Whoosh version's columns: the general path
-                    raise ValueError(f"{field}: no lengths table to write terms from")
+                if table is None:  # another Whoosh version's columns: ask a document at a time
+                    table = [lengths.doc_field_length(d, field, 0) for d in range(count)]
                 tables[field] = table + [0] * (count - len(table)) if table else table
             self.start_term(btext)
             self._postwriter.add_blocks(ids, weights, values, tables[field])

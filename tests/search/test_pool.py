@@ -36,6 +36,10 @@ def _everything(ix) -> tuple[dict, list]:
         return terms, [reader.stored_fields(n) for n in range(reader.doc_count_all())]
 
 
+def _whooshs_pool(tempstore, limitmb):
+    return PostingPool(tempstore, None, limitmb=limitmb)
+
+
 def _built(docs, monkeypatch, pool) -> dict:
     monkeypatch.setattr(storage, "TermPool", pool)
     return _everything(storage.new_index(storage.MemoryStorage(), docs, 3))
@@ -43,8 +47,7 @@ def _built(docs, monkeypatch, pool) -> dict:
 
 def test_a_build_spilling_runs_writes_what_whooshs_own_pool_writes(monkeypatch):
     docs = _documents(600)
-    stock = _built(docs, monkeypatch,
-                   lambda tempstore, mb: PostingPool(tempstore, None, limitmb=mb))
+    stock = _built(docs, monkeypatch, _whooshs_pool)
     spills = []
 
     class Spilling(TermPool):
@@ -59,8 +62,7 @@ def test_a_build_spilling_runs_writes_what_whooshs_own_pool_writes(monkeypatch):
 
 def test_a_build_held_in_memory_writes_what_whooshs_own_pool_writes(monkeypatch):
     docs = _documents(200)
-    stock = _built(docs, monkeypatch,
-                   lambda tempstore, mb: PostingPool(tempstore, None, limitmb=mb))
+    stock = _built(docs, monkeypatch, _whooshs_pool)
     assert _built(docs, monkeypatch, TermPool) == stock
 
 
@@ -69,3 +71,12 @@ def test_the_term_pool_refuses_a_document_out_of_order():
     pool.add(("body", b"refund", 5, 1.0, b""))
     with pytest.raises(ValueError, match="in order"):
         pool.add(("body", b"refund", 5, 1.0, b""))
+
+
+def test_a_build_whose_reader_cannot_read_lengths_in_bulk_writes_the_same(monkeypatch):
+    from kb.search.codec import _PerDocReader
+
+    docs = _documents(150)
+    stock = _built(docs, monkeypatch, _whooshs_pool)
+    monkeypatch.setattr(_PerDocReader, "all_lengths", lambda self, fieldname: None)
+    assert _built(docs, monkeypatch, TermPool) == stock
