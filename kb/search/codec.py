@@ -71,7 +71,7 @@ class CompactFieldWriter(W3FieldWriter):
 
     def add_postings(self, schema, lengths, items):
         terms = getattr(items, "terms", None)
-        if terms is None or not isinstance(lengths, _PerDocReader):
+        if terms is None:  # Whoosh's own pool: a posting at a time
             return super().add_postings(schema, lengths, items)
         count = lengths.doc_count_all()
         tables: dict[str, list[int]] = {}
@@ -108,7 +108,7 @@ class CompactPostingsWriter(W3PostingsWriter):
             self._weights = weights[start:end]
             self._values = values[start:end]
             self._maxweight = max(self._weights)
-            block_lengths = [n for n in (lengths[d] for d in self._ids) if n] if lengths else ()
+            block_lengths = [n for n in map(lengths.__getitem__, self._ids) if n] if lengths else ()
             self._minlength = min(block_lengths) if block_lengths else None
             self._maxlength = max(block_lengths) if block_lengths else 0
             self._write_block(last=end == count)
@@ -133,8 +133,9 @@ class CompactPostingsWriter(W3PostingsWriter):
             # A list, not a tuple: tells the reader this is the packed form. The ends and the
             # values are compressed together: the ends alone, uncompressed, were a fifth of
             # the index.
-            ends = array("I", accumulate(map(len, values))).tobytes()
-            return [len(ends), zlib.compress(ends + b"".join(values), COMPRESSION)]
+            ends, joined = joined_values(values)
+            ends = ends.tobytes()
+            return [len(ends), zlib.compress(ends + joined, COMPRESSION)]
         return super()._mini_values()
 
 
@@ -177,20 +178,29 @@ class CompactLeafMatcher(W3LeafMatcher):
             self._read_data()
         packed = self._data[2]
         if isinstance(packed, list):
-            ends, joined = packed_values(packed)
+            ends, joined = _unpacked_values(packed)
             self._values = [joined[a:b] for a, b in zip(chain((0,), ends), ends)]
         else:
             super()._read_values()
 
-    def packed_values(self) -> tuple[array, bytes] | None:
-        """The block's values as ``(ends, joined bytes)``, without splitting them."""
+    def packed_values(self) -> tuple[array, bytes]:
+        """The block's values as :func:`joined_values` gives them, without splitting them
+        where the block stores them so."""
         if self._data is None:
             self._read_data()
         packed = self._data[2]
-        return packed_values(packed) if isinstance(packed, list) else None
+        if isinstance(packed, list):
+            return _unpacked_values(packed)
+        self._read_values()
+        return joined_values(self._values)
 
 
-def packed_values(packed: list) -> tuple[array, bytes]:
+def joined_values(values: list[bytes]) -> tuple[array, bytes]:
+    """``(ends, joined)``: the values concatenated, and where each ends in bytes."""
+    return array("I", accumulate(map(len, values))), b"".join(values)
+
+
+def _unpacked_values(packed: list) -> tuple[array, bytes]:
     size, squeezed = packed
     joined = zlib.decompress(squeezed)
     ends = array("I")

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import add, rshift
 from typing import TYPE_CHECKING, NamedTuple
-
-from kb.search.codec import CompactLeafMatcher
 
 if TYPE_CHECKING:
     from kb.search.postings import TermCache
@@ -128,16 +126,6 @@ def _positions(term: TermPositions, docs: list[int]) -> dict[int, array]:
     return out
 
 
-def block_positions(raw: CompactLeafMatcher) -> tuple:
-    """The current block of a matcher whose ids are read, as ``(ids, value ends, values)``
-    (the encoded positions joined, the ends in bytes)."""
-    packed = raw.packed_values()
-    if packed is None:
-        raw._read_values()
-        packed = _pack(raw._values)
-    return (raw._ids,) + packed
-
-
 def flatten(blocks: list[tuple]) -> TermPositions:
     """One segment's ``(ids, value ends, values)`` blocks, in document order, as one
     :class:`TermPositions` (positions packed as 32-bit integers, see
@@ -158,6 +146,3 @@ def flatten(blocks: list[tuple]) -> TermPositions:
         starts.insert(0, 0)
     return TermPositions(ids, starts, ends, positions)
 
-
-def _pack(values) -> tuple[array, bytes]:
-    return array("I", accumulate(map(len, values))), b"".join(values)

@@ -122,23 +122,15 @@ class TermPool:
 
 
 class GroupedPostings:
-    """The pool's contents in (field, term) order: :meth:`terms` a term at a time for a writer
-    that takes them so, or iterated a posting at a time like Whoosh's pool."""
+    """The pool's contents in (field, term) order, a term at a time, for
+    :class:`kb.search.codec.CompactFieldWriter` (which tells them from Whoosh's pool by
+    :meth:`terms`)."""
 
     def __init__(self, terms: Iterator[TermPostings]) -> None:
         self._terms = terms
 
     def terms(self) -> Iterator[TermPostings]:
         return self._terms
-
-    def __iter__(self) -> Iterator[tuple]:
-        for field, tbytes, ids, weights, values in self._terms:
-            if values:
-                for docnum, weight, value in zip(ids, weights, values):
-                    yield field, tbytes, docnum, weight, value
-            else:
-                for docnum, weight in zip(ids, weights):
-                    yield field, tbytes, docnum, weight, None
 
 
 def _concatenated(streams: list[Iterator[TermPostings]]) -> Iterator[TermPostings]:

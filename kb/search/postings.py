@@ -44,8 +44,8 @@ from operator import add, itemgetter, mul, truediv
 
 from whoosh.matching.wrappers import FilterMatcher
 
-from kb.search.codec import CompactLeafMatcher, _PerDocReader
-from kb.search.phrases import TermPositions, _pack, block_positions, flatten
+from kb.search.codec import CompactLeafMatcher, _PerDocReader, joined_values
+from kb.search.phrases import TermPositions, flatten
 from kb.search.schema import KINDS, PARTITIONED, part
 
 #: BM25 parameters; B per field (titles and tags are short, length says little about them).
@@ -337,7 +337,7 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
                 raw._read_weights()
                 weights.extend(raw._weights)
             if blocks is not None:
-                blocks.append(block_positions(raw))
+                blocks.append((raw._ids,) + raw.packed_values())
             raw._next_block()
         return
     local, values = [], []
@@ -350,7 +350,7 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
             values.append(raw.value())
         raw.next()
     if blocks is not None and local:
-        blocks.append((local,) + _pack(values))
+        blocks.append((local,) + joined_values(values))
 
 
 def read_position_blocks(leaf, field: str, text: str) -> TermPositions:

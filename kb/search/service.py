@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kb import permissions
 from kb.extensions import db
 from kb.models import Document, Revision, SearchLog
-from kb.search.documents import Hit, Scope, SearchPage
+from kb.search.documents import Hit, Scope
 from kb.search.indexer import get_index
 from kb.search.schema import SNIPPET_CHARS
 
