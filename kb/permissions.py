@@ -53,13 +53,19 @@ def readable_published(actor: Actor, document: Document) -> Revision | None:
     revision = document.published
     if revision is None:
         return None
-    if document.owner_id is not None:
-        return revision if actor is not None and actor.id == document.owner_id else None
-    if is_staff(actor):
-        return revision
-    if document.kind == ARTICLE and revision.visibility == "public":
+    if may_read_published(actor, document.kind, document.owner_id, revision.visibility):
         return revision
     return None
+
+
+def may_read_published(actor: Actor, kind: str, owner_id: int | None, visibility: str) -> bool:
+    """Whether the actor may read a published revision, from the facts that decide it (for
+    callers that read just those columns, as search does for every hit)."""
+    if owner_id is not None:
+        return actor is not None and actor.id == owner_id
+    if is_staff(actor):
+        return True
+    return kind == ARTICLE and visibility == "public"
 
 
 def visible_revision(actor: Actor, document: Document) -> Revision:

@@ -90,6 +90,6 @@ def result_dict(result: Result) -> dict:
         "snippet": hit.snippet,
         "url": url,
         "score": round(hit.score, 4),
-        "internal": document.published.visibility == "internal" if document.published else False,
+        "internal": document.visibility == "internal",
         "personal": document.owner_id is not None,
     }

@@ -72,8 +72,7 @@ def _search_item(result: search_service.Result) -> SearchItem:
     else:
         path, name = (), hit.title
         url = url_for("web.article", slug=document.slug)
-    published = document.published
-    internal = hit.kind == ARTICLE and published is not None and published.visibility == "internal"
+    internal = hit.kind == ARTICLE and document.visibility == "internal"
     return SearchItem(hit.kind, document.id, name, path, hit.snippet, url,
                       personal=document.owner_id is not None, internal=internal)
 

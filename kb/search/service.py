@@ -29,11 +29,25 @@ def scope_for(actor: permissions.Actor) -> Scope:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """What a result shows of a document and its published revision, as the database has them
+    now: read as plain columns, not as ORM objects, because it is read for every search."""
+
+    id: int
+    kind: str
+    slug: str
+    owner_id: int | None
+    published_revision_id: int
+    visibility: str
+    section_id: int | None
+
+
+@dataclass(frozen=True)
 class Result:
-    """A hit the caller may see, with the document as the database has it now."""
+    """A hit the caller may see, with its document as the database has it now."""
 
     hit: Hit
-    document: Document
+    document: Listed
 
 
 @dataclass(frozen=True)
@@ -64,18 +78,25 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None, cat
 
 
 def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
-    """Keep the hits whose published revision the actor may read now, in rank order."""
+    """Keep the hits whose published revision the actor may read now, in rank order.
+
+    One query for the columns that decide and list, not ORM objects: it runs on every keystroke
+    of search-as-you-type, and loading objects took twice as long as the search behind it at
+    10,000 documents."""
     if not hits:
         return []
-    documents = {
-        d.id: d for d in db.session.execute(
-            select(Document).where(Document.id.in_([h.id for h in hits]))
-        ).unique().scalars()
-    }
+    rows = db.session.execute(
+        select(Document.id, Document.kind, Document.slug, Document.owner_id,
+               Document.published_revision_id, Revision.visibility, Revision.section_id)
+        .join(Revision, Revision.id == Document.published_revision_id)
+        .where(Document.id.in_([h.id for h in hits]))
+    )
+    documents = {row.id: Listed(*row) for row in rows}
     kept = []
     for hit in hits:
         document = documents.get(hit.id)
-        if document is None or permissions.readable_published(actor, document) is None:
+        if document is None or not permissions.may_read_published(
+                actor, document.kind, document.owner_id, document.visibility):
             continue
         kept.append(Result(replace(hit, slug=document.slug), document))
     return kept

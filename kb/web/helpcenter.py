@@ -13,13 +13,14 @@ from datetime import datetime
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
                    request, session, url_for)
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
 
 from kb import permissions
 from kb.content import queries
 from kb.errors import ValidationError
 from kb.extensions import db
-from kb.models.content import ARTICLE, KINDS
+from kb.models.content import ARTICLE, KINDS, Section
 from kb.search import indexer, service as search_service
 from kb.web import current_actor_or_none, feedback, listings, ratelimit
 
@@ -202,8 +203,12 @@ def _sections_of(results) -> dict[int, object]:
     """Document id -> the section its published revision sits in, for result breadcrumbs."""
     if not results:
         return {}
-    return {item.document.id: item.document.published.section for item in results.results
-            if item.document.published is not None and item.document.published.section is not None}
+    wanted = {item.document.section_id for item in results.results} - {None}
+    sections = {s.id: s for s in db.session.execute(
+        db.select(Section).where(Section.id.in_(wanted)).options(joinedload(Section.category))
+    ).scalars()} if wanted else {}
+    return {item.document.id: sections[item.document.section_id] for item in results.results
+            if item.document.section_id in sections}
 
 
 def _related_articles(actor, document) -> list[listings.Link]:

@@ -140,6 +140,20 @@ def test_search_page_highlights_why_a_result_matched(client, site):
     assert 'class="matched"' in html
 
 
+def test_search_results_show_the_section_each_article_sits_in(client, make_document):
+    make_document(state="published", title="Refund timelines", body="How refunds work.",
+                  section="billing/refunds")
+    html = main_of(client.get("/search?q=timelines"))
+    assert re.search(r'<p class="result-path">Billing › Refunds</p>', html), html
+
+
+def test_search_results_mark_internal_articles_for_staff(client, make_document, make_user, login):
+    make_document(state="published", title="Escalation runbook", visibility="internal")
+    login(make_user("agent"))
+    html = main_of(client.get("/search?q=escalation"))
+    assert "Escalation runbook" in html and "badge-internal" in html
+
+
 def test_search_page_offers_a_typo_suggestion(client, site):
     html = main_of(client.get("/search?q=payuots"))
     match = re.search(r'Did you mean <a href="([^"]+)"[^>]*>([^<]+)</a>', html)
