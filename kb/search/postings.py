@@ -52,11 +52,11 @@ from kb.search.schema import KINDS, PARTITIONED, part
 K1 = 1.2
 FIELD_B = {"title": 0.5, "tags": 0.3, "title_ng": 0.5, "body": 0.75}
 
-#: Memory for decoded terms per searcher (12 bytes a posting, or 4 plus a 4-byte table entry
-#: per document for dense terms). At 50,000 documents a term in most of them takes ~0.4 MB.
+#: Memory for decoded terms per searcher (12 bytes a posting, plus a 4-byte table entry per
+#: document for dense terms). At 50,000 documents a term in most of them takes ~0.6 MB.
 CACHE_BYTES = 96 * 2**20
-#: Terms in more than 1/DENSE_RATIO of documents get a table indexed by document number instead
-#: of sorted arrays searched by bisection: no bigger at that density, and faster.
+#: Terms in more than 1/DENSE_RATIO of documents get a table indexed by document number for
+#: ranking, looked up instead of bisecting their sorted arrays.
 DENSE_RATIO = 8
 
 #: Bitmaps kept for filter terms and vocabulary checks (each doc_count / 8 bytes).
@@ -68,6 +68,11 @@ PHRASE_VERIFY_ALL = 2000
 POSITIONS_BYTES = 48 * 2**20
 PHRASE_SAMPLE = 200
 
+#: :func:`top` scores every eligible document directly, without the impact-sorted lists, when
+#: that takes fewer than this many lookups, or fewer than a tenth of the postings it would have
+#: to sort first.
+DIRECT_LOOKUPS = 2000
+
 _BIT = [1 << i for i in range(8)]
 _ZERO_ONE = bytes.maketrans(b"01", b"\0\1")
 _NONZERO = bytes([0] + [1] * 255)
@@ -76,37 +81,57 @@ _BYTE_BITS = [tuple(j for j in range(8) if b & (1 << j)) for b in range(256)]
 
 
 class Term:
-    """One term's postings in one searcher: about 12 bytes a posting (4 for a dense term plus 4
-    per document in the index), so the cache holds the working set of a large index."""
+    """One term's postings in one searcher: its documents as a bitmap, and their document numbers
+    and BM25 contributions ("impacts") in document order, 8 bytes a posting.
 
-    __slots__ = ("field", "text", "df", "bits", "order", "ids", "impacts", "table", "size")
+    What only the threshold algorithm needs is built the first time it is asked for, because
+    many terms never need it (a phrase's words, rare intersections, which :func:`top` scores
+    directly): the documents sorted by impact (sorting was a third of loading a common term),
+    and for a term in many documents a table of impacts by document number.
+    """
+
+    __slots__ = ("field", "text", "df", "bits", "ids", "impacts", "doc_count", "_order", "_table")
 
     def __init__(self, field: str, text: str, ids: list[int], impacts: list[float],
                  doc_count: int) -> None:
         self.field = field
         self.text = text
         self.df = len(ids)
+        self.doc_count = doc_count
         self.bits = to_bits(ids, doc_count)
-        #: Document numbers, highest impact first.
-        ranked = sorted(range(len(ids)), key=impacts.__getitem__, reverse=True)
-        self.order = array("i", itemgetter(*ranked)(ids) if len(ids) > 1 else ids)
-        #: Impact by document number: a table for terms in many documents, else two sorted
-        #: arrays searched by bisection.
-        if self.df * DENSE_RATIO > doc_count:
-            table = array("f", bytes(4 * (doc_count + 1)))
-            deque(map(table.__setitem__, ids, impacts), maxlen=0)  # a C loop
-            self.table: array | None = table
-            self.ids = self.impacts = None
-            self.size = 4 * self.df + 4 * doc_count + doc_count // 8
-        else:
-            self.table = None
-            self.ids = array("i", ids)
-            self.impacts = array("f", impacts)
-            self.size = 12 * self.df + doc_count // 8 + 200
+        self.ids = array("i", ids)
+        self.impacts = array("f", impacts)
+        self._order: array | None = None
+        self._table: array | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes held, counting what is built on demand as if it were built."""
+        dense = 4 * (self.doc_count + 1) if self.df * DENSE_RATIO > self.doc_count else 0
+        return 12 * self.df + dense + (self.doc_count >> 3) + 200
+
+    @property
+    def order(self) -> array:
+        """Document numbers, highest impact first."""
+        if self._order is None:
+            ranked = sorted(range(self.df), key=self.impacts.__getitem__, reverse=True)
+            self._order = array("i", itemgetter(*ranked)(self.ids) if self.df > 1 else self.ids)
+        return self._order
+
+    @property
+    def table(self) -> array | None:
+        """Impact by document number, for a term in more than 1/DENSE_RATIO of documents (no
+        bigger than the sorted arrays at that density, and a lookup instead of a bisection)."""
+        if self._table is None and self.df * DENSE_RATIO > self.doc_count:
+            table = array("f", bytes(4 * (self.doc_count + 1)))
+            deque(map(table.__setitem__, self.ids, self.impacts), maxlen=0)  # a C loop
+            self._table = table
+        return self._table
 
     def impact(self, docnum: int) -> float:
-        if self.table is not None:
-            return self.table[docnum]
+        table = self.table
+        if table is not None:
+            return table[docnum]
         i = bisect_left(self.ids, docnum)
         return self.impacts[i] if i < self.df and self.ids[i] == docnum else 0.0
 
@@ -457,23 +482,25 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     """
     if k <= 0 or not eligible or not terms:
         return []
+    if verify is None and _cheaper_directly(terms, eligible):
+        return _top_directly(terms, eligible, nbytes, k)
     gate = eligible.to_bytes(nbytes, "little")
     heap: list[tuple[float, int]] = []
     seen: set[int] = set()
     pending: list[tuple[float, int]] = []
     positions = [0] * len(terms)
     step = 64
-    dense = [(t.table, w) for t, w in terms if t.table is not None]
-    sparse = [(t.ids, t.impacts, t.df, w) for t, w in terms if t.table is None]
+    lookups = [(t.table, t.ids, t.impacts, t.df, w) for t, w in terms]
 
     def score(d: int) -> float:
         s = 0.0
-        for table, w in dense:
-            s += table[d] * w
-        for ids, impacts, df, w in sparse:
-            i = bisect_left(ids, d)
-            if i < df and ids[i] == d:
-                s += impacts[i] * w
+        for table, ids, impacts, df, w in lookups:
+            if table is not None:
+                s += table[d] * w
+            else:
+                i = bisect_left(ids, d)
+                if i < df and ids[i] == d:
+                    s += impacts[i] * w
         return s
 
     def push(s: float, d: int) -> None:
@@ -522,3 +549,26 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
         step = min(step * 2, 4096)
     flush()
     return sorted(((s, -nd) for s, nd in heap), key=lambda x: (-x[0], x[1]))
+
+
+def _cheaper_directly(terms: list[tuple[Term, float]], eligible: int) -> bool:
+    """Whether scoring each eligible document beats the threshold algorithm: when few documents
+    are eligible, or when the lists it walks would have to be sorted first and are long."""
+    lookups = sum((t.bits & eligible).bit_count() for t, _ in terms)
+    unsorted = sum(t.df for t, _ in terms if t._order is None)
+    return lookups <= max(DIRECT_LOOKUPS, unsorted // 10)
+
+
+def _top_directly(terms: list[tuple[Term, float]], eligible: int, nbytes: int,
+                  k: int) -> list[tuple[float, int]]:
+    """:func:`top` by scoring every eligible document: each term's impacts are added for the
+    eligible documents it holds, in one forward pass over its arrays. Scores are summed in the
+    order of ``terms``, as :func:`top` sums them, so both give the same floats."""
+    scores = dict.fromkeys(docnums(eligible, nbytes), 0.0)
+    for t, w in terms:
+        ids, impacts = t.ids, t.impacts
+        i = 0
+        for d in docnums(t.bits & eligible, nbytes):
+            i = bisect_left(ids, d, i)
+            scores[d] += impacts[i] * w
+    return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]

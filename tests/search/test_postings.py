@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from kb.search import postings
 from kb.search.postings import Term, docnums, to_bits, top
 
 DOCS = 20_000
@@ -16,8 +17,10 @@ def _term(rng: random.Random, df: int, levels: int = 300) -> tuple[Term, dict[in
     return Term("body", "w", ids, impacts, DOCS), dict(zip(ids, impacts))
 
 
+@pytest.mark.parametrize("route", ["threshold", "direct"])
 @pytest.mark.parametrize("sample", [DOCS // 2, 600])  # eligible: many; few, deep in the lists
-def test_the_best_documents_are_those_a_full_scoring_finds(sample):
+def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, monkeypatch):
+    monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
     rng = random.Random(3)
     terms = [_term(rng, df) for df in (9000, 4000, 300)]
     weights = [1.0, 2.5, 0.75]
