@@ -4,7 +4,7 @@ import pytest
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 
-from kb.search.codec import Codec, _packed_integers, _unpacked
+from kb.search.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
 from kb.search.schema import _text as text_field
 
 
@@ -27,17 +27,18 @@ def _postings(reader, field: str, word: str) -> list[tuple[int, float, list[int]
 
 
 def test_ids_weights_and_positions_read_back_over_several_blocks():
-    # 300 documents: three blocks of postings a term; whole weights (boost 1) are stored as
-    # integers, weights with a boost of 1.5 as floats.
+    # Three blocks of postings a term; whole weights (boost 1) are stored as integers, weights
+    # with a boost of 1.5 as floats.
+    count = 2 * BLOCK_POSTINGS + 44
     ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0), boosted=text_field(1.5)))
     writer = ix.writer(codec=Codec())
-    for i in range(300):
+    for i in range(count):
         text = " ".join(["kilo"] * (i % 5 + 1) + (["lima"] if i % 3 == 0 else []))
         writer.add_document(plain=text, boosted=text)
     writer.commit()
     with ix.reader() as reader:
         for field, boost in (("plain", 1.0), ("boosted", 1.5)):
             assert _postings(reader, field, "kilo") == [
-                (i, (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(300)]
+                (i, (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(count)]
             assert _postings(reader, field, "lima") == [
-                (i, boost, [i % 5 + 1]) for i in range(0, 300, 3)]
+                (i, boost, [i % 5 + 1]) for i in range(0, count, 3)]
