@@ -310,6 +310,11 @@ class Lexicon:
         self.reader = reader
         self.kinds = kinds
 
+    @property
+    def doc_count(self) -> int:
+        """Documents in the whole index (every kind), deleted ones not counted."""
+        return self.reader.doc_count()
+
     def _names(self, field: str) -> list[str]:
         return [part(field, k) for k in self.kinds] if field in PARTITIONED else [field]
 

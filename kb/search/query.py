@@ -46,6 +46,11 @@ FUZZY_BOOST = 0.6
 #: only the most frequent few are kept. Longer lists mean the prefix is too short to say much.
 PREFIX_SCAN = 200
 PREFIX_TERMS = 8
+#: ... and of those, the most frequent always, the others while their documents add up to at
+#: most this many times the index's: a short prefix of common words ("con") otherwise read
+#: most of the index's postings on one keystroke (the slowest queries of the benchmark), and
+#: the common completions cover the same documents anyway. Rarer ones are cheap and kept.
+PREFIX_POSTINGS = 1.0
 PREFIX_MIN = 3
 PREFIX_WEIGHT = 0.8
 
@@ -191,8 +196,13 @@ def _prefix_terms(key: str, lexicon, add: Callable[[str, str, float], None]) -> 
         # A stem may be shorter than the prefix typed ("configura" -> "configur").
         found = [key[:n] for n in range(max(4, len(key) - 2), len(key))
                  if ("body", key[:n]) in lexicon]
-    found.sort(key=lambda t: lexicon.doc_frequency("body", t), reverse=True)
-    for t in found[:PREFIX_TERMS]:
+    frequency = {t: lexicon.doc_frequency("body", t) for t in found}
+    found.sort(key=frequency.__getitem__, reverse=True)
+    budget = PREFIX_POSTINGS * lexicon.doc_count
+    for i, t in enumerate(found[:PREFIX_TERMS]):
+        if i and frequency[t] > budget:
+            continue
+        budget -= frequency[t]
         add("body", t, PREFIX_WEIGHT)
 
 

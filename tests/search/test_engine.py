@@ -101,6 +101,20 @@ def test_as_you_type_matches_a_prefix_of_the_last_word(index):
     assert ids(index.search("refu", ANONYMOUS)) == []  # not a prefix unless typing
 
 
+def test_as_you_type_expands_a_common_prefix_to_its_most_frequent_and_its_rare_words():
+    # "con" names two words in most documents and a rare one. Reading every common completion
+    # on each keystroke made short prefixes the slowest queries; the most frequent one and the
+    # rare ones are kept, the next common one waits for another letter.
+    ix = SearchIndex.in_memory()
+    ix.apply([make_doc(i, f"Guide {i}", " ".join(words) + " " + FILLER) for i, words in [
+        *((i, ("contacts", "conditions")) for i in range(1, 10)),
+        (10, ("contacts",)), (11, ("contacts",)), (12, ("conditions",)), (13, ("convoys",)),
+    ]], [], position=1)
+    found = ids(ix.search("con", ANONYMOUS, as_you_type=True, limit=20))
+    assert sorted(found) == [*range(1, 12), 13]
+    assert 12 in ids(ix.search("cond", ANONYMOUS, as_you_type=True, limit=20))
+
+
 def test_typo_finds_the_document_and_suggests_the_correction(index):
     page = index.search("pasword reset", ANONYMOUS)
     assert ids(page)[0] == 1
