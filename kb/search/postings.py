@@ -82,7 +82,7 @@ _BYTE_BITS = [tuple(j for j in range(8) if b & (1 << j)) for b in range(256)]
 
 class Term:
     """One term's postings in one searcher: its documents as a bitmap, and their document numbers
-    and BM25 contributions ("impacts") in document order, 8 bytes a posting.
+    and BM25 contributions ("impacts") in document order, 8 bytes a posting (12 once sorted).
 
     What only the threshold algorithm needs is built the first time it is asked for, because
     many terms never need it (a phrase's words, rare intersections, which :func:`top` scores
@@ -120,8 +120,8 @@ class Term:
 
     @property
     def table(self) -> array | None:
-        """Impact by document number, for a term in more than 1/DENSE_RATIO of documents (no
-        bigger than the sorted arrays at that density, and a lookup instead of a bisection)."""
+        """Impact by document number, for a term in more than 1/DENSE_RATIO of documents: a
+        lookup instead of a bisection, for 4 bytes a document."""
         if self._table is None and self.df * DENSE_RATIO > self.doc_count:
             table = array("f", bytes(4 * (self.doc_count + 1)))
             deque(map(table.__setitem__, self.ids, self.impacts), maxlen=0)  # a C loop

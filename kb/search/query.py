@@ -48,8 +48,8 @@ PREFIX_SCAN = 200
 PREFIX_TERMS = 8
 #: ... and of those, the most frequent always, the others while their documents add up to at
 #: most this many times the index's: a short prefix of common words ("con") otherwise read
-#: most of the index's postings on one keystroke (the slowest queries of the benchmark), and
-#: the common completions cover the same documents anyway. Rarer ones are cheap and kept.
+#: most of the index's postings on one keystroke (the slowest queries of the benchmark), while
+#: the most frequent completion alone covers most of those documents. Rarer ones are cheap.
 PREFIX_POSTINGS = 1.0
 PREFIX_MIN = 3
 PREFIX_WEIGHT = 0.8
