@@ -105,10 +105,19 @@ class Term:
         self._table: array | None = None
 
     @property
+    def dense(self) -> bool:
+        return self.df * DENSE_RATIO > self.doc_count
+
+    @property
+    def sorted(self) -> bool:
+        """Whether :attr:`order` is built already."""
+        return self._order is not None
+
+    @property
     def size(self) -> int:
         """Bytes held, counting what is built on demand as if it were built."""
-        dense = 4 * (self.doc_count + 1) if self.df * DENSE_RATIO > self.doc_count else 0
-        return 12 * self.df + dense + (self.doc_count >> 3) + 200
+        table = 4 * (self.doc_count + 1) if self.dense else 0
+        return 12 * self.df + table + (self.doc_count >> 3) + 200
 
     @property
     def order(self) -> array:
@@ -122,7 +131,7 @@ class Term:
     def table(self) -> array | None:
         """Impact by document number, for a term in more than 1/DENSE_RATIO of documents: a
         lookup instead of a bisection, for 4 bytes a document."""
-        if self._table is None and self.df * DENSE_RATIO > self.doc_count:
+        if self._table is None and self.dense:
             table = array("f", bytes(4 * (self.doc_count + 1)))
             deque(map(table.__setitem__, self.ids, self.impacts), maxlen=0)  # a C loop
             self._table = table
@@ -487,8 +496,10 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     """
     if k <= 0 or not eligible or not terms:
         return []
-    if verify is None and _cheaper_directly(terms, eligible):
-        return _top_directly(terms, eligible, nbytes, k)
+    if verify is None:
+        held = [t.bits & eligible for t, _ in terms]
+        if _cheaper_directly(terms, held):
+            return _top_directly(terms, held, eligible, nbytes, k)
     gate = eligible.to_bytes(nbytes, "little")
     heap: list[tuple[float, int]] = []
     seen: set[int] = set()
@@ -556,24 +567,26 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     return sorted(((s, -nd) for s, nd in heap), key=lambda x: (-x[0], x[1]))
 
 
-def _cheaper_directly(terms: list[tuple[Term, float]], eligible: int) -> bool:
+def _cheaper_directly(terms: list[tuple[Term, float]], held: list[int]) -> bool:
     """Whether scoring each eligible document beats the threshold algorithm: when few documents
-    are eligible, or when the lists it walks would have to be sorted first and are long."""
-    lookups = sum((t.bits & eligible).bit_count() for t, _ in terms)
-    unsorted = sum(t.df for t, _ in terms if t._order is None)
+    are eligible, or when the lists it walks would have to be sorted first and are long.
+
+    :param held: each term's eligible documents (a bitmap)."""
+    lookups = sum(bits.bit_count() for bits in held)
+    unsorted = sum(t.df for t, _ in terms if not t.sorted)
     return lookups <= max(DIRECT_LOOKUPS, unsorted // 10)
 
 
-def _top_directly(terms: list[tuple[Term, float]], eligible: int, nbytes: int,
+def _top_directly(terms: list[tuple[Term, float]], held: list[int], eligible: int, nbytes: int,
                   k: int) -> list[tuple[float, int]]:
     """:func:`top` by scoring every eligible document: each term's impacts are added for the
-    eligible documents it holds, in one forward pass over its arrays. Scores are summed in the
-    order of ``terms``, as :func:`top` sums them, so both give the same floats."""
+    eligible documents it holds (``held``), in one forward pass over its arrays. Scores are
+    summed in the order of ``terms``, as :func:`top` sums them, so both give the same floats."""
     scores = dict.fromkeys(docnums(eligible, nbytes), 0.0)
-    for t, w in terms:
+    for (t, w), bits in zip(terms, held):
         ids, impacts = t.ids, t.impacts
         i = 0
-        for d in docnums(t.bits & eligible, nbytes):
+        for d in docnums(bits, nbytes):
             i = bisect_left(ids, d, i)
             scores[d] += impacts[i] * w
     return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]

@@ -91,7 +91,7 @@ def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
         .join(Revision, Revision.id == Document.published_revision_id)
         .where(Document.id.in_([h.id for h in hits]))
     )
-    documents = {row.id: Listed(*row) for row in rows}
+    documents = {row.id: Listed(**row._mapping) for row in rows}
     kept = []
     for hit in hits:
         document = documents.get(hit.id)
