@@ -40,7 +40,7 @@ from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
-from operator import add, itemgetter, mul, truediv
+from operator import add, ge, gt, itemgetter, mul, truediv
 
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -72,6 +72,8 @@ PHRASE_SAMPLE = 200
 #: that takes fewer than this many lookups, or fewer than a tenth of the postings it would have
 #: to sort first.
 DIRECT_LOOKUPS = 2000
+#: How many of a long list's documents :meth:`Term.ranked` sorts first (see there).
+RANKED_HEAD = 1024
 
 _BIT = [1 << i for i in range(8)]
 _ZERO_ONE = bytes.maketrans(b"01", b"\0\1")
@@ -86,22 +88,26 @@ class Term:
 
     What only the threshold algorithm needs is built the first time it is asked for, because
     many terms never need it (a phrase's words, rare intersections, which :func:`top` scores
-    directly): the documents sorted by impact (sorting was a third of loading a common term),
-    and for a term in many documents a table of impacts by document number.
+    directly): the documents sorted by impact (:meth:`ranked`; sorting a whole common term took
+    longer than loading it), and for a term in many documents a table of impacts by document
+    number.
     """
 
-    __slots__ = ("field", "text", "df", "bits", "ids", "impacts", "doc_count", "_order", "_table")
+    __slots__ = ("field", "text", "df", "bits", "ids", "impacts", "doc_count", "_order",
+                 "_cut", "_table")
 
-    def __init__(self, field: str, text: str, ids: list[int], impacts: list[float],
+    def __init__(self, field: str, text: str, ids: Iterable[int], impacts: Iterable[float],
                  doc_count: int) -> None:
         self.field = field
         self.text = text
-        self.df = len(ids)
+        self.ids = ids if isinstance(ids, array) and ids.typecode == "I" else array("I", ids)
+        self.impacts = (impacts if isinstance(impacts, array) and impacts.typecode == "f"
+                        else array("f", impacts))
+        self.df = len(self.ids)
         self.doc_count = doc_count
-        self.bits = to_bits(ids, doc_count)
-        self.ids = array("i", ids)
-        self.impacts = array("f", impacts)
+        self.bits = to_bits(self.ids, doc_count)
         self._order: array | None = None
+        self._cut: float | None = None
         self._table: array | None = None
 
     @property
@@ -110,7 +116,7 @@ class Term:
 
     @property
     def sorted(self) -> bool:
-        """Whether :attr:`order` is built already."""
+        """Whether :meth:`ranked` has sorted (the head of) the list already."""
         return self._order is not None
 
     @property
@@ -119,13 +125,40 @@ class Term:
         table = 4 * (self.doc_count + 1) if self.dense else 0
         return 12 * self.df + table + (self.doc_count >> 3) + 200
 
-    @property
-    def order(self) -> array:
-        """Document numbers, highest impact first."""
+    def ranked(self, n: int) -> array:
+        """Document numbers, highest impact first: at least the first ``n`` (all when ``n`` is
+        df or more); ties in document order.
+
+        The threshold algorithm rarely walks past the first few hundred documents of a list, so
+        a long list is sorted in two goes: the documents with about the :data:`RANKED_HEAD`
+        highest impacts, then, only if a walk gets past those, the rest."""
         if self._order is None:
-            ranked = sorted(range(self.df), key=self.impacts.__getitem__, reverse=True)
-            self._order = array("i", itemgetter(*ranked)(self.ids) if self.df > 1 else self.ids)
+            if self.df > 4 * RANKED_HEAD and n <= RANKED_HEAD:
+                self._sort_head(n)
+            if self._order is None:
+                self._order = self._sorted_ids(range(self.df))
+        elif self._cut is not None and len(self._order) < min(n, self.df):
+            below = compress(range(self.df), map(gt, repeat(self._cut), self.impacts))
+            self._order.extend(self._sorted_ids(below))
+            self._cut = None
         return self._order
+
+    def _sort_head(self, n: int) -> None:
+        """Sort the documents whose impact is at least a cut estimated from a sample to leave
+        about :data:`RANKED_HEAD` above it; give up (leaving the order unbuilt) when ties put
+        more than half the list above the cut, or fewer than ``n`` documents."""
+        step = self.df // 256
+        sample = sorted(self.impacts[::step], reverse=True)
+        cut = sample[min(RANKED_HEAD // step, len(sample) - 1)]
+        head = list(compress(range(self.df), map(ge, self.impacts, repeat(cut))))
+        if n <= len(head) <= self.df // 2:
+            self._order = self._sorted_ids(head)
+            self._cut = cut
+
+    def _sorted_ids(self, indices: Iterable[int]) -> array:
+        """The document numbers at ``indices`` (ascending), by impact, highest first."""
+        ranked = sorted(indices, key=self.impacts.__getitem__, reverse=True)
+        return array("I", map(self.ids.__getitem__, ranked))
 
     @property
     def table(self) -> array | None:
@@ -243,7 +276,7 @@ class TermCache:
 
     def _load(self, field: str, text: str, kinds: tuple[str, ...],
               positions: bool = False) -> Term | None:
-        ids: list[int] = []
+        ids = array("I")
         weights: list[float] = []
         parts = 0
         other_df = 0
@@ -263,22 +296,22 @@ class TermCache:
                     if blocks is not None:
                         self._keep_positions((leafnum, name, text), flatten(blocks))
         if self._deleted:
-            kept = [(d, w) for d, w in zip(ids, weights) if d not in self._deleted]
-            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            live = [d not in self._deleted for d in ids]
+            ids, weights = array("I", compress(ids, live)), list(compress(weights, live))
         if not ids:
             return None
         if parts > 1:  # each part is in document order; together they interleave
             ranked = sorted(range(len(ids)), key=ids.__getitem__)
-            ids = list(itemgetter(*ranked)(ids)) if len(ids) > 1 else ids
-            weights = list(itemgetter(*ranked)(weights)) if len(weights) > 1 else weights
+            ids = array("I", map(ids.__getitem__, ranked))
+            weights = list(map(weights.__getitem__, ranked))
         df = len(ids) + other_df
         idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
         denominators = self.denominators(field)
         top = idf * (K1 + 1)
         # top * w / (w + denominator[d]) for every posting, as C-level maps (a list
         # comprehension here was the largest cost of loading a term).
-        lengths = itemgetter(*ids)(denominators) if len(ids) > 1 else (denominators[ids[0]],)
-        impacts = list(map(mul, repeat(top), map(truediv, weights, map(add, weights, lengths))))
+        lengths = map(denominators.__getitem__, ids)
+        impacts = array("f", map(mul, repeat(top), map(truediv, weights, map(add, weights, lengths))))
         return Term(field, text, ids, impacts, self.doc_count)
 
     def denominators(self, field: str) -> list[float]:
@@ -357,7 +390,7 @@ def _text(t) -> str:
     return t.decode("utf-8") if isinstance(t, bytes) else t
 
 
-def _read_postings(leaf, field: str, text: str, offset: int, ids: list[int],
+def _read_postings(leaf, field: str, text: str, offset: int, ids: array | list[int],
                    weights: list[float] | None, blocks: list[tuple] | None = None) -> None:
     """Append one segment's postings of a term, a block at a time where the codec allows it
     (:class:`~kb.search.codec.CompactLeafMatcher`: whole arrays per block); any other matcher
@@ -499,7 +532,7 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     if verify is None:
         held = [t.bits & eligible for t, _ in terms]
         if _cheaper_directly(terms, held):
-            return _top_directly(terms, held, eligible, nbytes, k)
+            return _top_directly(terms, held, nbytes, k)
     gate = eligible.to_bytes(nbytes, "little")
     heap: list[tuple[float, int]] = []
     seen: set[int] = set()
@@ -538,8 +571,8 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
         active = False
         for i, (t, w) in enumerate(terms):
             j = positions[i]
-            if j < len(t.order):
-                threshold += t.impact(t.order[j]) * w
+            if j < t.df:
+                threshold += t.impact(t.ranked(j + 1)[j]) * w
                 active = True
         done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if pending and (done or len(pending) >= batch):
@@ -549,10 +582,10 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
             break
         for i, (t, w) in enumerate(terms):
             j = positions[i]
-            if j >= len(t.order):
+            if j >= t.df:
                 continue
-            end = min(j + step, len(t.order))
-            for d in t.order[j:end]:
+            end = min(j + step, t.df)
+            for d in t.ranked(end)[j:end]:
                 if d in seen:
                     continue
                 seen.add(d)
@@ -577,16 +610,28 @@ def _cheaper_directly(terms: list[tuple[Term, float]], held: list[int]) -> bool:
     return lookups <= max(DIRECT_LOOKUPS, unsorted // 10)
 
 
-def _top_directly(terms: list[tuple[Term, float]], held: list[int], eligible: int, nbytes: int,
+def _top_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
                   k: int) -> list[tuple[float, int]]:
-    """:func:`top` by scoring every eligible document: each term's impacts are added for the
-    eligible documents it holds (``held``), in one forward pass over its arrays. Scores are
-    summed in the order of ``terms``, as :func:`top` sums them, so both give the same floats."""
-    scores = dict.fromkeys(docnums(eligible, nbytes), 0.0)
+    """:func:`top` by scoring every eligible document some term holds: each term's impacts are
+    added for the eligible documents it holds (``held``), in one forward pass over its arrays.
+    Scores are summed in the order of ``terms``, as :func:`top` sums them, so both give the same
+    floats."""
+    scores: dict[int, float] = {}
+    get = scores.get
     for (t, w), bits in zip(terms, held):
-        ids, impacts = t.ids, t.impacts
-        i = 0
-        for d in docnums(bits, nbytes):
-            i = bisect_left(ids, d, i)
-            scores[d] += impacts[i] * w
+        if bits == t.bits:  # every document of the term is eligible: no lookups
+            pairs: Iterable[tuple[int, float]] = zip(t.ids, t.impacts)
+        else:
+            pairs = _postings_of(t, docnums(bits, nbytes))
+        for d, impact in pairs:
+            scores[d] = get(d, 0.0) + impact * w
     return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]
+
+
+def _postings_of(t: Term, wanted: list[int]) -> Iterable[tuple[int, float]]:
+    """``(docnum, impact)`` for the ``wanted`` documents (ascending, all held by ``t``)."""
+    ids, impacts = t.ids, t.impacts
+    i = 0
+    for d in wanted:
+        i = bisect_left(ids, d, i)
+        yield d, impacts[i]

@@ -36,3 +36,22 @@ def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, monkey
         best = sorted(scores, key=lambda d: (-scores[d], d))[:k]
         assert [d for _, d in found] == best, k
         assert [s for s, _ in found] == [scores[d] for d in best]
+
+
+@pytest.mark.parametrize("first", [1, 64, postings.RANKED_HEAD, 5 * postings.RANKED_HEAD])
+def test_a_long_list_ranks_as_one_full_sort_would_however_far_it_is_walked(first):
+    rng = random.Random(5)
+    term, impacts = _term(rng, 9000, levels=40)  # many ties
+    by_impact = sorted(impacts, key=lambda d: (-impacts[d], d))
+    assert list(term.ranked(first)[:first]) == by_impact[:first]
+    assert list(term.ranked(term.df)) == by_impact
+
+
+@pytest.mark.parametrize("route", ["threshold", "direct"])
+def test_documents_no_term_holds_are_never_ranked(route, monkeypatch):
+    monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
+    rng = random.Random(9)
+    term, impacts = _term(rng, 50)
+    everything = to_bits(range(DOCS), DOCS)
+    found = top([(term, 1.0)], everything, (DOCS >> 3) + 1, 100)
+    assert sorted(d for _, d in found) == sorted(impacts)
