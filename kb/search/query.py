@@ -222,18 +222,28 @@ def frequency(word: str, lexicon) -> int:
 def corrections(word: str, lexicon, maxdist: int = FUZZY_MAXDIST) -> list[str]:
     """Words of the index's vocabulary within ``maxdist`` edits of ``word``, most frequent first.
 
-    The first letter must match (``prefix=1``): it keeps the automaton walk short, and typos
-    rarely touch it.
+    An edit is a letter added, dropped or replaced, or two neighbouring letters swapped
+    ("pasword", "passwrod"): Whoosh's automaton knows the first three only, so the swaps are
+    looked up on their own. The first letter must match (``prefix=1``): it keeps the automaton
+    walk short, and typos rarely touch it.
     """
     if len(word) < 3 or not word.isalpha():
         return []
     try:
-        found = [w for w in lexicon.terms_within("vocab", word, maxdist, prefix=FUZZY_PREFIX)
-                 if w != word]
+        found = {w for w in lexicon.terms_within("vocab", word, maxdist, prefix=FUZZY_PREFIX)
+                 if w != word}
     except (KeyError, TermNotFound):  # no vocabulary yet in some segment
         return []
+    found.update(w for w in _swaps(word, FUZZY_PREFIX) if ("vocab", w) in lexicon)
+    found = list(found)
     found.sort(key=lambda w: (-frequency(w, lexicon), w))
     return found[:FUZZY_TERMS]
+
+
+def _swaps(word: str, keep: int) -> set[str]:
+    """``word`` with two neighbouring letters swapped, the first ``keep`` letters left alone."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            for i in range(keep, len(word) - 1) if word[i] != word[i + 1]}
 
 
 class Highlighter:

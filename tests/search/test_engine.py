@@ -501,3 +501,12 @@ def test_phrase_needs_adjacent_occurrences_when_its_words_repeat():
     assert sorted(ids(ix.search('"tango lima"', ANONYMOUS))) == [1, 2]
     assert ids(ix.search('"tango lima tango"', ANONYMOUS)) == [2]
     ix.close()
+
+
+def test_a_typo_that_swaps_two_letters_is_corrected(index):
+    # Rebuilt: one segment, searched by Whoosh's automaton, which knows no swaps (several
+    # segments are searched word by word, with swaps).
+    index.rebuild(CORPUS, position=2)
+    page = index.search("passwrod", ANONYMOUS)
+    assert ids(page)[0] == 1
+    assert page.suggestion == "password"
