@@ -40,7 +40,7 @@ from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
-from operator import add, ge, gt, itemgetter, mul, truediv
+from operator import add, ge, gt, mul, truediv
 
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -311,7 +311,8 @@ class TermCache:
         # top * w / (w + denominator[d]) for every posting, as C-level maps (a list
         # comprehension here was the largest cost of loading a term).
         lengths = map(denominators.__getitem__, ids)
-        impacts = array("f", map(mul, repeat(top), map(truediv, weights, map(add, weights, lengths))))
+        impacts = array("f", map(mul, repeat(top),
+                                 map(truediv, weights, map(add, weights, lengths))))
         return Term(field, text, ids, impacts, self.doc_count)
 
     def denominators(self, field: str) -> list[float]:

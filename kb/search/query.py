@@ -235,9 +235,7 @@ def corrections(word: str, lexicon, maxdist: int = FUZZY_MAXDIST) -> list[str]:
     except (KeyError, TermNotFound):  # no vocabulary yet in some segment
         return []
     found.update(w for w in _swaps(word, FUZZY_PREFIX) if ("vocab", w) in lexicon)
-    found = list(found)
-    found.sort(key=lambda w: (-frequency(w, lexicon), w))
-    return found[:FUZZY_TERMS]
+    return sorted(found, key=lambda w: (-frequency(w, lexicon), w))[:FUZZY_TERMS]
 
 
 def _swaps(word: str, keep: int) -> set[str]:

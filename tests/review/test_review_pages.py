@@ -152,8 +152,6 @@ def test_an_unknown_revision_in_a_comparison_is_a_404(app, make_user, make_docum
 
 
 def test_restoring_an_old_revision_makes_a_new_draft(app, make_user, make_document):
-    from dataclasses import replace
-
     document = make_document("article", state="published", body="First wording.")
     _save(document, "Second wording.", 1, make_user("editor"))
     client = signed_in(app, make_user("editor"))

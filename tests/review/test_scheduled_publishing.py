@@ -107,7 +107,7 @@ def test_the_review_screen_schedules_in_utc(app, make_document, make_user):
     assert response.status_code == 303
     assert _reload(document.id).latest.publish_at == when
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"Goes live <time" in page and when.strftime("%Y-%m-%d %H:%M") in page
+    assert "Goes live <time" in page and when.strftime("%Y-%m-%d %H:%M") in page
 
 
 def test_an_editor_cannot_schedule(app, make_document, make_user):

@@ -23,7 +23,6 @@ from kb.database import after_commit_deferred, transaction
 from kb.extensions import db
 from kb.models import Document
 from kb.review.services import publish_now
-from kb.search import indexer
 from tests.support import REPO
 
 pytestmark = pytest.mark.slow
