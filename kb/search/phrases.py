@@ -84,8 +84,9 @@ def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[s
 def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]) -> set[int]:
     """The ``docs`` where a position of the second word follows one of the first: the two-word
     phrase, most quoted queries. Both terms are bisected with a lower bound that only moves
-    forward (``docs`` ascend); a single position each, the usual case, compares two integers
-    without building sets."""
+    forward (``docs`` ascend). A word found once in a document is compared as an integer (with
+    the other's single position, or searched for in its positions' array, in C); a set is built
+    only when both words occur several times."""
     out: set[int] = set()
     ids_a, sa, ea, pa = first
     ids_b, sb, eb, pb = second
@@ -103,10 +104,16 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
         if ids_b[j] != d:
             continue
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
-        if a1 - a0 == 1 and b1 - b0 == 1:
-            if pb[b0] - pa[a0] == 1:
+        if a1 - a0 == 1:
+            if b1 - b0 == 1:
+                if pb[b0] - pa[a0] == 1:
+                    out.add(d)
+            elif pa[a0] + 1 in pb[b0:b1]:
                 out.add(d)
-        elif not set(pa[a0:a1]).isdisjoint([y - 1 for y in pb[b0:b1]]):
+        elif b1 - b0 == 1:
+            if pb[b0] - 1 in pa[a0:a1]:
+                out.add(d)
+        elif not set(pb[b0:b1]).isdisjoint(map(add, pa[a0:a1], repeat(1))):
             out.add(d)
     return out
 
