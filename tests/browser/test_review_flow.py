@@ -106,9 +106,14 @@ def test_unsaved_text_survives_a_closed_tab(sign_in, make_user, make_document):
     page = sign_in(make_user("editor"))
     page.goto(f"/editor/articles/{document.id}/edit")
     page.fill("#body", "Half-written improvement")
-    context = page.context
+    # Chromium hands a page's localStorage writes to other pages asynchronously: wait until
+    # another page sees the draft, then close the first (closing at once sometimes lost the race).
+    later = page.context.new_page()
+    later.goto("/")
+    later.wait_for_function(
+        "Object.keys(localStorage).some(key => key.startsWith('kb.draft.'))")
     page.close()
-    page = context.new_page()
+    page = later
     page.goto(f"/editor/articles/{document.id}/edit")
     page.get_by_role("button", name="Restore my unsaved text").click()
     assert page.locator("#body").input_value() == "Half-written improvement"
