@@ -104,16 +104,16 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
         if ids_b[j] != d:
             continue
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
-        if a1 - a0 == 1:
-            if b1 - b0 == 1:
-                if pb[b0] - pa[a0] == 1:
-                    out.add(d)
-            elif pa[a0] + 1 in pb[b0:b1]:
-                out.add(d)
-        elif b1 - b0 == 1:
-            if pb[b0] - 1 in pa[a0:a1]:
-                out.add(d)
-        elif not set(pb[b0:b1]).isdisjoint(map(add, pa[a0:a1], repeat(1))):
+        once_a, once_b = a1 - a0 == 1, b1 - b0 == 1
+        if once_a and once_b:
+            adjacent = pb[b0] - pa[a0] == 1
+        elif once_a:
+            adjacent = pa[a0] + 1 in pb[b0:b1]
+        elif once_b:
+            adjacent = pb[b0] - 1 in pa[a0:a1]
+        else:
+            adjacent = not set(pb[b0:b1]).isdisjoint(map(add, pa[a0:a1], repeat(1)))
+        if adjacent:
             out.add(d)
     return out
 
