@@ -32,7 +32,7 @@ from operator import sub
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3LeafMatcher, W3PerDocReader, W3PostingsWriter,
 )
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: zlib level for the positions in posting blocks (Whoosh's default for whole blocks is 3).
 COMPRESSION = 3
@@ -41,7 +41,9 @@ COMPRESSION = 3
 #: of 1,024 cut the instructions of the benchmark's query mix by 6 % at 50,000 documents.
 BLOCK_POSTINGS = 1024
 
-_BYTE_LENGTHS = [byte_to_length(i) for i in range(256)]
+BYTE_LENGTHS = [byte_to_length(i) for i in range(256)]
+#: Marks a block's weights stored as keys (see :class:`CompactPostingsWriter`).
+KEYS = b"K"
 
 
 class Codec(W3Codec):
@@ -78,7 +80,7 @@ class CompactFieldWriter(W3FieldWriter):
         if terms is None:  # Whoosh's own pool: a posting at a time
             return super().add_postings(schema, lengths, items)
         count = lengths.doc_count_all()
-        tables: dict[str, list[int]] = {}
+        tables: dict[str, bytes] = {}
         fieldname = None
         for field, btext, ids, weights, values in terms():
             if field != fieldname:
@@ -86,10 +88,11 @@ class CompactFieldWriter(W3FieldWriter):
                     self.finish_field()
                 fieldname = field
                 self.start_field(field, schema[field])
-                table = lengths.all_lengths(field)
+                table = lengths.length_bytes(field)
                 if table is None:  # another Whoosh version's columns: ask a document at a time
-                    table = [lengths.doc_field_length(d, field, 0) for d in range(count)]
-                tables[field] = table + [0] * (count - len(table)) if table else table
+                    table = bytes(length_to_byte(lengths.doc_field_length(d, field, 0))
+                                  for d in range(count))
+                tables[field] = table.ljust(count, b"\0") if table else table
             self.start_term(btext)
             self._postwriter.add_blocks(ids, weights, values, tables[field])
             self.finish_term()
@@ -98,12 +101,29 @@ class CompactFieldWriter(W3FieldWriter):
 
 
 class CompactPostingsWriter(W3PostingsWriter):
-    """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``."""
+    """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``.
 
-    def add_blocks(self, ids: array, weights: array, values: list, lengths: list[int]) -> None:
+    In a scored field, the weights are stored as keys: ``(weight - 1) << 8 | length byte`` per
+    posting (``b"K"`` and packed integers), the length byte being the document's field length
+    as Whoosh stores it. A posting's BM25 contribution depends on nothing else of the document,
+    so a reader turns keys into scores with one lookup each in a table of the distinct keys,
+    instead of fetching each document's length and doing the arithmetic per posting. A word
+    found once in a document (most postings) has a key below 256: a byte on disk, and an
+    integer Python never allocates.
+    """
+
+    def _new_block(self):
+        super()._new_block()
+        self._length_bytes = bytearray()
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        super().add_posting(id_, weight, vbytes, length)  # may write out the full block first
+        self._length_bytes.append(length_to_byte(length) if length else 0)
+
+    def add_blocks(self, ids: array, weights: array, values: list, lengths: bytes) -> None:
         """A whole term's postings, written as blocks: what :meth:`add_posting` for each would
-        write, without a call per posting. ``lengths`` is the field's length by document
-        (``[]``: the field is not scored)."""
+        write, without a call per posting. ``lengths`` is the field's length byte by document
+        (empty: the field is not scored)."""
         limit = self._blocklimit
         count = len(ids)
         for start in range(0, count, limit):
@@ -112,9 +132,10 @@ class CompactPostingsWriter(W3PostingsWriter):
             self._weights = weights[start:end]
             self._values = values[start:end]
             self._maxweight = max(self._weights)
-            block_lengths = [n for n in map(lengths.__getitem__, self._ids) if n] if lengths else ()
-            self._minlength = min(block_lengths) if block_lengths else None
-            self._maxlength = max(block_lengths) if block_lengths else 0
+            self._length_bytes = bytearray(map(lengths.__getitem__, self._ids)) if lengths else b""
+            scored = self._length_bytes.translate(None, b"\0")
+            self._minlength = BYTE_LENGTHS[min(scored)] if scored else None
+            self._maxlength = BYTE_LENGTHS[max(scored)] if scored else 0
             self._write_block(last=end == count)
 
     def _mini_ids(self):
@@ -123,10 +144,13 @@ class CompactPostingsWriter(W3PostingsWriter):
 
     def _mini_weights(self):
         weights = self._weights
+        whole = all(w == int(w) for w in weights)
+        if whole and any(self._length_bytes) and min(weights) >= 1:
+            return KEYS + _packed_integers(list(map(_key, map(int, weights), self._length_bytes)))
         first = weights[0]
         if weights.count(first) == len(weights):
             return None if first == 1.0 else first
-        if all(w == int(w) for w in weights):
+        if whole:
             return _packed_integers(list(map(int, weights)))
         return b"f" + array("f", weights).tobytes()
 
@@ -141,6 +165,15 @@ class CompactPostingsWriter(W3PostingsWriter):
             ends = ends.tobytes()
             return [len(ends), zlib.compress(ends + joined, COMPRESSION)]
         return super()._mini_values()
+
+
+def _key(weight: int, length_byte: int) -> int:
+    return (weight - 1) << 8 | length_byte
+
+
+def weight_of(key: int) -> int:
+    """The weight a key (see :class:`CompactPostingsWriter`) was made from."""
+    return (key >> 8) + 1
 
 
 def _packed_integers(values: list[int]) -> bytes:
@@ -169,13 +202,25 @@ class CompactLeafMatcher(W3LeafMatcher):
             super()._read_ids()
 
     def _read_weights(self):
-        if self._data is None:
-            self._read_data()
+        keys = self.read_keys()
+        if keys is not None:
+            self._weights = array("I", map(weight_of, keys))
+            return
         packed = self._data[1]
         if isinstance(packed, bytes):
             self._weights = _unpacked(packed)
         else:
             super()._read_weights()
+
+    def read_keys(self) -> array | None:
+        """The block's ``(weight - 1) << 8 | length byte`` per posting, None if it stores weights
+        only (see :class:`CompactPostingsWriter`)."""
+        if self._data is None:
+            self._read_data()
+        packed = self._data[1]
+        if isinstance(packed, bytes) and packed[:1] == KEYS:
+            return _unpacked(packed[1:])
+        return None
 
     def _read_values(self):
         if self._data is None:
@@ -237,11 +282,16 @@ class _PerDocReader(W3PerDocReader):
 
     def all_lengths(self, fieldname: str) -> list[int] | None:
         """Every document's length in ``fieldname`` ([] when unscored), None if unreadable."""
+        raw = self.length_bytes(fieldname)
+        return None if raw is None else list(map(BYTE_LENGTHS.__getitem__, raw))
+
+    def length_bytes(self, fieldname: str) -> bytes | None:
+        """Every document's length in ``fieldname`` as Whoosh stores it, a byte each (b""
+        when unscored), None if unreadable."""
         try:
             column = self._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
             if column is None:
-                return []
-            raw = column._dbfile.get(column._basepos, column._count)
+                return b""
+            return bytes(column._dbfile.get(column._basepos, column._count))
         except AttributeError:  # another Whoosh version: the slow path still works
             return None
-        return [_BYTE_LENGTHS[b] for b in raw]

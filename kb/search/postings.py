@@ -44,7 +44,9 @@ from operator import add, ge, gt, mul, truediv
 
 from whoosh.matching.wrappers import FilterMatcher
 
-from kb.search.codec import CompactLeafMatcher, _PerDocReader, joined_values
+from kb.search.codec import (
+    BYTE_LENGTHS, CompactLeafMatcher, _PerDocReader, joined_values, weight_of,
+)
 from kb.search.phrases import TermPositions, flatten
 from kb.search.schema import KINDS, PARTITIONED, part
 
@@ -196,6 +198,7 @@ class TermCache:
         self._lengths: dict[str, list[int]] = {}
         self._filter_bits: dict[tuple, int] = {}
         self._denominators: dict[str, list[float]] = {}
+        self._tf_norms: dict[str, _TfNorms] = {}
         self._positions: OrderedDict[tuple, TermPositions] = OrderedDict()
         self._positions_total = 0
         self.all_bits = self.bits_of(range(self.doc_count)) if self.doc_count else 0
@@ -276,55 +279,81 @@ class TermCache:
 
     def _load(self, field: str, text: str, kinds: tuple[str, ...],
               positions: bool = False) -> Term | None:
+        read = self._postings(field, text, kinds, positions, keyed=True)
+        if read is None:  # a segment stores weights only: per-document lengths instead
+            read = self._postings(field, text, kinds, positions, keyed=False)
+        ids, values, df, keyed = read
+        if not ids:
+            return None
+        idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
+        if keyed:
+            tf_norms = map(self.tf_norms(field).__getitem__, values)
+        else:
+            lengths = map(self.denominators(field).__getitem__, ids)
+            tf_norms = map(truediv, values, map(add, values, lengths))
+        # As C-level maps: a list comprehension here was the largest cost of loading a term.
+        impacts = array("f", map(mul, repeat(idf * (K1 + 1)), tf_norms))
+        return Term(field, text, ids, impacts, self.doc_count)
+
+    def _postings(self, field: str, text: str, kinds: tuple[str, ...], positions: bool,
+                  keyed: bool) -> tuple[array, list[int], int, bool] | None:
+        """``(ids, values, document frequency, keyed)``: a text field's live postings over
+        ``kinds``, in document order, with each posting's codec key (``keyed``, see
+        :class:`~kb.search.codec.CompactPostingsWriter`) or weight; None when asked for keys
+        and a segment has none. The frequency counts every kind (the idf is the whole
+        index's whatever the scope)."""
         ids = array("I")
-        weights: list[float] = []
+        values: list[int] = []
         parts = 0
-        other_df = 0
+        df = 0
         for kind in KINDS:
             name = part(field, kind)
             if (name, text) not in self.reader:
                 continue
             if kind not in kinds:
-                # Not read, but counted: the idf is the whole index's whatever the scope.
-                other_df += self.reader.doc_frequency(name, text)
+                df += self.reader.doc_frequency(name, text)
                 continue
             parts += 1
             for leafnum, (leaf, offset) in enumerate(self.reader.leaf_readers()):
                 if (name, text) in leaf:
                     blocks: list[tuple] | None = [] if positions else None
-                    _read_postings(leaf, name, text, offset, ids, weights, blocks)
+                    if not _read_postings(leaf, name, text, offset, ids, values, blocks, keyed):
+                        return None
                     if blocks is not None:
                         self._keep_positions((leafnum, name, text), flatten(blocks))
         if self._deleted:
             live = [d not in self._deleted for d in ids]
-            ids, weights = array("I", compress(ids, live)), list(compress(weights, live))
-        if not ids:
-            return None
+            ids, values = array("I", compress(ids, live)), list(compress(values, live))
         if parts > 1:  # each part is in document order; together they interleave
             ranked = sorted(range(len(ids)), key=ids.__getitem__)
             ids = array("I", map(ids.__getitem__, ranked))
-            weights = list(map(weights.__getitem__, ranked))
-        df = len(ids) + other_df
-        idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
-        denominators = self.denominators(field)
-        top = idf * (K1 + 1)
-        # top * w / (w + denominator[d]) for every posting, as C-level maps (a list
-        # comprehension here was the largest cost of loading a term).
-        lengths = map(denominators.__getitem__, ids)
-        impacts = array("f", map(mul, repeat(top),
-                                 map(truediv, weights, map(add, weights, lengths))))
-        return Term(field, text, ids, impacts, self.doc_count)
+            values = list(map(values.__getitem__, ranked))
+        return ids, values, df + len(ids), keyed
+
+    def tf_norms(self, field: str) -> "_TfNorms":
+        if field not in self._tf_norms:
+            self._tf_norms[field] = _TfNorms(*self._length_norm(field))
+        return self._tf_norms[field]
 
     def denominators(self, field: str) -> list[float]:
-        """BM25's length normalisation ``K1 * (1 - b + b * length / average)`` per document,
-        the average over every kind's part of the field."""
+        """BM25's length normalisation ``K1 * (1 - b + b * length / average)`` per document
+        (for segments whose postings carry no length, see :meth:`_postings`)."""
         if field not in self._denominators:
-            total = sum(self.reader.field_length(part(field, kind)) for kind in KINDS)
-            avg = max(1e-9, total / self.live)
-            b = FIELD_B.get(field, 0.75)
-            norm, slope = K1 * (1 - b), K1 * b / avg
-            self._denominators[field] = [norm + slope * n for n in self.lengths(field)]
+            norm, slope = self._length_norm(field)
+            lengths = self.lengths(field)
+            # Lengths are stored as a byte, so there are few distinct ones: compute each once
+            # and look them up per document in C (a comprehension took ~6 ms at 60,000).
+            by_length = {n: norm + slope * n for n in set(lengths)}
+            self._denominators[field] = list(map(by_length.__getitem__, lengths))
         return self._denominators[field]
+
+    def _length_norm(self, field: str) -> tuple[float, float]:
+        """``(norm, slope)``: BM25's length normalisation is ``norm + slope * length``, the
+        average length taken over every kind's part of the field."""
+        total = sum(self.reader.field_length(part(field, kind)) for kind in KINDS)
+        avg = max(1e-9, total / self.live)
+        b = FIELD_B.get(field, 0.75)
+        return K1 * (1 - b), K1 * b / avg
 
     def lengths(self, field: str) -> list[int]:
         """Length of a text field in every document (by global number), read in bulk once: a
@@ -391,28 +420,55 @@ def _text(t) -> str:
     return t.decode("utf-8") if isinstance(t, bytes) else t
 
 
+class _TfNorms(dict):
+    """BM25's ``weight / (weight + norm + slope * length)`` by codec key (see
+    :class:`~kb.search.codec.CompactPostingsWriter`), each computed the first time it is looked
+    up: a field's postings have a few hundred distinct keys, so a term's impacts are one
+    lookup per posting."""
+
+    def __init__(self, norm: float, slope: float) -> None:
+        super().__init__()
+        self.norm = norm
+        self.slope = slope
+
+    def __missing__(self, key: int) -> float:
+        weight = weight_of(key)
+        value = self[key] = weight / (weight + (self.norm + self.slope * BYTE_LENGTHS[key & 255]))
+        return value
+
+
 def _read_postings(leaf, field: str, text: str, offset: int, ids: array | list[int],
-                   weights: list[float] | None, blocks: list[tuple] | None = None) -> None:
+                   weights: list | None, blocks: list[tuple] | None = None,
+                   keyed: bool = False) -> bool:
     """Append one segment's postings of a term, a block at a time where the codec allows it
     (:class:`~kb.search.codec.CompactLeafMatcher`: whole arrays per block); any other matcher
     (inlined single postings, another codec) goes through the public API.
 
     :param blocks: when given, also gets the segment's positions as
         :func:`kb.search.phrases.flatten` takes them (segment-local ids, deleted documents
-        included)."""
+        included).
+    :param keyed: ``weights`` gets each posting's codec key instead of its weight.
+    :return: False when asked for keys and a block has none (what was read is incomplete)."""
     m = leaf.postings(field, text)
     raw = m.child if isinstance(m, FilterMatcher) else m  # deletions are dropped by the caller
     if isinstance(raw, CompactLeafMatcher):
         while not raw._atend:
             raw._read_ids()
             ids.extend(raw._ids if not offset else map(offset.__add__, raw._ids))
-            if weights is not None:
+            if keyed:
+                keys = raw.read_keys()
+                if keys is None:
+                    return False
+                weights.extend(keys)
+            elif weights is not None:
                 raw._read_weights()
                 weights.extend(raw._weights)
             if blocks is not None:
                 blocks.append((raw._ids,) + raw.packed_values())
             raw._next_block()
-        return
+        return True
+    if keyed:
+        return False
     local, values = [], []
     while raw.is_active():
         ids.append(raw.id() + offset)
@@ -424,6 +480,7 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: array | list[i
         raw.next()
     if blocks is not None and local:
         blocks.append((local,) + joined_values(values))
+    return True
 
 
 def read_position_blocks(leaf, field: str, text: str) -> TermPositions:

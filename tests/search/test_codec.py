@@ -3,8 +3,10 @@
 import pytest
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
+from whoosh.util.numeric import length_to_byte
 
 from kb.search.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
+from kb.search.pool import TermPool
 from kb.search.schema import _text as text_field
 
 
@@ -42,3 +44,22 @@ def test_ids_weights_and_positions_read_back_over_several_blocks():
                 (i, (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(count)]
             assert _postings(reader, field, "lima") == [
                 (i, boost, [i % 5 + 1]) for i in range(0, count, 3)]
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["a posting at a time", "a term at a time"])
+def test_scored_postings_store_their_weight_with_their_documents_length(bulk):
+    count = 2 * BLOCK_POSTINGS + 44
+    ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0)))
+    writer = ix.writer(codec=Codec())
+    if bulk:
+        writer.pool = TermPool(writer._tempstorage, 1)
+    for i in range(count):
+        writer.add_document(plain=" ".join(["kilo"] * (i % 5 + 1) + ["mike"] * (i % 7)))
+    writer.commit()
+    with ix.reader() as reader:
+        matcher = reader.postings("plain", "kilo")
+        keys = []
+        while not matcher._atend:
+            keys.extend(matcher.read_keys())
+            matcher._next_block()
+    assert keys == [(i % 5) << 8 | length_to_byte(i % 5 + 1 + i % 7) for i in range(count)]

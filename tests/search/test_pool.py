@@ -78,5 +78,5 @@ def test_a_build_whose_reader_cannot_read_lengths_in_bulk_writes_the_same(monkey
 
     docs = _documents(150)
     stock = _built(docs, monkeypatch, _whooshs_pool)
-    monkeypatch.setattr(_PerDocReader, "all_lengths", lambda self, fieldname: None)
+    monkeypatch.setattr(_PerDocReader, "length_bytes", lambda self, fieldname: None)
     assert _built(docs, monkeypatch, TermPool) == stock

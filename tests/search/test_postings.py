@@ -1,11 +1,16 @@
 """Ranking over decoded postings: the threshold algorithm finds what scoring everything finds."""
 
+import math
 import random
 
 import pytest
 
-from kb.search import postings
+from kb.search import postings, storage
+from kb.search.codec import Codec, CompactPostingsWriter
 from kb.search.postings import Term, docnums, to_bits, top
+from kb.search.schema import KINDS, part
+
+from tests.search.test_pool import _documents
 
 DOCS = 20_000
 
@@ -55,3 +60,52 @@ def test_documents_no_term_holds_are_never_ranked(route, monkeypatch):
     everything = to_bits(range(DOCS), DOCS)
     found = top([(term, 1.0)], everything, (DOCS >> 3) + 1, 100)
     assert sorted(d for _, d in found) == sorted(impacts)
+
+
+def _two_segments(docs):
+    """An index of ``docs``: a bulk build of the first half, an incremental commit of the rest
+    (postings written a term at a time, then a posting at a time)."""
+    ix = storage.new_index(storage.MemoryStorage(), docs[:len(docs) // 2], 3)
+    writer = ix.writer(codec=Codec())
+    seen: set[str] = set()
+    for doc in docs[len(docs) // 2:]:
+        writer.add_document(**storage.fields_of(doc, seen))
+    writer.commit(merge=False)
+    return ix
+
+
+@pytest.mark.parametrize("layout", ["keys", "weights only"])
+@pytest.mark.parametrize("kinds", [("article",), ("article", "macro")])
+def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, layout, monkeypatch):
+    if layout == "weights only":  # segments as written before keys were stored
+        stored = CompactPostingsWriter._mini_weights
+
+        def weights_only(writer):
+            writer._length_bytes = b""
+            return stored(writer)
+
+        monkeypatch.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
+    ix = _two_segments(_documents(600))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) == 2
+        names = [part("body", kind) for kind in KINDS]
+        live = searcher.doc_count()
+        df = sum(reader.doc_frequency(name, "refund") for name in names)
+        average = sum(reader.field_length(name) for name in names) / live
+        idf = math.log(1 + (live - df + 0.5) / (df + 0.5))
+        b = postings.FIELD_B["body"]
+        expected = {}
+        for name in (part("body", kind) for kind in kinds):
+            matcher = reader.postings(name, "refund")
+            while matcher.is_active():
+                d, tf = matcher.id(), matcher.weight()
+                length = reader.doc_field_length(d, name)
+                norm = postings.K1 * (1 - b + b * length / average)
+                expected[d] = idf * (postings.K1 + 1) * tf / (tf + norm)
+                matcher.next()
+
+        term = postings.TermCache(searcher).term("body", "refund", kinds)
+
+    assert len(expected) > 40
+    assert dict(zip(term.ids, term.impacts)) == pytest.approx(expected, rel=1e-6)
