@@ -59,8 +59,7 @@ from kb.search.documents import ARTICLE, MACRO
 #: Bumped whenever a change here needs a rebuild; :meth:`SearchIndex.open` checks it.
 #: 5: text fields partitioned by kind (``article_body``, ``macro_title_ng``, ...).
 #: 6: posting blocks with narrow, uncompressed ids and weights and compressed positions.
-#: 7: weights in scored fields stored with the document's length byte (see kb.search.codec).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 6
 
 #: How much of the body is stored for snippets. The best passage is nearly always near the start
 #: of a help article; storing it all buys little and costs index size and build time. A hit

@@ -62,30 +62,35 @@ def test_documents_no_term_holds_are_never_ranked(route, monkeypatch):
     assert sorted(d for _, d in found) == sorted(impacts)
 
 
-def _two_segments(docs):
+def _two_segments(docs, monkeypatch, without_keys: int):
     """An index of ``docs``: a bulk build of the first half, an incremental commit of the rest
-    (postings written a term at a time, then a posting at a time)."""
-    ix = storage.new_index(storage.MemoryStorage(), docs[:len(docs) // 2], 3)
-    writer = ix.writer(codec=Codec())
-    seen: set[str] = set()
-    for doc in docs[len(docs) // 2:]:
-        writer.add_document(**storage.fields_of(doc, seen))
-    writer.commit(merge=False)
+    (postings written a term at a time, then a posting at a time); the first ``without_keys``
+    segments as written before postings stored keys."""
+    stored = CompactPostingsWriter._mini_weights
+
+    def weights_only(writer):
+        writer._length_bytes = b""
+        return stored(writer)
+
+    with monkeypatch.context() as m:
+        if without_keys > 0:
+            m.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
+        ix = storage.new_index(storage.MemoryStorage(), docs[:len(docs) // 2], 3)
+    with monkeypatch.context() as m:
+        if without_keys > 1:
+            m.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
+        writer = ix.writer(codec=Codec())
+        seen: set[str] = set()
+        for doc in docs[len(docs) // 2:]:
+            writer.add_document(**storage.fields_of(doc, seen))
+        writer.commit(merge=False)
     return ix
 
 
-@pytest.mark.parametrize("layout", ["keys", "weights only"])
+@pytest.mark.parametrize("without_keys", [0, 1, 2])
 @pytest.mark.parametrize("kinds", [("article",), ("article", "macro")])
-def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, layout, monkeypatch):
-    if layout == "weights only":  # segments as written before keys were stored
-        stored = CompactPostingsWriter._mini_weights
-
-        def weights_only(writer):
-            writer._length_bytes = b""
-            return stored(writer)
-
-        monkeypatch.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
-    ix = _two_segments(_documents(600))
+def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, without_keys, monkeypatch):
+    ix = _two_segments(_documents(600), monkeypatch, without_keys)
     with ix.searcher() as searcher:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) == 2
