@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, rshift
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -83,26 +83,25 @@ def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[s
 
 def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]) -> set[int]:
     """The ``docs`` where a position of the second word follows one of the first: the two-word
-    phrase, most quoted queries. Both terms are bisected with a lower bound that only moves
-    forward (``docs`` ascend). A word found once in a document is compared as an integer (with
-    the other's single position, or searched for in its positions' array, in C); a set is built
+    phrase, most quoted queries.
+
+    The documents holding both words are found with set operations and their entries in each
+    term's arrays by one C-level pass over each (a bisection per document and term cost more
+    than the checks). A word found once in a document is compared as an integer (with the
+    other's single position, or searched for in its positions' array, in C); a set is built
     only when both words occur several times."""
-    out: set[int] = set()
     ids_a, sa, ea, pa = first
     ids_b, sb, eb, pb = second
-    na, nb = len(ids_a), len(ids_b)
-    i = j = 0
-    for d in docs:
-        i = bisect_left(ids_a, d, i)
-        if i == na:
-            break
-        if ids_a[i] != d:
-            continue
-        j = bisect_left(ids_b, d, j)
-        if j == nb:
-            break
-        if ids_b[j] != d:
-            continue
+    held = set(min(ids_a, ids_b, key=len))
+    held.intersection_update(max(ids_a, ids_b, key=len))
+    held.intersection_update(docs)
+    out: set[int] = set()
+    if not held:
+        return out
+    contains = held.__contains__
+    at_a = compress(range(len(ids_a)), map(contains, ids_a))
+    at_b = compress(range(len(ids_b)), map(contains, ids_b))
+    for d, i, j in zip(sorted(held), at_a, at_b):
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
         once_a, once_b = a1 - a0 == 1, b1 - b0 == 1
         if once_a and once_b:

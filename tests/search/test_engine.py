@@ -467,6 +467,25 @@ def test_phrase_matches_equal_a_brute_force_check_over_many_posting_blocks():
     ix.close()
 
 
+def test_a_phrase_check_answers_for_the_candidates_it_is_given_only():
+    from kb.search.phrases import verify_phrase
+    from kb.search.schema import stem
+
+    docs = _phrase_corpus(300, seed=7)
+    ix = SearchIndex.in_memory()
+    ix.apply(docs, [], position=1)
+    assert ids(ix.search('"alpha bravo"', ANONYMOUS))  # positions of both words now kept
+    cache = ix._snapshot.cache
+    number = cache.searcher.document_number
+    expected = {number(id=str(d)) for d in _brute_phrase(docs, "alpha bravo")}
+    assert len(expected) > 10
+    asked = sorted(expected)[::2] + [d for d in range(cache.doc_count) if d not in expected][:50]
+    fields = ("article_title", "article_body")
+    assert verify_phrase(cache, fields, [stem("alpha"), stem("bravo")], sorted(asked)) == \
+        set(asked) & expected
+    ix.close()
+
+
 def test_phrase_words_keep_the_positions_a_separate_read_would_give():
     from kb.search.postings import read_position_blocks
 
