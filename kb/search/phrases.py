@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_left
 from itertools import compress, repeat
 from operator import add, rshift
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 if TYPE_CHECKING:
     from kb.search.postings import TermCache
@@ -85,23 +85,13 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
     """The ``docs`` where a position of the second word follows one of the first: the two-word
     phrase, most quoted queries.
 
-    The documents holding both words are found with set operations and their entries in each
-    term's arrays by one C-level pass over each (a bisection per document and term cost more
-    than the checks). A word found once in a document is compared as an integer (with the
-    other's single position, or searched for in its positions' array, in C); a set is built
-    only when both words occur several times."""
-    ids_a, sa, ea, pa = first
-    ids_b, sb, eb, pb = second
-    held = set(min(ids_a, ids_b, key=len))
-    held.intersection_update(max(ids_a, ids_b, key=len))
-    held.intersection_update(docs)
+    A word found once in a document is compared as an integer (with the other's single
+    position, or searched for in its positions' array, in C); a set is built only when both
+    words occur several times."""
+    _, sa, ea, pa = first
+    _, sb, eb, pb = second
     out: set[int] = set()
-    if not held:
-        return out
-    contains = held.__contains__
-    at_a = compress(range(len(ids_a)), map(contains, ids_a))
-    at_b = compress(range(len(ids_b)), map(contains, ids_b))
-    for d, i, j in zip(sorted(held), at_a, at_b):
+    for d, i, j in _held_by_both(first.ids, second.ids, docs):
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
         once_a, once_b = a1 - a0 == 1, b1 - b0 == 1
         if once_a and once_b:
@@ -115,6 +105,28 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
         if adjacent:
             out.add(d)
     return out
+
+
+def _held_by_both(ids_a: array, ids_b: array, docs: list[int]) -> Iterable[tuple[int, int, int]]:
+    """``(document, its index in ids_a, in ids_b)`` for each of ``docs`` (ascending) that both
+    sorted arrays hold.
+
+    Few documents (a lazy check's batch) are bisected for, in C. Many (every candidate of a
+    phrase of common words) are found with set operations, and their indexes by one C-level
+    pass over each array: a bisection per document and array cost more than the phrase checks
+    themselves."""
+    if len(docs) * 4 < min(len(ids_a), len(ids_b)):
+        na, nb = len(ids_a), len(ids_b)
+        found = zip(docs, map(bisect_left, repeat(ids_a), docs),
+                    map(bisect_left, repeat(ids_b), docs))
+        return ((d, i, j) for d, i, j in found
+                if i < na and j < nb and ids_a[i] == d and ids_b[j] == d)
+    held = set(min(ids_a, ids_b, key=len))
+    held.intersection_update(max(ids_a, ids_b, key=len))
+    held.intersection_update(docs)
+    at_a = compress(range(len(ids_a)), map(held.__contains__, ids_a))
+    at_b = compress(range(len(ids_b)), map(held.__contains__, ids_b))
+    return zip(sorted(held), at_a, at_b)
 
 
 def _positions(term: TermPositions, docs: list[int]) -> dict[int, array]:

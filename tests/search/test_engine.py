@@ -467,6 +467,26 @@ def test_phrase_matches_equal_a_brute_force_check_over_many_posting_blocks():
     ix.close()
 
 
+def test_a_phrase_checked_lazily_while_ranking_ranks_as_a_full_check_would(monkeypatch):
+    # Over PHRASE_VERIFY_ALL candidates, a common phrase is checked in batches while ranking
+    # (batches far smaller than the words' postings); the page must be the one checking every
+    # candidate first gives.
+    from kb.search import postings
+
+    docs = _phrase_corpus(2000, seed=11)
+    ix = SearchIndex.in_memory()
+    ix.apply(docs, [], position=1)
+    pages = {}
+    for verify_all in (100_000, 100):
+        monkeypatch.setattr(postings, "PHRASE_VERIFY_ALL", verify_all)
+        ix.apply([], [], position=1 + verify_all)  # a new searcher: nothing cached
+        pages[verify_all] = [ix.search(f'"{phrase}"', ANONYMOUS, limit=5)
+                             for phrase in ("alpha bravo", "golf golf", "hotel echo")]
+    for lazy, full in zip(pages[100], pages[100_000]):
+        assert lazy.hits == full.hits and len(full.hits) == 5
+    ix.close()
+
+
 def test_a_phrase_check_answers_for_the_candidates_it_is_given_only():
     from kb.search.phrases import verify_phrase
     from kb.search.schema import stem
