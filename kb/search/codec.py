@@ -10,7 +10,9 @@ unpickle in microseconds and decode with ``array`` in C:
 - ids, delta-coded, and weights, each in the narrowest integer width that holds them (a
   typecode byte first; weights that are not whole numbers as 32-bit floats), not compressed:
   most deltas and term frequencies fit in a byte or two, and reading them costs no
-  decompression;
+  decompression. In scored fields each weight goes with its document's length byte, as one
+  key (see :class:`CompactPostingsWriter`), so scoring a posting needs nothing else; blocks
+  written before keys existed still read, scored through per-document lengths;
 - positions joined, after the index of their ends, zlib-compressed on their own, so only a
   phrase check pays for inflating them (compressing whole blocks made every query inflate them).
 
@@ -101,7 +103,8 @@ class CompactFieldWriter(W3FieldWriter):
 
 
 class CompactPostingsWriter(W3PostingsWriter):
-    """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)] | ...)``.
+    """Blocks as ``(ids bytes, weights bytes | float | None, [ends size, zlib(ends + values)]
+    | ...)``.
 
     In a scored field, the weights are stored as keys: ``(weight - 1) << 8 | length byte`` per
     posting (``b"K"`` and packed integers), the length byte being the document's field length

@@ -279,10 +279,11 @@ class TermCache:
 
     def _load(self, field: str, text: str, kinds: tuple[str, ...],
               positions: bool = False) -> Term | None:
-        read = self._postings(field, text, kinds, positions, keyed=True)
-        if read is None:  # a segment stores weights only: per-document lengths instead
-            read = self._postings(field, text, kinds, positions, keyed=False)
-        ids, values, df, keyed = read
+        for keyed in (True, False):  # weights and per-document lengths if a segment has no keys
+            read = self._postings(field, text, kinds, positions, keyed)
+            if read is not None:
+                break
+        ids, values, df = read
         if not ids:
             return None
         idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
@@ -296,8 +297,8 @@ class TermCache:
         return Term(field, text, ids, impacts, self.doc_count)
 
     def _postings(self, field: str, text: str, kinds: tuple[str, ...], positions: bool,
-                  keyed: bool) -> tuple[array, list[int], int, bool] | None:
-        """``(ids, values, document frequency, keyed)``: a text field's live postings over
+                  keyed: bool) -> tuple[array, list[int], int] | None:
+        """``(ids, values, document frequency)``: a text field's live postings over
         ``kinds``, in document order, with each posting's codec key (``keyed``, see
         :class:`~kb.search.codec.CompactPostingsWriter`) or weight; None when asked for keys
         and a segment has none. The frequency counts every kind (the idf is the whole
@@ -328,9 +329,11 @@ class TermCache:
             ranked = sorted(range(len(ids)), key=ids.__getitem__)
             ids = array("I", map(ids.__getitem__, ranked))
             values = list(map(values.__getitem__, ranked))
-        return ids, values, df + len(ids), keyed
+        return ids, values, df + len(ids)
 
     def tf_norms(self, field: str) -> "_TfNorms":
+        """A field's BM25 term-frequency factor by codec key (kept per searcher: the average
+        length it depends on changes with every commit)."""
         if field not in self._tf_norms:
             self._tf_norms[field] = _TfNorms(*self._length_norm(field))
         return self._tf_norms[field]
