@@ -121,9 +121,9 @@ def _held_by_both(ids_a: array, ids_b: array, docs: list[int]) -> Iterable[tuple
                     map(bisect_left, repeat(ids_b), docs))
         return ((d, i, j) for d, i, j in found
                 if i < na and j < nb and ids_a[i] == d and ids_b[j] == d)
-    held = set(min(ids_a, ids_b, key=len))
-    held.intersection_update(max(ids_a, ids_b, key=len))
-    held.intersection_update(docs)
+    shorter, longer = sorted((ids_a, ids_b), key=len)
+    held = set(shorter)
+    held.intersection_update(longer, docs)
     at_a = compress(range(len(ids_a)), map(held.__contains__, ids_a))
     at_b = compress(range(len(ids_b)), map(held.__contains__, ids_b))
     return zip(sorted(held), at_a, at_b)

@@ -19,3 +19,12 @@ def test_the_documents_both_words_hold_come_with_their_indexes_in_each(asked):
     expected = [(d, index_a[d], index_b[d]) for d in docs if d in index_a and d in index_b]
     assert len(expected) > 1
     assert list(_held_by_both(ids_a, ids_b, docs)) == expected
+
+
+def test_words_in_equally_many_documents_are_both_checked():
+    ids_a = array("I", range(0, 4000, 2))  # even documents
+    ids_b = array("I", range(0, 6000, 3))  # every third: as many documents as ids_a
+    assert len(ids_a) == len(ids_b)
+    docs = list(range(4000))
+    expected = [(d, d // 2, d // 3) for d in docs if d % 6 == 0]
+    assert list(_held_by_both(ids_a, ids_b, docs)) == expected
