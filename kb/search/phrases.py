@@ -88,10 +88,10 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
     A word found once in a document is compared as an integer (with the other's single
     position, or searched for in its positions' array, in C); a set is built only when both
     words occur several times."""
-    _, sa, ea, pa = first
-    _, sb, eb, pb = second
+    ids_a, sa, ea, pa = first
+    ids_b, sb, eb, pb = second
     out: set[int] = set()
-    for d, i, j in _held_by_both(first.ids, second.ids, docs):
+    for d, i, j in _held_by_both(ids_a, ids_b, docs):
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
         once_a, once_b = a1 - a0 == 1, b1 - b0 == 1
         if once_a and once_b:
