@@ -22,12 +22,17 @@ def _term(rng: random.Random, df: int, levels: int = 300) -> tuple[Term, dict[in
     return Term("body", "w", ids, impacts, DOCS), dict(zip(ids, impacts))
 
 
+@pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (TABLE_AFTER)
 @pytest.mark.parametrize("route", ["threshold", "direct"])
 @pytest.mark.parametrize("sample", [DOCS // 2, 600])  # eligible: many; few, deep in the lists
-def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, monkeypatch):
+def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, monkeypatch):
     monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
+    if tables == "never":
+        monkeypatch.setattr(postings, "TABLE_AFTER", 0)
     rng = random.Random(3)
     terms = [_term(rng, df) for df in (9000, 4000, 300)]
+    for term, _ in terms:
+        term.lookups = DOCS if tables == "from the start" else 0
     weights = [1.0, 2.5, 0.75]
     eligible = 0
     for term, _ in terms:
@@ -41,6 +46,16 @@ def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, monkey
         best = sorted(scores, key=lambda d: (-scores[d], d))[:k]
         assert [d for _, d in found] == best, k
         assert [s for s, _ in found] == [scores[d] for d in best]
+    assert (terms[0][0].table is not None) == (tables == "from the start")  # 9000 are dense
+
+
+def test_a_dense_term_gets_its_table_once_ranking_has_looked_it_up_often():
+    term, _ = _term(random.Random(4), 9000)
+    assert term.dense and term.table is None
+    everything = to_bits(range(DOCS), DOCS)
+    while term.lookups * postings.TABLE_AFTER <= term.df:
+        top([(term, 1.0)], everything, (DOCS >> 3) + 1, 10)
+    assert term.table is not None
 
 
 @pytest.mark.parametrize("first", [1, 64, postings.RANKED_HEAD, 5 * postings.RANKED_HEAD])
@@ -50,6 +65,16 @@ def test_a_long_list_ranks_as_one_full_sort_would_however_far_it_is_walked(first
     by_impact = sorted(impacts, key=lambda d: (-impacts[d], d))
     assert list(term.ranked(first)[:first]) == by_impact[:first]
     assert list(term.ranked(term.df)) == by_impact
+
+
+@pytest.mark.parametrize("held", [0, 1, 7, 300, 2_000, 20_000, 60_000])
+def test_a_bitmap_has_exactly_the_given_documents_however_many(held):
+    """Few documents and many are set in different ways (see ``SPARSE_BITS``)."""
+    count = 60_000
+    docs = random.Random(held).sample(range(count), held)
+    bits = to_bits(docs, count)
+    assert bits.bit_count() == held
+    assert docnums(bits) == sorted(docs)
 
 
 @pytest.mark.parametrize("route", ["threshold", "direct"])
