@@ -622,17 +622,17 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     positions = [0] * len(terms)
     step = 64
     scored = 0
-    lookups = [(t.table, t.ids, t.impacts, t.df, w) for t, w in terms]
+    # Each term's bitmap as bytes says whether it holds a document before it is bisected for:
+    # most of a prefix's or a typo's expansions hold few of the documents scored.
+    lookups = [(t.bits.to_bytes(nbytes, "little"), t.table, t.ids, t.impacts, w)
+               for t, w in terms]
 
     def score(d: int) -> float:
         s = 0.0
-        for table, ids, impacts, df, w in lookups:
-            if table is not None:
-                s += table[d] * w
-            else:
-                i = bisect_left(ids, d)
-                if i < df and ids[i] == d:
-                    s += impacts[i] * w
+        at, bit = d >> 3, _BIT[d & 7]
+        for held, table, ids, impacts, w in lookups:
+            if held[at] & bit:
+                s += (table[d] if table is not None else impacts[bisect_left(ids, d)]) * w
         return s
 
     def push(s: float, d: int) -> None:
