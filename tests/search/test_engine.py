@@ -548,3 +548,24 @@ def test_a_typo_that_swaps_two_letters_is_corrected(index):
     page = index.search("passwrod", ANONYMOUS)
     assert ids(page)[0] == 1
     assert page.suggestion == "password"
+
+
+def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them():
+    from kb.search.postings import _text
+
+    words = ["password", "passport", "passwords", "pasword", "billing", "bill", "building",
+             "payout", "payouts", "layout", "refund", "refunds", "rebound", "zebra"]
+    ix = SearchIndex.in_memory()
+    ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[:7], 1)], [], position=1)
+    ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[7:], 8)], [], position=2)
+    cache = ix._snapshot.cache
+    assert len(list(cache.reader.leaf_readers())) >= 2  # the vocabulary spans segments
+    lexicon = cache.lexicon(("article",))
+    for typo in ("pasword", "bilding", "paiout", "refnd", "zebra", "xylophone", "p"):
+        for maxdist, prefix in ((1, 1), (2, 1), (2, 0)):
+            expected = list(map(_text, cache.reader.terms_within("vocab", typo, maxdist,
+                                                                 prefix=prefix)))
+            assert list(lexicon.terms_within("vocab", typo, maxdist, prefix)) == expected
+    assert "password" in lexicon.terms_within("vocab", "pasword", 1, 1)  # first commit
+    assert "refund" in lexicon.terms_within("vocab", "refnd", 1, 1)  # second commit
+    ix.close()
