@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 if TYPE_CHECKING:
     from kb.search.postings import TermCache
 
+
 class TermPositions(NamedTuple):
     """A term's postings with positions in one segment, flat: the ``i``-th document ``ids[i]``
     (ascending) has its positions at ``positions[starts[i]:ends[i]]``. Four bytes a document
@@ -163,4 +164,3 @@ def flatten(blocks: list[tuple]) -> TermPositions:
     if ends:
         starts.insert(0, 0)
     return TermPositions(ids, starts, ends, positions)
-

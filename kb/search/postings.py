@@ -39,7 +39,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import add, ge, gt, mul, setitem, truediv
 
 from whoosh.automata.fsa import find_all_matches
@@ -71,6 +71,10 @@ TABLE_AFTER = 4
 #: :func:`to_bits` sets bits one at a time below 1/SPARSE_BITS of the documents (the two ways
 #: cost the same at about 1/30 at 60,000 documents).
 SPARSE_BITS = 32
+
+#: Typo corrections bisect a list of the vocabulary's words in memory up to this many words
+#: (~70 bytes each), and walk Whoosh's term table on disk above it.
+WORDS_IN_MEMORY = 300_000
 
 #: Bitmaps kept for filter terms and vocabulary checks (each doc_count / 8 bytes).
 FILTER_TERMS = 2048
@@ -215,7 +219,7 @@ class TermCache:
         self._tf_norms: dict[str, _TfNorms] = {}
         self._positions: OrderedDict[tuple, TermPositions] = OrderedDict()
         self._positions_total = 0
-        self._words: dict[str, list[str]] = {}
+        self._words: dict[str, list[str] | None] = {}
         self.all_bits = self.bits_of(range(self.doc_count)) if self.doc_count else 0
         if self._deleted:
             self.all_bits &= ~self.bits_of(self._deleted)
@@ -272,17 +276,19 @@ class TermCache:
     def lexicon(self, kinds: tuple[str, ...]) -> "Lexicon":
         return Lexicon(self.reader, kinds, self.words)
 
-    def words(self, field: str) -> list[str]:
+    def words(self, field: str) -> list[str] | None:
         """Every term of an unpartitioned field, sorted, read once per searcher (~15 ms for the
         13,000 words of the benchmark's 50,000 documents) the first time a typo is corrected:
         walking the automaton of a word's misspellings looks up hundreds of terms, and a
         bisection of this list answers each in C where Whoosh's reads and decodes the on-disk
-        term table's keys (two thirds of correcting a word)."""
+        term table's keys (two thirds of correcting a word). None above
+        :data:`WORDS_IN_MEMORY` terms."""
         if field not in self._words:
             try:
-                self._words[field] = list(map(_text, self.reader.lexicon(field)))
+                words = list(islice(map(_text, self.reader.lexicon(field)), WORDS_IN_MEMORY + 1))
             except (KeyError, TermNotFound):  # no such field yet
-                self._words[field] = []
+                words = []
+            self._words[field] = words if len(words) <= WORDS_IN_MEMORY else None
         return self._words[field]
 
     def term(self, field: str, text: str, kinds: tuple[str, ...] = KINDS,
@@ -410,7 +416,7 @@ class Lexicon:
     """
 
     def __init__(self, reader, kinds: tuple[str, ...],
-                 words: Callable[[str], list[str]]) -> None:
+                 words: Callable[[str], list[str] | None]) -> None:
         self.reader = reader
         self.kinds = kinds
         self._words = words
@@ -451,6 +457,8 @@ class Lexicon:
         if field in PARTITIONED:
             raise ValueError(f"{field}: a partitioned field has no single term list")
         words = self._words(field)
+        if words is None:  # too many to hold: walk the term table on disk
+            return map(_text, self.reader.terms_within(field, text, maxdist, prefix=prefix))
 
         def first_from(s: str) -> str | None:
             i = bisect_left(words, s)

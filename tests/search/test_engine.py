@@ -550,8 +550,13 @@ def test_a_typo_that_swaps_two_letters_is_corrected(index):
     assert page.suggestion == "password"
 
 
-def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them():
+@pytest.mark.parametrize("in_memory", [True, False], ids=["word list", "term table"])
+def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them(in_memory, monkeypatch):
+    from kb.search import postings
     from kb.search.postings import _text
+
+    if not in_memory:
+        monkeypatch.setattr(postings, "WORDS_IN_MEMORY", 5)
 
     words = ["password", "passport", "passwords", "pasword", "billing", "bill", "building",
              "payout", "payouts", "layout", "refund", "refunds", "rebound", "zebra"]
@@ -568,4 +573,5 @@ def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them():
             assert list(lexicon.terms_within("vocab", typo, maxdist, prefix)) == expected
     assert "password" in lexicon.terms_within("vocab", "pasword", 1, 1)  # first commit
     assert "refund" in lexicon.terms_within("vocab", "refnd", 1, 1)  # second commit
+    assert (cache.words("vocab") is not None) == in_memory
     ix.close()
