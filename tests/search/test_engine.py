@@ -114,6 +114,22 @@ def test_as_you_type_expands_a_common_prefix_to_its_most_frequent_and_its_rare_w
     assert 12 in ids(ix.search("cond", ANONYMOUS, as_you_type=True, limit=20))
 
 
+def test_as_you_type_ranks_a_document_by_all_the_completions_it_holds():
+    # "pay" completes to a word in most documents and to three rare ones: a document holding
+    # all three rare ones adds them up and comes first.
+    docs = [make_doc(i, f"Guide {i}", "payments " + FILLER) for i in range(1, 40)]
+    docs += [make_doc(40, "Guide 40", "payouts " + FILLER),
+             make_doc(41, "Guide 41", "payouts payroll paypal " + FILLER),
+             make_doc(42, "Guide 42", "payroll " + FILLER)]
+    ix = SearchIndex.in_memory()
+    ix.apply(docs, [], position=1)
+    found = ids(ix.search("pay", ANONYMOUS, as_you_type=True, limit=50))
+    assert found[0] == 41
+    assert set(found[1:3]) == {40, 42}
+    assert sorted(found) == list(range(1, 43))
+    ix.close()
+
+
 def test_typo_finds_the_document_and_suggests_the_correction(index):
     page = index.search("pasword reset", ANONYMOUS)
     assert ids(page)[0] == 1
