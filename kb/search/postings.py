@@ -220,7 +220,7 @@ class TermCache:
         self._positions: OrderedDict[tuple, TermPositions] = OrderedDict()
         self._positions_total = 0
         self._words: dict[str, list[str] | None] = {}
-        self.all_bits = self.bits_of(range(self.doc_count)) if self.doc_count else 0
+        self.all_bits = (1 << self.doc_count) - 1  # every document number
         if self._deleted:
             self.all_bits &= ~self.bits_of(self._deleted)
 
