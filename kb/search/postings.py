@@ -688,19 +688,30 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
             pending.clear()
 
     while True:
-        threshold = 0.0
-        active = False
-        for i, (t, w) in enumerate(terms):
-            j = positions[i]
-            if j < t.df:
-                threshold += t.impact(t.ranked(j + 1)[j]) * w
-                active = True
+        # What each term can still add to a document no list has reached yet.
+        bounds = [t.impact(t.ranked(j + 1)[j]) * w if j < t.df else 0.0
+                  for (t, w), j in zip(terms, positions)]
+        threshold = sum(bounds)
+        active = any(bounds)
         done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if pending and (done or len(pending) >= batch):
             flush()
             done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if done:
             break
+        if len(heap) >= k and not pending:
+            rest = _could_still_enter(terms, bounds, heap[0][0], eligible, seen)
+            walk = sum(min(step, t.df - j) for (t, _), j in zip(terms, positions))
+            if rest.bit_count() <= walk:
+                # Fewer documents could still make the top than the next round would visit:
+                # score just those and stop.
+                for d in docnums(rest, nbytes):
+                    scored += 1
+                    if verify is not None:
+                        pending.append((score(d), d))
+                    else:
+                        push(score(d), d)
+                break
         for i, (t, w) in enumerate(terms):
             j = positions[i]
             if j >= t.df:
@@ -722,6 +733,30 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     for t, _ in terms:
         t.lookups += scored
     return sorted(((s, -nd) for s, nd in heap), key=lambda x: (-x[0], x[1]))
+
+
+def _could_still_enter(terms: list[tuple[Term, float]], bounds: list[float], floor: float,
+                       eligible: int, seen: set[int]) -> int:
+    """The unseen eligible documents whose score could still reach ``floor`` (the k-th best so
+    far), as a bitmap: those holding at least one "essential" term (MaxScore).
+
+    ``bounds`` are what each term can add to an unseen document. Leaving out the terms with the
+    smallest bounds while those add up to less than ``floor``, a document holding none of the
+    others scores less than ``floor``. A prefix's expansions or a typo's corrections are many
+    terms whose bounds add up to far more than any one document scores, which keeps the
+    threshold of :func:`top` high for long; this bound is per document."""
+    margin = floor * (1 - 1e-9)  # the sum below is not added in a document's order
+    below = 0.0
+    essential = 0
+    for i in sorted(range(len(terms)), key=bounds.__getitem__):
+        if below + bounds[i] < margin:
+            below += bounds[i]
+        else:
+            essential |= terms[i][0].bits
+    if not essential:
+        return 0
+    unseen = essential & eligible
+    return unseen & ~to_bits(seen, terms[0][0].doc_count) if seen else unseen
 
 
 def _cheaper_directly(terms: list[tuple[Term, float]], held: list[int]) -> bool:
