@@ -320,15 +320,15 @@ class TermCache:
         ids, values, df = read
         if not ids:
             return None
-        idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
+        scale = math.log(1 + (self.live - df + 0.5) / (df + 0.5)) * (K1 + 1)  # idf x (K1 + 1)
+        # As C-level maps: a list comprehension here was the largest cost of loading a term.
+        # Through a list: array() takes a list in one go, an iterator a costly item at a time.
         if keyed:
-            tf_norms = map(self.tf_norms(field).__getitem__, values)
+            impacts = list(map(_Scaled(self.tf_norms(field), scale).__getitem__, values))
         else:
             lengths = map(self.denominators(field).__getitem__, ids)
-            tf_norms = map(truediv, values, map(add, values, lengths))
-        # As C-level maps: a list comprehension here was the largest cost of loading a term.
-        impacts = array("f", map(mul, repeat(idf * (K1 + 1)), tf_norms))
-        return Term(field, text, ids, impacts, self.doc_count)
+            impacts = list(map(mul, repeat(scale), map(truediv, values, map(add, values, lengths))))
+        return Term(field, text, ids, array("f", impacts), self.doc_count)
 
     def _postings(self, field: str, text: str, kinds: tuple[str, ...], positions: bool,
                   keyed: bool) -> tuple[array, list[int], int] | None:
@@ -470,6 +470,21 @@ class Lexicon:
 
 def _text(t) -> str:
     return t.decode("utf-8") if isinstance(t, bytes) else t
+
+
+class _Scaled(dict):
+    """One term's impact by codec key: ``scale`` (its idf x (K1 + 1)) times the field's
+    :class:`_TfNorms`, each computed the first time it is looked up (a few hundred per term),
+    so turning a posting's key into its impact is one C-level lookup."""
+
+    def __init__(self, norms: "_TfNorms", scale: float) -> None:
+        super().__init__()
+        self.norms = norms
+        self.scale = scale
+
+    def __missing__(self, key: int) -> float:
+        value = self[key] = self.scale * self.norms[key]
+        return value
 
 
 class _TfNorms(dict):
