@@ -1,10 +1,13 @@
 """Posting blocks read back exactly as they were written."""
 
+import pickletools
+
 import pytest
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.util.numeric import length_to_byte
 
+from kb.search import codec
 from kb.search.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
 from kb.search.pool import TermPool
 from kb.search.schema import _text as text_field
@@ -28,7 +31,10 @@ def _postings(reader, field: str, word: str) -> list[tuple[int, float, list[int]
     return out
 
 
-def test_ids_weights_and_positions_read_back_over_several_blocks():
+@pytest.mark.parametrize("protocol", [2, codec.BLOCK_PICKLE_PROTOCOL],
+                         ids=["as W3 and earlier kb pickled blocks", "as kb does"])
+def test_ids_weights_and_positions_read_back_over_several_blocks(protocol, monkeypatch):
+    monkeypatch.setattr(codec, "BLOCK_PICKLE_PROTOCOL", protocol)
     # Three blocks of postings a term; whole weights (boost 1) are stored as integers, weights
     # with a boost of 1.5 as floats.
     count = 2 * BLOCK_POSTINGS + 44
@@ -63,3 +69,19 @@ def test_scored_postings_store_their_weight_with_their_documents_length(bulk):
             keys.extend(matcher.read_keys())
             matcher._next_block()
     assert keys == [(i % 5) << 8 | length_to_byte(i % 5 + 1 + i % 7) for i in range(count)]
+
+
+def test_a_blocks_byte_strings_are_stored_as_bytes_not_as_text():
+    """Protocol 2 pickles bytes as latin-1 text: larger on disk, and slow to read back."""
+    ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0)))
+    writer = ix.writer(codec=Codec())
+    for i in range(300):
+        writer.add_document(plain=" ".join(["kilo"] * (i % 200 + 1)))  # positions over 127
+    writer.commit()
+    with ix.reader() as reader:
+        matcher = reader.postings("plain", "kilo")
+        stored = matcher._postfile.get(matcher._dataoffset,
+                                       matcher._nextoffset - matcher._dataoffset)
+    opcodes = {op.name for op, _, _ in pickletools.genops(stored)}
+    assert "SHORT_BINBYTES" in opcodes or "BINBYTES" in opcodes
+    assert "BINUNICODE" not in opcodes
