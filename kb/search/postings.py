@@ -111,10 +111,11 @@ class Term:
     """
 
     __slots__ = ("field", "text", "df", "bits", "ids", "impacts", "doc_count", "_order",
-                 "_cut", "_table", "lookups")
+                 "_cut", "_table", "lookups", "_peak")
 
     def __init__(self, field: str, text: str, ids: Iterable[int], impacts: Iterable[float],
-                 doc_count: int) -> None:
+                 doc_count: int, peak: float | None = None) -> None:
+        """:param peak: the highest of ``impacts``, if known."""
         self.field = field
         self.text = text
         self.ids = ids if isinstance(ids, array) and ids.typecode == "I" else array("I", ids)
@@ -128,6 +129,14 @@ class Term:
         self._table: array | None = None
         #: Documents ranking has looked this term up for (see :data:`TABLE_AFTER`).
         self.lookups = 0
+        self._peak = peak
+
+    @property
+    def peak(self) -> float:
+        """The highest impact: what the term can add to any document's score."""
+        if self._peak is None:
+            self._peak = max(self.impacts, default=0.0)
+        return self._peak
 
     @property
     def dense(self) -> bool:
@@ -323,12 +332,15 @@ class TermCache:
         scale = math.log(1 + (self.live - df + 0.5) / (df + 0.5)) * (K1 + 1)  # idf x (K1 + 1)
         # As C-level maps: a list comprehension here was the largest cost of loading a term.
         # Through a list: array() takes a list in one go, an iterator a costly item at a time.
+        peak = None
         if keyed:
-            impacts = list(map(_Scaled(self.tf_norms(field), scale).__getitem__, values))
+            by_key = _Scaled(self.tf_norms(field), scale)
+            impacts = list(map(by_key.__getitem__, values))
+            peak = array("f", [max(by_key.values())])[0]  # rounded as the impacts are
         else:
             lengths = map(self.denominators(field).__getitem__, ids)
             impacts = list(map(mul, repeat(scale), map(truediv, values, map(add, values, lengths))))
-        return Term(field, text, ids, array("f", impacts), self.doc_count)
+        return Term(field, text, ids, array("f", impacts), self.doc_count, peak)
 
     def _postings(self, field: str, text: str, kinds: tuple[str, ...], positions: bool,
                   keyed: bool) -> tuple[array, list[int], int] | None:
@@ -702,46 +714,58 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
                     push(s, d)
             pending.clear()
 
+    def visit(d: int) -> None:
+        nonlocal scored
+        scored += 1
+        if verify is not None:
+            pending.append((score(d), d))
+        else:
+            push(score(d), d)
+
     while True:
-        # What each term can still add to a document no list has reached yet.
-        bounds = [t.impact(t.ranked(j + 1)[j]) * w if j < t.df else 0.0
+        # What each term can still add to a document no list has reached yet: its highest
+        # impact until its list is walked (which needs no sorting), then the current one.
+        bounds = [(t.peak if not j else t.impact(t.ranked(j + 1)[j])) * w if j < t.df else 0.0
                   for (t, w), j in zip(terms, positions)]
         threshold = sum(bounds)
-        active = any(bounds)
+        active = any(j < t.df for (t, _), j in zip(terms, positions))
         done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if pending and (done or len(pending) >= batch):
             flush()
             done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if done:
             break
+        skip: set[int] = set()
         if len(heap) >= k and not pending:
-            rest = _could_still_enter(terms, bounds, heap[0][0], eligible, seen)
-            walk = sum(min(step, t.df - j) for (t, _), j in zip(terms, positions))
+            skip = _minor_terms(bounds, heap[0][0])
+            walk = sum(min(step, t.df - j)
+                       for i, ((t, _), j) in enumerate(zip(terms, positions)) if i not in skip)
+            rest = _could_still_enter(terms, skip, eligible, seen)
             if rest.bit_count() <= walk:
                 # Fewer documents could still make the top than the next round would visit:
                 # score just those and stop.
                 for d in docnums(rest, nbytes):
-                    scored += 1
-                    if verify is not None:
-                        pending.append((score(d), d))
-                    else:
-                        push(score(d), d)
+                    visit(d)
                 break
-        for i, (t, w) in enumerate(terms):
+        # The lists that could lift a document into the top, highest bound first: once the
+        # first ones have filled the top, a list whose bound cannot matter is left unwalked
+        # (and unsorted: a dense common word's, most often).
+        for i in sorted(range(len(terms)), key=bounds.__getitem__, reverse=True):
+            t = terms[i][0]
             j = positions[i]
-            if j >= t.df:
+            if j >= t.df or i in skip:
                 continue
+            if not skip and len(heap) >= k and not pending:
+                skip = _minor_terms(bounds, heap[0][0])
+                if i in skip:
+                    continue
             end = min(j + step, t.df)
             for d in t.ranked(end)[j:end]:
                 if d in seen:
                     continue
                 seen.add(d)
                 if gate[d >> 3] & _BIT[d & 7]:
-                    scored += 1
-                    if verify is not None:
-                        pending.append((score(d), d))
-                    else:
-                        push(score(d), d)
+                    visit(d)
             positions[i] = end
         step = min(step * 2, 4096)
     flush()
@@ -750,27 +774,34 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     return sorted(((s, -nd) for s, nd in heap), key=lambda x: (-x[0], x[1]))
 
 
-def _could_still_enter(terms: list[tuple[Term, float]], bounds: list[float], floor: float,
-                       eligible: int, seen: set[int]) -> int:
-    """The unseen eligible documents whose score could still reach ``floor`` (the k-th best so
-    far), as a bitmap: those holding at least one "essential" term (MaxScore).
+def _minor_terms(bounds: list[float], floor: float) -> set[int]:
+    """The terms (indexes) that cannot lift an unseen document to ``floor``, the k-th best score
+    so far, on their own or together (MaxScore): those with the smallest ``bounds`` (what each
+    can still add), while their bounds add up to less than ``floor``. A document none of the
+    other terms holds scores less than ``floor``.
 
-    ``bounds`` are what each term can add to an unseen document. Leaving out the terms with the
-    smallest bounds while those add up to less than ``floor``, a document holding none of the
-    others scores less than ``floor``. A prefix's expansions or a typo's corrections are many
-    terms whose bounds add up to far more than any one document scores, which keeps the
-    threshold of :func:`top` high for long; this bound is per document."""
+    A prefix's completions or a typo's corrections are many terms whose bounds add up to far
+    more than any one document scores, which keeps the threshold of :func:`top` high for long;
+    this bound is per document."""
     margin = floor * (1 - 1e-9)  # the sum below is not added in a document's order
     below = 0.0
-    essential = 0
-    for i in sorted(range(len(terms)), key=bounds.__getitem__):
-        if below + bounds[i] < margin:
-            below += bounds[i]
-        else:
-            essential |= terms[i][0].bits
-    if not essential:
-        return 0
-    unseen = essential & eligible
+    minor = set()
+    for i in sorted(range(len(bounds)), key=bounds.__getitem__):
+        if below + bounds[i] >= margin:
+            break
+        below += bounds[i]
+        minor.add(i)
+    return minor
+
+
+def _could_still_enter(terms: list[tuple[Term, float]], minor: set[int], eligible: int,
+                       seen: set[int]) -> int:
+    """The unseen eligible documents holding a term that is not ``minor``, as a bitmap."""
+    held = 0
+    for i, (t, _) in enumerate(terms):
+        if i not in minor:
+            held |= t.bits
+    unseen = held & eligible
     return unseen & ~to_bits(seen, terms[0][0].doc_count) if seen else unseen
 
 

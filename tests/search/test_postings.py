@@ -74,6 +74,7 @@ def test_many_terms_rank_exactly_while_scoring_only_documents_that_could_still_m
     # Walking the lists until their summed impacts fell below the 10th score scored ~2,800 of
     # the 16,000 documents; the rest is skipped once only few hold a term that could matter.
     assert terms[0][0].lookups < 1200
+    assert not terms[1][0].sorted  # the dense term never mattered: its list was never walked
 
 
 def test_a_dense_term_gets_its_table_once_ranking_has_looked_it_up_often():
