@@ -13,7 +13,10 @@ postings once per searcher and keeps, per term:
 The top N documents come from the threshold algorithm (Fagin): walk the terms' impact-sorted
 lists in parallel, score each new eligible document fully, and stop once the N-th best score
 beats what any unseen document could still reach. Exact, and it visits a few hundred documents
-where the matchers visited every match.
+where the matchers visited every match. With many terms (a prefix's completions, a typo's
+corrections) that bound stays loose for long, so once the top is full the terms that cannot
+lift a document into it on their own are set aside (MaxScore): their lists are not walked, and
+when few unseen documents hold one of the other terms, those are scored and the walk ends.
 
 Phrases are checked against positions (decoded blocks cached too), in document order. Every
 candidate (document with all the words) is checked, so the total is exact, unless there are more
@@ -667,7 +670,9 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
 
     A document's score is the sum over ``terms`` of impact x weight. Threshold algorithm: the
     lists are walked in parallel in blocks; after each round, if the k-th best score is at least
-    the sum of the lists' current impacts, nothing unseen can do better.
+    the sum of the lists' current impacts, nothing unseen can do better. Lists that cannot lift
+    a document into the top are left unwalked, and the walk ends early when scoring the few
+    documents that still could is cheaper (see :func:`_minor_terms`).
 
     :param verify: for phrases: takes candidate document numbers, returns those that really
         match. Candidates wait in a batch and are verified together, in document order.
