@@ -94,6 +94,10 @@ PHRASE_SAMPLE = 200
 DIRECT_LOOKUPS = 2000
 #: How many of a long list's documents :meth:`Term.ranked` sorts first (see there).
 RANKED_HEAD = 1024
+#: A lazily checked phrase is ranked by scoring every candidate first when it is rare: when the
+#: batches it is checked in hold 1/VERIFY_DIRECTLY of the candidates, or more documents than
+#: the head of a list :meth:`Term.ranked` sorts first (walking past it sorts whole lists).
+VERIFY_DIRECTLY = 4
 
 _BIT = [1 << i for i in range(8)]
 _ZERO_ONE = bytes.maketrans(b"01", b"\0\1")
@@ -681,10 +685,12 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     """
     if k <= 0 or not eligible or not terms:
         return []
-    if verify is None:
-        held = [t.bits & eligible for t, _ in terms]
-        if _cheaper_directly(terms, held):
-            return _top_directly(terms, held, nbytes, k)
+    held = [t.bits & eligible for t, _ in terms]
+    if verify is None and _cheaper_directly(terms, held):
+        return _top_directly(terms, held, nbytes, k)
+    if verify is not None and (batch >= RANKED_HEAD
+                               or batch * VERIFY_DIRECTLY >= eligible.bit_count()):
+        return _top_verified_directly(terms, held, nbytes, k, verify, batch)
     gate = eligible.to_bytes(nbytes, "little")
     heap: list[tuple[float, int]] = []
     seen: set[int] = set()
@@ -826,16 +832,50 @@ def _top_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
     added for the eligible documents it holds (``held``), in one forward pass over its arrays.
     Scores are summed in the order of ``terms``, as :func:`top` sums them, so both give the same
     floats."""
+    scores = _scores_directly(terms, held, nbytes)
+    return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]
+
+
+def _top_verified_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
+                           k: int, verify: Callable[[list[int]], set[int]],
+                           batch: int) -> list[tuple[float, int]]:
+    """:func:`top` for a rare phrase among many candidates: score every candidate directly,
+    then verify them best first, ``batch`` at a time, until ``k`` are verified.
+
+    When a phrase holds in one candidate in hundreds, the threshold algorithm would verify
+    batches of thousands anyway, after sorting and walking the words' whole lists to find them
+    (most of the time of such a query); scoring every candidate is a pass over each list."""
+    scores = _scores_directly(terms, held, nbytes)
+    # Best first, ties by document number: a stable sort by score of the sorted documents
+    # (comparing floats, not tuples: a third of the time).
+    ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+    found: list[tuple[float, int]] = []
+    for start in range(0, len(ranked), batch):
+        chunk = ranked[start:start + batch]
+        good = verify(sorted(chunk))
+        found.extend((scores[d], d) for d in chunk if d in good)
+        if len(found) >= k:
+            break
+    return found[:k]
+
+
+def _scores_directly(terms: list[tuple[Term, float]], held: list[int],
+                     nbytes: int) -> dict[int, float]:
+    """The score of every document some term holds among ``held`` (each term's eligible
+    documents), summed in the order of ``terms``."""
     scores: dict[int, float] = {}
     get = scores.get
     for (t, w), bits in zip(terms, held):
         if bits == t.bits:  # every document of the term is eligible: no lookups
             pairs: Iterable[tuple[int, float]] = zip(t.ids, t.impacts)
+        elif bits.bit_count() * 8 > t.df:  # many: filter the term's postings in C
+            wanted = set(docnums(bits, nbytes))
+            pairs = compress(zip(t.ids, t.impacts), map(wanted.__contains__, t.ids))
         else:
             pairs = _postings_of(t, docnums(bits, nbytes))
         for d, impact in pairs:
             scores[d] = get(d, 0.0) + impact * w
-    return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]
+    return scores
 
 
 def _postings_of(t: Term, wanted: list[int]) -> Iterable[tuple[int, float]]:

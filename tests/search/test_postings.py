@@ -49,6 +49,33 @@ def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables
     assert (terms[0][0].table is not None) == (tables == "from the start")  # 9000 are dense
 
 
+@pytest.mark.parametrize("batch", [32, postings.RANKED_HEAD], ids=["walked", "scored first"])
+@pytest.mark.parametrize("rarity", [2, 97])  # one candidate in 2 holds the phrase; one in 97
+def test_lazily_verified_documents_rank_as_a_full_scoring_of_the_verified_ones(batch, rarity):
+    """A common phrase is ranked by walking the lists, a rare one by scoring every candidate
+    first (``VERIFY_DIRECTLY``); both check candidates a batch at a time."""
+    rng = random.Random(rarity)
+    terms = [_term(rng, df) for df in (9000, 4000)]
+    weights = [1.0, 2.5]
+    eligible = terms[0][0].bits & terms[1][0].bits
+    checked: list[list[int]] = []
+
+    def verify(candidates: list[int]) -> set[int]:
+        checked.append(candidates)
+        return {d for d in candidates if d % rarity == 0}
+
+    scores = {d: sum(w * imp.get(d, 0.0) for (_, imp), w in zip(terms, weights))
+              for d in docnums(eligible) if d % rarity == 0}
+    best = sorted(scores, key=lambda d: (-scores[d], d))[:10]
+
+    found = top([(t, w) for (t, _), w in zip(terms, weights)], eligible, (DOCS >> 3) + 1, 10,
+                verify, batch)
+
+    assert [d for _, d in found] == best
+    assert [s for s, _ in found] == [scores[d] for d in best]
+    assert all(c == sorted(c) for c in checked)
+
+
 def _prefix_like_terms(rng: random.Random) -> list[tuple[Term, float]]:
     """What typing "fil" looks up: a title n-gram in few documents with high impacts, the
     dense "file" with low ones, and a tail of rarer completions whose impacts sum up high."""
