@@ -706,8 +706,8 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     def score(d: int) -> float:
         s = 0.0
         at, bit = d >> 3, _BIT[d & 7]
-        for held, table, ids, impacts, w in lookups:
-            if held[at] & bit:
+        for holds, table, ids, impacts, w in lookups:
+            if holds[at] & bit:
                 s += (table[d] if table is not None else impacts[bisect_left(ids, d)]) * w
         return s
 
@@ -724,6 +724,10 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
                 if good is None or d in good:
                     push(s, d)
             pending.clear()
+
+    def minor() -> set[int]:
+        """The terms that can no longer lift a document into the top (none until it is full)."""
+        return _minor_terms(bounds, heap[0][0]) if len(heap) >= k and not pending else set()
 
     def visit(d: int) -> None:
         nonlocal scored
@@ -746,9 +750,8 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
             done = not active or (len(heap) >= k and heap[0][0] >= threshold)
         if done:
             break
-        skip: set[int] = set()
+        skip = minor()
         if len(heap) >= k and not pending:
-            skip = _minor_terms(bounds, heap[0][0])
             walk = sum(min(step, t.df - j)
                        for i, ((t, _), j) in enumerate(zip(terms, positions)) if i not in skip)
             rest = _could_still_enter(terms, skip, eligible, seen)
@@ -766,8 +769,8 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
             j = positions[i]
             if j >= t.df or i in skip:
                 continue
-            if not skip and len(heap) >= k and not pending:
-                skip = _minor_terms(bounds, heap[0][0])
+            if not skip:
+                skip = minor()
                 if i in skip:
                     continue
             end = min(j + step, t.df)
@@ -828,10 +831,8 @@ def _cheaper_directly(terms: list[tuple[Term, float]], held: list[int]) -> bool:
 
 def _top_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
                   k: int) -> list[tuple[float, int]]:
-    """:func:`top` by scoring every eligible document some term holds: each term's impacts are
-    added for the eligible documents it holds (``held``), in one forward pass over its arrays.
-    Scores are summed in the order of ``terms``, as :func:`top` sums them, so both give the same
-    floats."""
+    """:func:`top` by scoring every eligible document some term holds
+    (:func:`_scores_directly`)."""
     scores = _scores_directly(terms, held, nbytes)
     return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]
 
@@ -862,7 +863,9 @@ def _top_verified_directly(terms: list[tuple[Term, float]], held: list[int], nby
 def _scores_directly(terms: list[tuple[Term, float]], held: list[int],
                      nbytes: int) -> dict[int, float]:
     """The score of every document some term holds among ``held`` (each term's eligible
-    documents), summed in the order of ``terms``."""
+    documents): each term's impacts are added for those documents in one forward pass over its
+    arrays. Scores are summed in the order of ``terms``, as :func:`top` sums them, so both give
+    the same floats."""
     scores: dict[int, float] = {}
     get = scores.get
     for (t, w), bits in zip(terms, held):
