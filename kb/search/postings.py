@@ -43,7 +43,7 @@ from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable
 from itertools import compress, islice, repeat
-from operator import add, ge, gt, mul, setitem, truediv
+from operator import add, ge, gt, mul, neg, setitem, truediv
 
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
@@ -653,7 +653,7 @@ def docnums(bits: int, nbytes: int = 0) -> list[int]:
     if bits <= 0:
         return []
     if bits.bit_count() > 256:
-        flags = bin(bits)[:1:-1].encode("ascii").translate(_ZERO_ONE)
+        flags = _flags(bits)
         return list(compress(range(len(flags)), flags))
     raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
     marks = raw.translate(_NONZERO)  # 1 where a byte has a bit set, found by find() in C
@@ -663,6 +663,11 @@ def docnums(bits: int, nbytes: int = 0) -> list[int]:
         out.extend([(i << 3) + j for j in _BYTE_BITS[raw[i]]])
         i = marks.find(1, i + 1)
     return out
+
+
+def _flags(bits: int) -> bytes:
+    """A bitmap as one byte per document number, 1 where set (up to its highest set bit)."""
+    return bin(bits)[:1:-1].encode("ascii").translate(_ZERO_ONE)
 
 
 # -- ranking ----------------------------------------------------------------------------------
@@ -833,8 +838,8 @@ def _top_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
                   k: int) -> list[tuple[float, int]]:
     """:func:`top` by scoring every eligible document some term holds
     (:func:`_scores_directly`)."""
-    scores = _scores_directly(terms, held, nbytes)
-    return [(-s, d) for s, d in heapq.nsmallest(k, ((-s, d) for d, s in scores.items()))]
+    docs, scores = _scores_directly(terms, held, nbytes)
+    return [(-s, d) for s, d in heapq.nsmallest(k, zip(map(neg, scores), docs))]
 
 
 def _top_verified_directly(terms: list[tuple[Term, float]], held: list[int], nbytes: int,
@@ -846,45 +851,59 @@ def _top_verified_directly(terms: list[tuple[Term, float]], held: list[int], nby
     When a phrase holds in one candidate in hundreds, the threshold algorithm would verify
     batches of thousands anyway, after sorting and walking the words' whole lists to find them
     (most of the time of such a query); scoring every candidate is a pass over each list."""
-    scores = _scores_directly(terms, held, nbytes)
-    # Best first, ties by document number: a stable sort by score of the sorted documents
-    # (comparing floats, not tuples: a third of the time).
-    ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+    docs, scores = _scores_directly(terms, held, nbytes)
+    # Best first, ties in document order: a stable sort of the (ascending) documents by score,
+    # comparing floats rather than tuples.
+    ranked = sorted(range(len(docs)), key=scores.__getitem__, reverse=True)
     found: list[tuple[float, int]] = []
     for start in range(0, len(ranked), batch):
         chunk = ranked[start:start + batch]
-        good = verify(sorted(chunk))
-        found.extend((scores[d], d) for d in chunk if d in good)
+        good = verify(sorted(map(docs.__getitem__, chunk)))
+        found.extend((scores[i], docs[i]) for i in chunk if docs[i] in good)
         if len(found) >= k:
             break
     return found[:k]
 
 
 def _scores_directly(terms: list[tuple[Term, float]], held: list[int],
-                     nbytes: int) -> dict[int, float]:
-    """The score of every document some term holds among ``held`` (each term's eligible
-    documents): each term's impacts are added for those documents in one forward pass over its
-    arrays. Scores are summed in the order of ``terms``, as :func:`top` sums them, so both give
-    the same floats."""
-    scores: dict[int, float] = {}
-    get = scores.get
+                     nbytes: int) -> tuple[list[int], list[float]]:
+    """``(documents, scores)``: every document some term holds among ``held`` (each term's
+    eligible documents), ascending, and its score. Scores are summed in the order of
+    ``terms``, as :func:`top` sums them, so both give the same floats.
+
+    A term holding many of the documents adds its impacts to all the scores at once: its
+    postings are picked out by a C-level ``compress`` with flag bytes (one per document number)
+    and lined up with the documents (a phrase's words, most often, hold every candidate). One
+    holding few adds them one at a time."""
+    union = 0
+    for bits in held:
+        union |= bits
+    docs = docnums(union, nbytes)
+    scores = [0.0] * len(docs)
+    in_union: bytes | None = None
     for (t, w), bits in zip(terms, held):
-        if bits == t.bits:  # every document of the term is eligible: no lookups
-            pairs: Iterable[tuple[int, float]] = zip(t.ids, t.impacts)
-        elif bits.bit_count() * 8 > t.df:  # many: filter the term's postings in C
-            wanted = set(docnums(bits, nbytes))
-            pairs = compress(zip(t.ids, t.impacts), map(wanted.__contains__, t.ids))
+        if bits.bit_count() * 4 < len(docs):  # few: one step each
+            i = 0
+            for d, impact in _eligible_postings(t, bits, nbytes):
+                i = bisect_left(docs, d, i)
+                scores[i] += impact * w
+            continue
+        if bits == t.bits:  # every posting of the term is eligible
+            impacts: Iterable[float] = t.impacts
         else:
-            pairs = _postings_of(t, docnums(bits, nbytes))
-        for d, impact in pairs:
-            scores[d] = get(d, 0.0) + impact * w
-    return scores
+            if in_union is None:
+                in_union = _flags(union)
+            # The term's documents outside the union are the ineligible ones.
+            impacts = compress(t.impacts, compress(in_union, _flags(t.bits)))
+        if bits != union:  # spread over the documents: zero where the term is missing
+            impacts = map(dict(zip(docnums(bits, nbytes), impacts)).get, docs, repeat(0.0))
+        scores = list(map(add, scores, map(mul, impacts, repeat(w))))
+    return docs, scores
 
 
-def _postings_of(t: Term, wanted: list[int]) -> Iterable[tuple[int, float]]:
-    """``(docnum, impact)`` for the ``wanted`` documents (ascending, all held by ``t``)."""
-    ids, impacts = t.ids, t.impacts
-    i = 0
-    for d in wanted:
-        i = bisect_left(ids, d, i)
-        yield d, impacts[i]
+def _eligible_postings(t: Term, bits: int, nbytes: int) -> Iterable[tuple[int, float]]:
+    """``(docnum, impact)`` of the term's documents in ``bits`` (few of them)."""
+    if bits == t.bits:  # all of them: no lookups
+        return zip(t.ids, t.impacts)
+    wanted = docnums(bits, nbytes)
+    return zip(wanted, map(t.impacts.__getitem__, map(bisect_left, repeat(t.ids), wanted)))

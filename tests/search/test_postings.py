@@ -24,7 +24,8 @@ def _term(rng: random.Random, df: int, levels: int = 300) -> tuple[Term, dict[in
 
 @pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (TABLE_AFTER)
 @pytest.mark.parametrize("route", ["threshold", "direct"])
-@pytest.mark.parametrize("sample", [DOCS // 2, 600])  # eligible: many; few, deep in the lists
+# Eligible: every document; many; few, deep in the lists.
+@pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600])
 def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, monkeypatch):
     monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
     if tables == "never":
