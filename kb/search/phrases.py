@@ -9,10 +9,12 @@ a moving lower bound, and the common two-word case compares integers.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import compress, repeat
-from operator import add, rshift
+from operator import add
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ def flatten(blocks: list[tuple]) -> TermPositions:
     size = 0
     for block_ids, block_ends, data in blocks:
         ids.extend(block_ids)
-        ends.extend(map(rshift, map(add, block_ends, repeat(size)), repeat(2)))  # bytes: 4 each
+        ends.frombytes(_in_positions(block_ends, size >> 2))
         parts.append(data)
         size += len(data)
     positions = array("I")
@@ -164,3 +166,22 @@ def flatten(blocks: list[tuple]) -> TermPositions:
     if ends:
         starts.insert(0, 0)
     return TermPositions(ids, starts, ends, positions)
+
+
+def _in_positions(byte_ends: array, base: int) -> bytes:
+    """``byte_ends`` (a block's value ends in bytes, multiples of 4: 32-bit positions) as ends
+    in positions, plus ``base``: the bytes of an ``array("I")``.
+
+    Per item in Python this was a tenth of a cold phrase query. Here the block is one big
+    integer of 32-bit lanes: a shift by two divides every lane by 4 (the bits shifted out of
+    each lane are the two zero bits at the bottom of the next one), and adding ``base`` times
+    a 1 in every lane adds it to each; no lane carries into the next while ends fit 32 bits."""
+    lanes = len(byte_ends)
+    whole = int.from_bytes(byte_ends.tobytes(), sys.byteorder) >> 2
+    return (whole + base * _ones(lanes)).to_bytes(4 * lanes, sys.byteorder)
+
+
+@lru_cache(maxsize=64)
+def _ones(lanes: int) -> int:
+    """An integer with a 1 in each of ``lanes`` 32-bit lanes."""
+    return int.from_bytes(array("I", [1]).tobytes() * lanes, sys.byteorder)

@@ -5,7 +5,7 @@ from array import array
 
 import pytest
 
-from kb.search.phrases import _held_by_both
+from kb.search.phrases import _held_by_both, flatten
 
 
 @pytest.mark.parametrize("asked", [120, 3000], ids=["a lazy check's batch", "every candidate"])
@@ -28,3 +28,24 @@ def test_words_in_equally_many_documents_are_both_checked():
     docs = list(range(4000))
     expected = [(d, d // 2, d // 3) for d in docs if d % 6 == 0]
     assert list(_held_by_both(ids_a, ids_b, docs)) == expected
+
+
+def test_flattened_blocks_give_each_document_its_own_positions():
+    rng = random.Random(5)
+    expected: dict[int, list[int]] = {}
+    blocks = []
+    doc = 0
+    for size in (128, 1, 77, 128):  # blocks of a segment, in document order
+        ids, ends, data = array("I"), array("I"), b""
+        for _ in range(size):
+            doc += rng.randint(1, 9)
+            positions = sorted(rng.sample(range(1 << 20), rng.randint(1, 12)))
+            expected[doc] = positions
+            ids.append(doc)
+            data += array("I", positions).tobytes()
+            ends.append(len(data))
+        blocks.append((ids, ends, data))
+    flat = flatten(blocks)
+    assert list(flat.ids) == list(expected)
+    assert {d: list(flat.positions[a:b]) for d, a, b in zip(flat.ids, flat.starts, flat.ends)} \
+        == expected
