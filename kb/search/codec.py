@@ -31,6 +31,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
+from io import BytesIO
 from itertools import accumulate, chain
 from operator import sub
 
@@ -223,7 +224,39 @@ def _unpacked(packed: bytes) -> array:
 
 
 class CompactLeafMatcher(W3LeafMatcher):
-    """Reads :class:`CompactPostingsWriter` blocks (and W3 ones)."""
+    """Reads :class:`CompactPostingsWriter` blocks (and W3 ones).
+
+    Block headers are read by position (``get``), where W3 seeks and reads the postings file
+    as a stream: a segment's parts are views of one memory map (see
+    :mod:`kb.search.storage`), and a stream over a view would be a copy of it."""
+
+    def _read_header(self):
+        if self._postfile.get(self._startoffset, 4) != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"no posting block at {self._startoffset} for {self._term!r}")
+        self._baseoffset = self._startoffset + 4
+
+    def _goto(self, position):
+        postfile = self._postfile
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        length = postfile.get_int(position)
+        self._lastblock = length < 0
+        length = abs(length)
+        self._nextoffset = position + 4 + length
+        # The block info is a pickle of unknown length before the data: read it from the whole
+        # block (a BytesIO over bytes shares them) to learn where the data starts.
+        raw = postfile.get(position + 4, length)
+        block = BytesIO(raw)
+        info = pickle.load(block)
+        self._dataoffset = position + 4 + block.tell()
+        self._packed = memoryview(raw)[block.tell():]
+        self._blocklength, self._maxid, self._maxweight, self._compression, low, high = info
+        self._minlength = byte_to_length(low)
+        self._maxlength = byte_to_length(high)
+
+    def _read_data(self):
+        packed = self._packed
+        self._data = pickle.loads(zlib.decompress(packed) if self._compression else packed)
 
     def _read_ids(self):
         if self._data is None:

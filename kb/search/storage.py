@@ -13,6 +13,7 @@ names a readable index; anything else in ``path`` is debris that :func:`remove_s
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import re
 import shutil
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import scoring
+from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import FileIndex
 
 from kb.search.documents import IndexCorruptError, IndexDoc
@@ -36,6 +39,7 @@ BUILD_LIMITMB = 256
 #: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.postings.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.5, tags_B=0.3)
 
+COMPOUND_EXT = Segment.COMPOUND_EXT
 _GEN = re.compile(r"^gen-(\d+)$")
 
 
@@ -46,6 +50,87 @@ class MemoryStorage(RamStorage):
 
     def temp_storage(self, name: str | None = None) -> RamStorage:
         return RamStorage()
+
+
+class MappedStorage(FileStorage):
+    """FileStorage whose segment files are mapped into memory once and read in place.
+
+    Whoosh maps a segment file too, but gives each part of it (postings, term table, columns)
+    a ``BytesIO`` over its view, which copies it: opening a searcher on the 60,000-document
+    benchmark index took 100 ms and 320 MB of memory private to the process, again after every
+    commit, in every worker. Here the parts are views of one shared, read-only map; the page
+    cache holds the data once for every process.
+    """
+
+    supports_mmap = False  # the map is made here; Whoosh's would copy each part
+
+    def open_file(self, name: str, **kwargs: Any):
+        if name.endswith(COMPOUND_EXT) and not kwargs:
+            with open(self._fpath(name), "rb") as f:
+                if os.fstat(f.fileno()).st_size:
+                    return _MappedFile(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), name)
+        return super().open_file(name, **kwargs)
+
+
+class _MappedFile(StructFile):
+    """A mapped compound segment file: read as a stream for its directory, then cut into
+    parts (:class:`_MappedPart`)."""
+
+    def subset(self, offset: int, length: int, name: str | None = None) -> "_MappedPart":
+        return _MappedPart(memoryview(self.file)[offset:offset + length], name or self._name)
+
+    def close(self) -> None:
+        # The map stays until the last part's view of it is gone (closing it under a view
+        # raises); the file descriptor was closed when it was mapped.
+        self.is_closed = True
+
+
+class _MappedPart(BufferFile):
+    """One file of a segment, a view of the map. Whoosh reads it by position (``get``); the
+    few stream reads (a table's header) go through :class:`_ViewStream`, not a copy."""
+
+    def __init__(self, view: memoryview, name: str | None = None) -> None:
+        super(BufferFile, self).__init__(_ViewStream(view), name=name)
+        self._buf = view
+        self.is_real = False
+
+
+class _ViewStream:
+    """A read-only binary stream over a memoryview, without copying it (``io.BytesIO`` does)."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._at = 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        start = self._at
+        end = len(self._view) if n is None or n < 0 else min(start + n, len(self._view))
+        self._at = max(start, end)
+        return bytes(self._view[start:end])
+
+    def readline(self, limit: int = -1) -> bytes:
+        end = len(self._view) if limit < 0 else min(len(self._view), self._at + limit)
+        at = self._at
+        while at < end:  # a chunk at a time: a view has no find()
+            chunk = bytes(self._view[at:min(at + 4096, end)])
+            newline = chunk.find(b"\n")
+            if newline != -1:
+                return self.read(at + newline + 1 - self._at)
+            at += len(chunk)
+        return self.read(end - self._at)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._at, os.SEEK_END: len(self._view)}[whence]
+        if base + offset < 0:
+            raise ValueError(f"negative seek position {base + offset}")
+        self._at = base + offset
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def close(self) -> None:
+        pass  # the view belongs to the part
 
 
 def docnum(searcher, key: str) -> int | None:
@@ -187,7 +272,7 @@ def open_generation(root: Path, name: str):
         try:
             if not folder.is_dir():
                 raise FileNotFoundError(folder)
-            ix = FileIndex(FileStorage(str(folder)), schema=build_schema(), indexname="MAIN")
+            ix = FileIndex(MappedStorage(str(folder)), schema=build_schema(), indexname="MAIN")
             searcher = ix.searcher(weighting=WEIGHTING)
         except Exception as e:  # noqa: BLE001 - any failure to read means "rebuild me"
             moved = read_current(root)
