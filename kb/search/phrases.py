@@ -13,27 +13,54 @@ import sys
 from array import array
 from bisect import bisect_left
 from functools import lru_cache
+from collections import deque
 from itertools import compress, repeat
-from operator import add
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from operator import add, setitem
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
     from kb.search.postings import TermCache
 
 
-class TermPositions(NamedTuple):
+class TermPositions:
     """A term's postings with positions in one segment, flat: the ``i``-th document ``ids[i]``
     (ascending) has its positions at ``positions[starts[i]:ends[i]]``. Four bytes a document
-    for each array plus four a position; a lookup is one bisection, not a block walk."""
+    for each array plus four a position; a lookup is one bisection, not a block walk.
+    Unpacks as ``ids, starts, ends, positions``."""
 
-    ids: array
-    starts: array
-    ends: array
-    positions: array
+    __slots__ = ("ids", "starts", "ends", "positions", "_present")
+
+    def __init__(self, ids: array, starts: array, ends: array, positions: array) -> None:
+        self.ids = ids
+        self.starts = starts
+        self.ends = ends
+        self.positions = positions
+        self._present: bytes | None = None
+
+    def __iter__(self) -> Iterator[array]:
+        return iter((self.ids, self.starts, self.ends, self.positions))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermPositions) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def nbytes(self) -> int:
-        return 4 * (3 * len(self.ids) + len(self.positions)) + 300
+        """Bytes held, counting :meth:`present` as if it were built."""
+        return 4 * (3 * len(self.ids) + len(self.positions)) + self._size() + 300
+
+    def _size(self) -> int:
+        return self.ids[-1] + 1 if self.ids else 0
+
+    def present(self) -> bytes:
+        """A byte per document number (up to the last one held), 1 where the term is: built
+        the first time many documents are looked up at once (see :func:`_held_by_both`)."""
+        if self._present is None:
+            flags = bytearray(self._size())
+            deque(map(setitem, repeat(flags), self.ids, repeat(1)), maxlen=0)  # a C loop
+            self._present = bytes(flags)
+        return self._present
 
 
 def verify_phrase(cache: "TermCache", fieldnames: tuple[str, ...], stems: list[str],
@@ -91,10 +118,10 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
     A word found once in a document is compared as an integer (with the other's single
     position, or searched for in its positions' array, in C); a set is built only when both
     words occur several times."""
-    ids_a, sa, ea, pa = first
-    ids_b, sb, eb, pb = second
+    _, sa, ea, pa = first
+    _, sb, eb, pb = second
     out: set[int] = set()
-    for d, i, j in _held_by_both(ids_a, ids_b, docs):
+    for d, i, j in _held_by_both(first, second, docs):
         a0, a1, b0, b1 = sa[i], ea[i], sb[j], eb[j]
         once_a, once_b = a1 - a0 == 1, b1 - b0 == 1
         if once_a and once_b:
@@ -110,26 +137,32 @@ def _adjacent_pairs(first: TermPositions, second: TermPositions, docs: list[int]
     return out
 
 
-def _held_by_both(ids_a: array, ids_b: array, docs: list[int]) -> Iterable[tuple[int, int, int]]:
-    """``(document, its index in ids_a, in ids_b)`` for each of ``docs`` (ascending) that both
-    sorted arrays hold.
+def _held_by_both(first: TermPositions, second: TermPositions,
+                  docs: list[int]) -> Iterable[tuple[int, int, int]]:
+    """``(document, its index in first, in second)`` for each of ``docs`` (ascending) that both
+    terms hold.
 
     Few documents (a lazy check's batch) are bisected for, in C. Many (every candidate of a
-    phrase of common words) are found with set operations, and their indexes by one C-level
-    pass over each array: a bisection per document and array cost more than the phrase checks
-    themselves."""
+    phrase of common words) are found with each term's flag bytes (:meth:`~TermPositions.present`)
+    ANDed as big integers, and their indexes by ``compress`` passes over the flags, all in C:
+    a bisection per document and array, or sets of the documents, cost more than the phrase
+    checks themselves."""
+    ids_a, ids_b = first.ids, second.ids
     if len(docs) * 4 < min(len(ids_a), len(ids_b)):
         na, nb = len(ids_a), len(ids_b)
         found = zip(docs, map(bisect_left, repeat(ids_a), docs),
                     map(bisect_left, repeat(ids_b), docs))
         return ((d, i, j) for d, i, j in found
                 if i < na and j < nb and ids_a[i] == d and ids_b[j] == d)
-    shorter, longer = sorted((ids_a, ids_b), key=len)
-    held = set(shorter)
-    held.intersection_update(longer, docs)
-    at_a = compress(range(len(ids_a)), map(held.__contains__, ids_a))
-    at_b = compress(range(len(ids_b)), map(held.__contains__, ids_b))
-    return zip(sorted(held), at_a, at_b)
+    in_a, in_b = first.present(), second.present()
+    size = max(len(in_a), len(in_b))
+    asked = bytearray(size)
+    deque(map(setitem, repeat(asked), docs[:bisect_left(docs, size)], repeat(1)), maxlen=0)
+    held = (int.from_bytes(in_a, "little") & int.from_bytes(in_b, "little")
+            & int.from_bytes(asked, "little")).to_bytes(size, "little")
+    in_both_a = bytes(compress(held, in_a))  # a flag per document of first: held by both?
+    at_b = compress(range(len(ids_b)), compress(held, in_b))
+    return zip(compress(ids_a, in_both_a), compress(range(len(ids_a)), in_both_a), at_b)
 
 
 def _positions(term: TermPositions, docs: list[int]) -> dict[int, array]:
