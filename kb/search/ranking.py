@@ -124,7 +124,7 @@ class Snapshot:
                 total, items, bits = self._most_words(units, bits, allowed, need, kinds)
         marker = qb.highlighter(units)
         return SearchPage(text, total, self._hits(items[offset:need], units, bits, marker),
-                          suggestion, partial(qb.snippet, marker=marker))
+                          suggestion, partial(qb.snippet_near_first_match, marker=marker))
 
     def _unit_bits(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> list[int]:
         """Each unit's documents: the union of its terms' bitmaps (phrases: candidates only)."""
