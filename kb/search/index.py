@@ -44,7 +44,7 @@ MAX_OFFSET = 10_000
 class SearchIndex:
     """The engine the app's indexer and views call; thread-safe, one writer at a time.
 
-    Searches share one open searcher (a new one starts with cold term caches) and its caches
+    Searches share one open searcher and its caches (a commit's new searcher starts them cold)
     under a lock; under the GIL that costs no throughput, as search is CPU-bound Python.
     """
 

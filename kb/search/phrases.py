@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left
-from functools import lru_cache
 from collections import deque
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import add, setitem
 from typing import TYPE_CHECKING, Iterable, Iterator

@@ -96,6 +96,7 @@ class _MappedPart(BufferFile):
     few stream reads (a table's header) go through :class:`_ViewStream`, not a copy."""
 
     def __init__(self, view: memoryview, name: str | None = None) -> None:
+        # StructFile's initialiser, not BufferFile's: that one copies the view into a BytesIO.
         super(BufferFile, self).__init__(_ViewStream(view), name=name)
         self._buf = view
         self.is_real = False
