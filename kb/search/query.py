@@ -19,8 +19,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from whoosh.reading import TermNotFound
 
@@ -70,6 +71,7 @@ MESSAGE_STOPS = frozenset("""
     hope help thing things something anything way
 """.split())
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 
@@ -275,14 +277,41 @@ class Highlighter:
             return found
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, word)`` of each match in ``text``."""
+        """``(start, end, word)`` of each match in ``text``, in order, not overlapping."""
         if self._regex is None:
             return []
-        if not text.isascii():  # an accent inside a stem's leading letters: check every word
-            found = WORD_RE.finditer(text)
-        else:
-            found = self._regex.finditer(text)
-        return [(m.start(), m.end(), m.group()) for m in found if self.is_match(m.group())]
+        if text.isascii():
+            return self._confirmed(self._regex.finditer(text))
+        if not all(map(str.isascii, self._heads)):  # a query word in another script
+            return self._confirmed(WORD_RE.finditer(text))
+        return self._confirmed(self._candidates(text))
+
+    def _candidates(self, text: str) -> Iterator[re.Match]:
+        """The words of a text with non-ASCII characters that may match, in order: those
+        the regex finds in an ASCII copy of the text (a "?" for each other character, so
+        places do not move), read again as written (a word may go on past an accent), and
+        every word with a non-ASCII letter, whose folding may make it match. (Checking every
+        word of such texts, most real articles, was a third of a search's time.)"""
+        copy = text.encode("ascii", "replace").decode("ascii")
+        starts = (m.start() for m in self._regex.finditer(copy))
+        found = {m.start(): m for m in map(self._regex.match, repeat(text), starts) if m}
+        for run in _NON_ASCII.finditer(text):
+            if not any(map(str.isalpha, run.group())):  # quotes, dashes, arrows
+                continue
+            start = run.start()
+            while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                start -= 1
+            word = WORD_RE.match(text, start)
+            if word is not None:
+                found.setdefault(start, word)
+        return (found[start] for start in sorted(found))
+
+    def _confirmed(self, candidates: Iterable[re.Match]) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        for m in candidates:
+            if (not out or m.start() >= out[-1][1]) and self.is_match(m.group()):
+                out.append((m.start(), m.end(), m.group()))
+        return out
 
     def first_match(self, text: str) -> int:
         """Where the first matched word spelled in ASCII starts (when there is none, the first

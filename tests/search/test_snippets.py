@@ -24,6 +24,35 @@ def test_the_first_match_is_where_a_whole_scan_finds_one(query, as_you_type):
         assert marker.first_match(text) == (found[0][0] if found else -1), text
 
 
+@pytest.mark.parametrize("query, as_you_type", [
+    ("configure payouts", False), ("flamingo", False), ("conf", True), ("arrive month", False),
+])
+def test_quotes_and_dashes_outside_ascii_change_nothing_that_is_found(query, as_you_type):
+    rng = random.Random(query)
+    vocab = ["configure", "Configuration.", "confine", "flamingo", "flamingos", "payout",
+             "Payouts", "arrive", "month", "monthly", "the", "\u201cconf", "x\u2019conf",
+             "\u2014", "\u2192", "arrival\u2019s", "_conf"]
+    marker = Highlighter(parse(query, as_you_type=as_you_type))
+    for _ in range(300):
+        text = " ".join(rng.choices(vocab, k=rng.randint(1, 12)))
+        plain = text.encode("ascii", "replace").decode("ascii")  # same places, ASCII only
+        assert marker.find(text) == marker.find(plain), text
+
+
+def test_words_written_with_accents_or_in_another_script_are_found():
+    assert Highlighter(parse("resume")).find("Votre résumé, s’il vous plaît") == [
+        (6, 12, "résumé")]
+    assert Highlighter(parse("cafe")).find("“Café” — café menu") == [
+        (1, 5, "Café"), (9, 13, "café")]
+    assert Highlighter(parse("привет")).find("Он сказал «привет» — hi") == [
+        (11, 17, "привет")]
+
+
+def test_a_word_is_found_once_when_an_accented_part_of_it_matches_too():
+    assert Highlighter(parse("conf", as_you_type=True)).find("see conf.confé") == [
+        (4, 14, "conf.confé")]
+
+
 def test_in_a_text_with_accents_a_matched_word_is_found_however_it_is_spelled():
     marker = Highlighter(parse("cafe menu"))
     assert marker.first_match("Le café — voir le menu") == 3  # "café" folds to "cafe"
