@@ -248,8 +248,9 @@ class CompactLeafMatcher(W3LeafMatcher):
         raw = postfile.get(position + 4, length)
         block = BytesIO(raw)
         info = pickle.load(block)
-        self._dataoffset = position + 4 + block.tell()
-        self._packed = memoryview(raw)[block.tell():]
+        info_length = block.tell()
+        self._dataoffset = position + 4 + info_length
+        self._packed = memoryview(raw)[info_length:]
         self._blocklength, self._maxid, self._maxweight, self._compression, low, high = info
         self._minlength = byte_to_length(low)
         self._maxlength = byte_to_length(high)

@@ -292,8 +292,7 @@ class Highlighter:
         places do not move), read again as written (a word may go on past an accent), and
         every word with a non-ASCII letter, whose folding may make it match. (Checking every
         word of such texts, most real articles, was a third of a search's time.)"""
-        copy = text.encode("ascii", "replace").decode("ascii")
-        starts = (m.start() for m in self._regex.finditer(copy))
+        starts = (m.start() for m in self._regex.finditer(_ascii_copy(text)))
         found = {m.start(): m for m in map(self._regex.match, repeat(text), starts) if m}
         for run in _NON_ASCII.finditer(text):
             if not any(map(str.isalpha, run.group())):  # quotes, dashes, arrows
@@ -323,21 +322,27 @@ class Highlighter:
         would."""
         if self._regex is None:
             return -1
-        plain = text.isascii()
-        lower = (text if plain else text.encode("ascii", "replace").decode("ascii")).lower()
+        lower = _ascii_copy(text).lower()
         first = -1
         for head in self._heads:
-            at = lower.find(head, 0, len(text) if first == -1 else first)
+            stop = len(text) if first == -1 else first  # only an earlier match matters now
+            at = lower.find(head, 0, stop)
             while at != -1:
                 word = self._regex.match(text, at)
                 if word is not None and self.is_match(word.group()):
                     first = at
                     break
-                at = lower.find(head, at + 1, len(text) if first == -1 else first)
-        if first == -1 and not plain:  # an accent inside a word's leading letters?
+                at = lower.find(head, at + 1, stop)
+        if first == -1 and not text.isascii():  # an accent inside a word's leading letters?
             found = self.find(text)
             return found[0][0] if found else -1
         return first
+
+
+def _ascii_copy(text: str) -> str:
+    """``text`` with a "?" for each non-ASCII character: the same places, searchable by ASCII
+    words."""
+    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
 
 
 def highlighter(units: list[Unit]) -> Highlighter:
