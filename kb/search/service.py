@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kb import permissions
 from kb.extensions import db
@@ -77,20 +77,25 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None, cat
                    suggestion=page.suggestion)
 
 
+#: What :func:`recheck` reads, built once and run on the session's connection (Core, not the
+#: ORM): it runs on every keystroke of search-as-you-type, and building the statement and
+#: going through the ORM's execution took 0.7 ms of the 1 ms it cost a search.
+_LISTED = (
+    select(Document.id, Document.kind, Document.slug, Document.owner_id,
+           Document.published_revision_id, Revision.visibility, Revision.section_id)
+    .join(Revision, Revision.id == Document.published_revision_id)
+    .where(Document.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
     """Keep the hits whose published revision the actor may read now, in rank order.
 
-    One query for the columns that decide and list, not ORM objects: it runs on every keystroke
-    of search-as-you-type, and loading the documents (their latest revisions joined in) took
-    2.5 ms a search where these columns take 1 ms."""
+    One query for the columns that decide and list, not ORM objects: loading the documents
+    (their latest revisions joined in) took 2.5 ms a search where these columns take 1 ms."""
     if not hits:
         return []
-    rows = db.session.execute(
-        select(Document.id, Document.kind, Document.slug, Document.owner_id,
-               Document.published_revision_id, Revision.visibility, Revision.section_id)
-        .join(Revision, Revision.id == Document.published_revision_id)
-        .where(Document.id.in_([h.id for h in hits]))
-    )
+    rows = db.session.connection().execute(_LISTED, {"ids": [h.id for h in hits]})
     documents = {row.id: Listed(**row._mapping) for row in rows}
     kept = []
     for hit in hits:
@@ -100,6 +105,9 @@ def recheck(actor: permissions.Actor, hits: list[Hit]) -> list[Result]:
             continue
         kept.append(Result(replace(hit, slug=document.slug), document))
     return kept
+
+
+_TEXTS = select(Revision.id, Revision.text).where(Revision.id.in_(bindparam("ids", expanding=True)))
 
 
 def _snippets_from_whole_texts(results: list[Result],
@@ -112,8 +120,7 @@ def _snippets_from_whole_texts(results: list[Result],
     lacking = {r.document.published_revision_id: r for r in results if "<mark>" not in r.hit.snippet}
     if not lacking:
         return results
-    texts = dict(db.session.execute(
-        select(Revision.id, Revision.text).where(Revision.id.in_(list(lacking)))).all())
+    texts = dict(db.session.connection().execute(_TEXTS, {"ids": list(lacking)}).all())
     better = {}
     for revision_id, result in lacking.items():
         text = texts.get(revision_id) or ""
