@@ -110,15 +110,20 @@ class Term:
     """One term's postings in one searcher: its documents as a bitmap, and their document numbers
     and BM25 contributions ("impacts") in document order, 8 bytes a posting (12 once sorted).
 
-    What only the threshold algorithm needs is built the first time it is asked for, because
-    many terms never need it (a phrase's words, rare intersections, which :func:`top` scores
-    directly): the documents sorted by impact (:meth:`ranked`; sorting a whole common term took
-    longer than loading it), and for a term in many documents a table of impacts by document
-    number.
+    What only some queries need is built the first time it is asked for:
+
+    - for a term read with codec keys (:meth:`from_keys`), the list of impacts: until a walk
+      or a sum needs all of them, an impact is looked up by its document's key. A prefix's
+      common completions are rarely walked, only looked up for the few hundred documents
+      ranked; not building their lists saved 5 % of the benchmark's as-you-type queries;
+    - the documents sorted by impact (:meth:`ranked`; sorting a whole common term took longer
+      than loading it): a phrase's words and rare intersections, which :func:`top` scores
+      directly, never need it;
+    - for a term in many documents, a table of impacts by document number.
     """
 
-    __slots__ = ("field", "text", "df", "bits", "ids", "impacts", "doc_count", "_order",
-                 "_cut", "_table", "lookups", "_peak")
+    __slots__ = ("field", "text", "df", "bits", "ids", "_impacts", "_keys", "_by_key",
+                 "doc_count", "_order", "_cut", "_table", "lookups", "_peak")
 
     def __init__(self, field: str, text: str, ids: Iterable[int], impacts: Iterable[float],
                  doc_count: int, peak: float | None = None) -> None:
@@ -126,8 +131,11 @@ class Term:
         self.field = field
         self.text = text
         self.ids = ids if isinstance(ids, array) and ids.typecode == "I" else array("I", ids)
-        self.impacts = (impacts if isinstance(impacts, array) and impacts.typecode == "f"
-                        else array("f", impacts))
+        self._impacts: array | None = (
+            impacts if isinstance(impacts, array) and impacts.typecode == "f"
+            else array("f", impacts))
+        self._keys: list[int] | None = None
+        self._by_key: dict[int, float] | None = None
         self.df = len(self.ids)
         self.doc_count = doc_count
         self.bits = to_bits(self.ids, doc_count)
@@ -138,11 +146,45 @@ class Term:
         self.lookups = 0
         self._peak = peak
 
+    @classmethod
+    def from_keys(cls, field: str, text: str, ids: array, keys: list[int],
+                  by_key: dict[int, float], doc_count: int) -> "Term":
+        """A term whose documents' impacts are ``by_key[key]`` for their codec ``keys`` (see
+        :class:`~kb.search.codec.CompactPostingsWriter`). ``by_key`` must give values exact
+        in 32 bits, so an impact looked up is the same float as one from :attr:`impacts`."""
+        term = cls(field, text, ids, (), doc_count)
+        term._impacts = None
+        term._keys = keys
+        term._by_key = by_key
+        return term
+
+    @property
+    def impacts(self) -> array:
+        """Each document's impact, in document order (built on first use)."""
+        if self._impacts is None:
+            # Through a list: array() takes a list in one go, an iterator an item at a time.
+            self._impacts = array("f", list(map(self._by_key.__getitem__, self._keys)))
+            self._keys = self._by_key = None
+        return self._impacts
+
+    def impact_at(self, i: int) -> float:
+        """The impact of the ``i``-th document (in document order)."""
+        if self._impacts is not None:
+            return self._impacts[i]
+        return self._by_key[self._keys[i]]
+
+    def impact_getter(self) -> Callable[[int], float]:
+        """:meth:`impact_at`, as a C-level method once the impacts are built."""
+        return self._impacts.__getitem__ if self._impacts is not None else self.impact_at
+
     @property
     def peak(self) -> float:
         """The highest impact: what the term can add to any document's score."""
         if self._peak is None:
-            self._peak = max(self.impacts, default=0.0)
+            if self._impacts is None:  # each distinct key once
+                self._peak = max(map(self._by_key.__getitem__, set(self._keys)), default=0.0)
+            else:
+                self._peak = max(self._impacts, default=0.0)
         return self._peak
 
     @property
@@ -156,9 +198,11 @@ class Term:
 
     @property
     def size(self) -> int:
-        """Bytes held, counting what is built on demand as if it were built."""
+        """Bytes held, counting what is built on demand as if it were built (keys, a list, take
+        4 bytes a posting more than the impacts built from them)."""
         table = 4 * (self.doc_count + 1) if self.dense else 0
-        return 12 * self.df + table + (self.doc_count >> 3) + 200
+        per_posting = 12 if self._keys is None else 16
+        return per_posting * self.df + table + (self.doc_count >> 3) + 200
 
     def ranked(self, n: int) -> array:
         """Document numbers, highest impact first: at least the first ``n`` (all when ``n`` is
@@ -211,7 +255,7 @@ class Term:
         if table is not None:
             return table[docnum]
         i = bisect_left(self.ids, docnum)
-        return self.impacts[i] if i < self.df and self.ids[i] == docnum else 0.0
+        return self.impact_at(i) if i < self.df and self.ids[i] == docnum else 0.0
 
 
 class TermCache:
@@ -339,15 +383,12 @@ class TermCache:
         scale = math.log(1 + (self.live - df + 0.5) / (df + 0.5)) * (K1 + 1)  # idf x (K1 + 1)
         # As C-level maps: a list comprehension here was the largest cost of loading a term.
         # Through a list: array() takes a list in one go, an iterator a costly item at a time.
-        peak = None
         if keyed:
-            by_key = _Scaled(self.tf_norms(field), scale)
-            impacts = list(map(by_key.__getitem__, values))
-            peak = array("f", [max(by_key.values())])[0]  # rounded as the impacts are
-        else:
-            lengths = map(self.denominators(field).__getitem__, ids)
-            impacts = list(map(mul, repeat(scale), map(truediv, values, map(add, values, lengths))))
-        return Term(field, text, ids, array("f", impacts), self.doc_count, peak)
+            return Term.from_keys(field, text, ids, values, _Scaled(self.tf_norms(field), scale),
+                                  self.doc_count)
+        lengths = map(self.denominators(field).__getitem__, ids)
+        impacts = list(map(mul, repeat(scale), map(truediv, values, map(add, values, lengths))))
+        return Term(field, text, ids, array("f", impacts), self.doc_count)
 
     def _postings(self, field: str, text: str, kinds: tuple[str, ...], positions: bool,
                   keyed: bool) -> tuple[array, list[int], int] | None:
@@ -502,7 +543,8 @@ class _Scaled(dict):
         self.scale = scale
 
     def __missing__(self, key: int) -> float:
-        value = self[key] = self.scale * self.norms[key]
+        # Rounded to 32 bits, as Term's array of impacts holds them.
+        value = self[key] = array("f", [self.scale * self.norms[key]])[0]
         return value
 
 
@@ -705,15 +747,15 @@ def top(terms: list[tuple[Term, float]], eligible: int, nbytes: int, k: int,
     scored = 0
     # Each term's bitmap as bytes says whether it holds a document before it is bisected for:
     # most of a prefix's or a typo's expansions hold few of the documents scored.
-    lookups = [(t.bits.to_bytes(nbytes, "little"), t.table, t.ids, t.impacts, w)
+    lookups = [(t.bits.to_bytes(nbytes, "little"), t.table, t.ids, t.impact_getter(), w)
                for t, w in terms]
 
     def score(d: int) -> float:
         s = 0.0
         at, bit = d >> 3, _BIT[d & 7]
-        for holds, table, ids, impacts, w in lookups:
+        for holds, table, ids, impact_at, w in lookups:
             if holds[at] & bit:
-                s += (table[d] if table is not None else impacts[bisect_left(ids, d)]) * w
+                s += (table[d] if table is not None else impact_at(bisect_left(ids, d))) * w
         return s
 
     def push(s: float, d: int) -> None:
@@ -906,4 +948,4 @@ def _eligible_postings(t: Term, bits: int, nbytes: int) -> Iterable[tuple[int, f
     if bits == t.bits:  # all of them: no lookups
         return zip(t.ids, t.impacts)
     wanted = docnums(bits, nbytes)
-    return zip(wanted, map(t.impacts.__getitem__, map(bisect_left, repeat(t.ids), wanted)))
+    return zip(wanted, map(t.impact_at, map(bisect_left, repeat(t.ids), wanted)))

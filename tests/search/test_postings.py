@@ -2,6 +2,7 @@
 
 import math
 import random
+from array import array
 
 import pytest
 
@@ -15,23 +16,34 @@ from tests.search.test_pool import _documents
 DOCS = 20_000
 
 
-def _term(rng: random.Random, df: int, levels: int = 300) -> tuple[Term, dict[int, float]]:
-    """A term in ``df`` random documents; impacts drawn from few values, so there are ties."""
+def _term(rng: random.Random, df: int, levels: int = 300,
+          keyed: bool = False) -> tuple[Term, dict[int, float]]:
+    """A term in ``df`` random documents; impacts drawn from few values, so there are ties.
+
+    :param keyed: the impacts are looked up by codec key, as for terms read from an index."""
     ids = sorted(rng.sample(range(DOCS), df))
-    impacts = [rng.randrange(levels) / 8 for _ in ids]  # exact in 32 bits
-    return Term("body", "w", ids, impacts, DOCS), dict(zip(ids, impacts))
+    keys = [rng.randrange(levels) for _ in ids]
+    impacts = [k / 8 for k in keys]  # exact in 32 bits
+    if keyed:
+        term = Term.from_keys("body", "w", array("I", ids), keys,
+                              {k: k / 8 for k in range(levels)}, DOCS)
+    else:
+        term = Term("body", "w", ids, impacts, DOCS)
+    return term, dict(zip(ids, impacts))
 
 
+@pytest.mark.parametrize("impacts", ["built", "looked up by key"])
 @pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (TABLE_AFTER)
 @pytest.mark.parametrize("route", ["threshold", "direct"])
 # Eligible: every document; many; few, deep in the lists.
 @pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600])
-def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, monkeypatch):
+def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, impacts,
+                                                           monkeypatch):
     monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
     if tables == "never":
         monkeypatch.setattr(postings, "TABLE_AFTER", 0)
     rng = random.Random(3)
-    terms = [_term(rng, df) for df in (9000, 4000, 300)]
+    terms = [_term(rng, df, keyed=impacts != "built") for df in (9000, 4000, 300)]
     for term, _ in terms:
         term.lookups = DOCS if tables == "from the start" else 0
     weights = [1.0, 2.5, 0.75]
