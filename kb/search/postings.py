@@ -173,6 +173,12 @@ class Term:
             return self._impacts[i]
         return self._by_key[self._keys[i]]
 
+    def impacts_where(self, selectors: Iterable[int]) -> Iterable[float]:
+        """The impacts of the documents (in document order) whose selector is true."""
+        if self._impacts is not None:
+            return compress(self._impacts, selectors)
+        return map(self._by_key.__getitem__, compress(self._keys, selectors))
+
     def impact_getter(self) -> Callable[[int], float]:
         """:meth:`impact_at`, as a C-level method once the impacts are built."""
         return self._impacts.__getitem__ if self._impacts is not None else self.impact_at
@@ -936,7 +942,7 @@ def _scores_directly(terms: list[tuple[Term, float]], held: list[int],
             if in_union is None:
                 in_union = _flags(union)
             # The term's documents outside the union are the ineligible ones.
-            impacts = compress(t.impacts, compress(in_union, _flags(t.bits)))
+            impacts = t.impacts_where(compress(in_union, _flags(t.bits)))
         if bits != union:  # spread over the documents: zero where the term is missing
             impacts = map(dict(zip(docnums(bits, nbytes), impacts)).get, docs, repeat(0.0))
         scores = list(map(add, scores, map(mul, impacts, repeat(w))))
