@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import bindparam, select
 
 from kb import permissions
@@ -58,9 +58,10 @@ class Results:
     suggestion: str | None
 
 
-def search(actor: permissions.Actor, query: str, *, kind: str | None = None, category: str | None = None,
-           section: str | None = None, tag: str | None = None, limit: int = 10, offset: int = 0,
-           as_you_type: bool = False, surface: str = "api") -> Results:
+def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
+           category: str | None = None, section: str | None = None, tag: str | None = None,
+           limit: int = 10, offset: int = 0, as_you_type: bool = False,
+           surface: str = "api") -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
     stale index can never show what is unpublished or hidden from the caller."""
     started = time.perf_counter()
@@ -72,7 +73,8 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None, cat
     results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
-    search_log().record(query, "staff" if permissions.is_staff(actor) else "public", surface, total, took)
+    scope = "staff" if permissions.is_staff(actor) else "public"
+    search_log().record(query, scope, surface, total, took)
     return Results(query=page.query, total=max(total, len(results)), results=results,
                    suggestion=page.suggestion)
 
@@ -117,7 +119,8 @@ def _snippets_from_whole_texts(results: list[Result],
     a result should show why it matched. One query, for the few hits that need it."""
     if snippet is None:
         return results
-    lacking = {r.document.published_revision_id: r for r in results if "<mark>" not in r.hit.snippet}
+    lacking = {r.document.published_revision_id: r for r in results
+               if "<mark>" not in r.hit.snippet}
     if not lacking:
         return results
     texts = dict(db.session.connection().execute(_TEXTS, {"ids": list(lacking)}).all())
@@ -140,18 +143,22 @@ def key_terms(actor: permissions.Actor, text: str, limit: int = 8) -> list[str]:
 
 
 class SearchLogBuffer:
-    """Collects searches in memory and writes them in batches.
+    """Collects searches in memory and writes them in batches, off the request's thread.
 
     One insert per search would put a database write on every keystroke of search-as-you-type;
-    batching keeps the write rate flat. A crash loses at most the last few seconds of log.
+    batching keeps the write rate flat. The batch is written by a short-lived thread, so no
+    search waits for it (on SQLite, a write can wait seconds for an editor's transaction to
+    let go of the database). A crash loses at most the last few seconds of log.
     """
 
-    def __init__(self, flush_every: float = 2.0, max_pending: int = 500) -> None:
+    def __init__(self, app: Flask, flush_every: float = 2.0, max_pending: int = 500) -> None:
+        self.app = app
         self.pending: deque[dict] = deque(maxlen=10_000)
         self.flush_every = flush_every
         self.max_pending = max_pending
         self.last_flush = time.monotonic()
         self.lock = threading.Lock()
+        self.writer: threading.Thread | None = None
 
     def record(self, query: str, scope: str, surface: str, count: int, took_ms: float) -> None:
         text = " ".join((query or "").split())[:256]
@@ -159,10 +166,26 @@ class SearchLogBuffer:
             return
         self.pending.append({"query": text, "scope": scope, "surface": surface,
                              "result_count": count, "took_ms": round(took_ms, 3)})
-        if len(self.pending) >= self.max_pending or time.monotonic() - self.last_flush > self.flush_every:
+        due = time.monotonic() - self.last_flush > self.flush_every
+        if len(self.pending) >= self.max_pending or due:
+            self.flush_soon()
+
+    def flush_soon(self) -> None:
+        """Write what is pending from a thread of its own, unless one is writing already."""
+        with self.lock:
+            if self.writer is not None and self.writer.is_alive():
+                return
+            self.last_flush = time.monotonic()
+            self.writer = threading.Thread(target=self._flush_in_app, name="kb-search-log",
+                                           daemon=True)
+            self.writer.start()
+
+    def _flush_in_app(self) -> None:
+        with self.app.app_context():
             self.flush()
 
     def flush(self) -> None:
+        """Write what is pending now (needs an app context)."""
         with self.lock:
             rows = []
             while self.pending:
@@ -174,12 +197,17 @@ class SearchLogBuffer:
             with db.engine.begin() as connection:
                 connection.execute(SearchLog.__table__.insert(), rows)
         except Exception:
-            current_app.logger.warning("could not write %d search log rows", len(rows), exc_info=True)
+            current_app.logger.warning("could not write %d search log rows", len(rows),
+                                       exc_info=True)
 
 
 def search_log() -> SearchLogBuffer:
     """This app's buffer (one per app, so tests never mix logs between databases)."""
-    return current_app.extensions.setdefault("kb.search_log", SearchLogBuffer())
+    app = current_app._get_current_object()
+    buffer = app.extensions.get("kb.search_log")
+    if buffer is None:
+        buffer = app.extensions.setdefault("kb.search_log", SearchLogBuffer(app))
+    return buffer
 
 
 @dataclass(frozen=True)

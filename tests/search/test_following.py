@@ -105,3 +105,30 @@ def test_search_is_logged_without_tokens_or_identities(app, make_document, api_a
     assert (row.query, row.scope, row.result_count) == ("kaleidoscope", "staff", 1)
     assert row.took_ms >= 0
     assert not any(token in str(vars(row)) for token in api.headers.values())
+
+
+def test_a_search_does_not_wait_for_the_search_log_to_be_written(make_document, api_as,
+                                                                 monkeypatch):
+    from kb.models import SearchLog
+
+    make_document(state="published", body="kaleidoscope")
+    api, _ = api_as("agent")
+    writing = threading.Event()
+    release = threading.Event()
+    write = search_service.SearchLogBuffer.flush
+
+    def slow_write(buffer):
+        writing.set()
+        release.wait(30)
+        write(buffer)
+
+    monkeypatch.setattr(search_service.SearchLogBuffer, "flush", slow_write)
+    log = search_service.search_log()
+    log.last_flush -= log.flush_every + 1  # a batch is due with the next search
+
+    assert api.get("/search?q=kaleidoscope").status_code == 200
+    assert writing.wait(10) and log.writer.is_alive()  # the search answered mid-write
+    release.set()
+    log.writer.join(10)
+    db.session.rollback()  # see the log writer's commit
+    assert db.session.execute(db.select(SearchLog.query)).scalars().all() == ["kaleidoscope"]
