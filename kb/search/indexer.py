@@ -28,6 +28,7 @@ from kb.models import Document, IndexEvent, Revision, Section
 from kb.models.content import MACRO
 from kb.models.types import utcnow
 from kb.search.documents import IndexCorruptError, IndexDoc
+from kb.search.schema import KINDS
 
 if TYPE_CHECKING:
     from kb.search.index import SearchIndex
@@ -144,7 +145,8 @@ def _documents_state(ids: Iterable[int]) -> tuple[list[IndexDoc], list[int]]:
     found = {
         d.id: d for d in db.session.execute(
             select(Document).where(Document.id.in_(ids))
-            .options(joinedload(Document.published).joinedload(Revision.section).joinedload(Section.category))
+            .options(joinedload(Document.published).joinedload(Revision.section)
+                     .joinedload(Section.category))
         ).unique().scalars()
     }
     upserts, deletes = [], []
@@ -175,20 +177,28 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
 
 
 def all_published() -> Iterator[IndexDoc]:
-    """Every published revision, streamed in id order for a rebuild."""
-    last = 0
-    while True:
-        chunk = db.session.execute(
-            select(Document).where(Document.published_revision_id.is_not(None), Document.id > last)
-            .options(joinedload(Document.published).joinedload(Revision.section).joinedload(Section.category))
-            .order_by(Document.id).limit(500)
-        ).unique().scalars().all()
-        if not chunk:
-            return
-        for document in chunk:
-            yield index_doc(document, document.published)
-        last = chunk[-1].id
-        db.session.expunge_all()
+    """Every published revision, streamed for a rebuild a kind at a time, each in id order.
+
+    A kind's documents then get one run of document numbers in the new index, so a term
+    loaded over several kinds (an agent's search) is its parts end to end, not a merge (see
+    :meth:`kb.search.postings.TermCache.term`)."""
+    for kind in KINDS:
+        last = 0
+        while True:
+            chunk = db.session.execute(
+                select(Document)
+                .where(Document.kind == kind, Document.published_revision_id.is_not(None),
+                       Document.id > last)
+                .options(joinedload(Document.published).joinedload(Revision.section)
+                         .joinedload(Section.category))
+                .order_by(Document.id).limit(500)
+            ).unique().scalars().all()
+            if not chunk:
+                break
+            for document in chunk:
+                yield index_doc(document, document.published)
+            last = chunk[-1].id
+            db.session.expunge_all()
 
 
 def rebuild() -> int:

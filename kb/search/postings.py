@@ -402,10 +402,15 @@ class TermCache:
         ``kinds``, in document order, with each posting's codec key (``keyed``, see
         :class:`~kb.search.codec.CompactPostingsWriter`) or weight; None when asked for keys
         and a segment has none. The frequency counts every kind (the idf is the whole
-        index's whatever the scope)."""
+        index's whatever the scope).
+
+        Over several kinds, a segment's parts are sorted together only where their documents
+        interleave: a rebuild numbers the documents a kind at a time (see
+        :func:`kb.search.indexer.all_published`), and sorting was 40 % of loading a term over
+        articles and macros for an agent."""
         ids = array("I")
         values: list[int] = []
-        parts = 0
+        names = []
         df = 0
         for kind in KINDS:
             name = part(field, kind)
@@ -413,22 +418,26 @@ class TermCache:
                 continue
             if kind not in kinds:
                 df += self.reader.doc_frequency(name, text)
-                continue
-            parts += 1
-            for leafnum, (leaf, offset) in enumerate(self.reader.leaf_readers()):
-                if (name, text) in leaf:
-                    blocks: list[tuple] | None = [] if positions else None
-                    if not _read_postings(leaf, name, text, offset, ids, values, blocks, keyed):
-                        return None
-                    if blocks is not None:
-                        self._keep_positions((leafnum, name, text), flatten(blocks))
+            else:
+                names.append(name)
+        for leafnum, (leaf, offset) in enumerate(self.reader.leaf_readers()):
+            start = len(ids)
+            ordered = True
+            for name in names:
+                if (name, text) not in leaf:
+                    continue
+                end = len(ids)
+                blocks: list[tuple] | None = [] if positions else None
+                if not _read_postings(leaf, name, text, offset, ids, values, blocks, keyed):
+                    return None
+                if blocks is not None:
+                    self._keep_positions((leafnum, name, text), flatten(blocks))
+                ordered = ordered and (end == start or len(ids) == end or ids[end - 1] < ids[end])
+            if not ordered:
+                _sort_from(start, ids, values)
         if self._deleted:
             live = [d not in self._deleted for d in ids]
             ids, values = array("I", compress(ids, live)), list(compress(values, live))
-        if parts > 1:  # each part is in document order; together they interleave
-            ranked = sorted(range(len(ids)), key=ids.__getitem__)
-            ids = array("I", map(ids.__getitem__, ranked))
-            values = list(map(values.__getitem__, ranked))
         return ids, values, df + len(ids)
 
     def tf_norms(self, field: str) -> "_TfNorms":
@@ -615,6 +624,14 @@ def _read_postings(leaf, field: str, text: str, offset: int, ids: array | list[i
     if blocks is not None and local:
         blocks.append((local,) + joined_values(values))
     return True
+
+
+def _sort_from(start: int, ids: array, values: list) -> None:
+    """Put ``ids[start:]`` (runs in document order, one per kind, interleaved) in document
+    order, and ``values`` with them."""
+    ranked = sorted(range(start, len(ids)), key=ids.__getitem__)
+    ids[start:] = array("I", map(ids.__getitem__, ranked))
+    values[start:] = list(map(values.__getitem__, ranked))
 
 
 def read_position_blocks(leaf, field: str, text: str) -> TermPositions:

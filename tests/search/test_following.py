@@ -132,3 +132,10 @@ def test_a_search_does_not_wait_for_the_search_log_to_be_written(make_document, 
     log.writer.join(10)
     db.session.rollback()  # see the log writer's commit
     assert db.session.execute(db.select(SearchLog.query)).scalars().all() == ["kaleidoscope"]
+
+
+def test_a_rebuild_reads_the_documents_a_kind_at_a_time(make_document):
+    """So each kind's documents get one run of document numbers (see TermCache._postings)."""
+    made = [make_document(kind, state="published") for kind in ("macro", "article") * 2]
+    expected = sorted((document.kind, document.id) for document in made)
+    assert [(doc.kind, doc.id) for doc in indexer.all_published()] == expected
