@@ -181,7 +181,7 @@ def all_published() -> Iterator[IndexDoc]:
 
     A kind's documents then get one run of document numbers in the new index, so a term
     loaded over several kinds (an agent's search) is its parts end to end, not a merge (see
-    :meth:`kb.search.postings.TermCache.term`)."""
+    :meth:`kb.search.postings.TermCache._postings`)."""
     for kind in KINDS:
         last = 0
         while True:

@@ -125,14 +125,14 @@ class Term:
     __slots__ = ("field", "text", "df", "bits", "ids", "_impacts", "_keys", "_by_key",
                  "doc_count", "_order", "_cut", "_table", "lookups", "_peak")
 
-    def __init__(self, field: str, text: str, ids: Iterable[int], impacts: Iterable[float],
-                 doc_count: int, peak: float | None = None) -> None:
-        """:param peak: the highest of ``impacts``, if known."""
+    def __init__(self, field: str, text: str, ids: Iterable[int],
+                 impacts: Iterable[float] | None, doc_count: int) -> None:
+        """:param impacts: None for :meth:`from_keys`."""
         self.field = field
         self.text = text
         self.ids = ids if isinstance(ids, array) and ids.typecode == "I" else array("I", ids)
         self._impacts: array | None = (
-            impacts if isinstance(impacts, array) and impacts.typecode == "f"
+            impacts if impacts is None or isinstance(impacts, array) and impacts.typecode == "f"
             else array("f", impacts))
         self._keys: list[int] | None = None
         self._by_key: dict[int, float] | None = None
@@ -144,7 +144,7 @@ class Term:
         self._table: array | None = None
         #: Documents ranking has looked this term up for (see :data:`TABLE_AFTER`).
         self.lookups = 0
-        self._peak = peak
+        self._peak: float | None = None
 
     @classmethod
     def from_keys(cls, field: str, text: str, ids: array, keys: list[int],
@@ -152,8 +152,7 @@ class Term:
         """A term whose documents' impacts are ``by_key[key]`` for their codec ``keys`` (see
         :class:`~kb.search.codec.CompactPostingsWriter`). ``by_key`` must give values exact
         in 32 bits, so an impact looked up is the same float as one from :attr:`impacts`."""
-        term = cls(field, text, ids, (), doc_count)
-        term._impacts = None
+        term = cls(field, text, ids, None, doc_count)
         term._keys = keys
         term._by_key = by_key
         return term
