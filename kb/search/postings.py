@@ -97,7 +97,10 @@ RANKED_HEAD = 1024
 #: A lazily checked phrase is ranked by scoring every candidate first when it is rare: when the
 #: batches it is checked in hold 1/VERIFY_DIRECTLY of the candidates, or more documents than
 #: the head of a list :meth:`Term.ranked` sorts first (walking past it sorts whole lists).
-VERIFY_DIRECTLY = 4
+#: Scoring a few thousand candidates is a handful of C-level passes, where the walk scores
+#: each document it meets in Python: 32 rather than 4 took the benchmark's phrase p95 from 17.6
+#: to 13.1 ms at 10,000 documents (best of three runs per query) and left 50,000 as it was.
+VERIFY_DIRECTLY = 32
 
 _BIT = [1 << i for i in range(8)]
 _ZERO_ONE = bytes.maketrans(b"01", b"\0\1")
