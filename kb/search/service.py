@@ -175,7 +175,6 @@ class SearchLogBuffer:
         with self.lock:
             if self.writer is not None and self.writer.is_alive():
                 return
-            self.last_flush = time.monotonic()
             self.writer = threading.Thread(target=self._flush_in_app, name="kb-search-log",
                                            daemon=True)
             self.writer.start()
