@@ -101,6 +101,8 @@ class DocumentOut(Schema):
     review_by = fields.Date(allow_none=True)
     use_count = fields.Integer()
     publish_at = fields.DateTime(allow_none=True)
+    draft_slug = fields.String(metadata={
+        "description": "the slug this revision gives the document when published; `slug` is the live one"})
 
 
 class DocumentPage(Schema):
@@ -125,6 +127,7 @@ class RevisionOut(RevisionSummary):
     tags = fields.List(fields.String())
     section = fields.String(allow_none=True)
     visibility = fields.String()
+    slug = fields.String(allow_none=True)
 
 
 class DiffOut(Schema):

@@ -36,6 +36,8 @@ def document_dict(document: Document, revision: Revision) -> dict:
         "review_by": revision.review_by.isoformat() if revision.review_by else None,
         "use_count": document.use_count,
         "publish_at": revision.publish_at.isoformat() if revision.publish_at else None,
+        # The slug the shown revision gives the document once published (``slug`` is the live one).
+        "draft_slug": revision.slug or document.slug,
     }
 
 
@@ -62,6 +64,7 @@ def revision_dict(revision: Revision) -> dict:
         "tags": list(revision.tags or []),
         "section": revision.section.path if revision.section else None,
         "visibility": revision.visibility,
+        "slug": revision.slug,
     }
 
 

@@ -1,4 +1,4 @@
-"""Use cases for documents: create, save a revision, change a slug.
+"""Use cases for documents: create, save a revision, rename on publish.
 
 Each function takes the acting user explicitly, checks permissions through
 :mod:`kb.permissions`, owns its transaction and raises :class:`~kb.errors.KbError` subclasses.
@@ -20,7 +20,7 @@ from kb.content import markdown
 from kb.content.records import audit, index_event
 from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
-from kb.errors import NotFoundError, StaleRevisionError, ValidationError
+from kb.errors import ConflictError, NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
 from kb.macros import links, placeholders
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
@@ -48,6 +48,7 @@ class DocumentInput:
     #: ``category-slug/section-slug`` (articles only).
     section: str | None = None
     visibility: str = "public"
+    #: The URL name wanted once this revision is published; ``None`` keeps the latest one.
     slug: str | None = None
     review_by: date | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
@@ -126,11 +127,11 @@ def validate_input(kind: str, data: DocumentInput) -> None:
 
 def create_document(kind: str, data: DocumentInput, actor: User | None, *,
                     personal: bool = False, create_sections: bool = False,
-                    rendered: RenderedBody | None = None) -> Document:
+                    rendered: RenderedBody | None = None, origin: str = "app") -> Document:
     """Create a document with its first revision, a draft (personal macros go live at once).
 
     ``rendered`` is ``render_body(data.body)`` done beforehand (bulk imports); without it the
-    body is rendered here.
+    body is rendered here. ``origin`` is ``import`` for revisions written by ``kb import``.
 
     :raises ValidationError: bad input or an unknown section.
     """
@@ -143,7 +144,7 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
                             owner_id=user.id if personal else None, created_by_id=user.id)
         db.session.add(document)
         db.session.flush()
-        revision = _append_revision(document, data, user, create_sections, rendered)
+        revision = _append_revision(document, data, user, create_sections, rendered, origin)
         audit(user, "create", document, revision)
         if personal:
             _go_live(document, revision)
@@ -152,13 +153,15 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
 
 def save_revision(kind: str, document_id: int, data: DocumentInput, base_revision: int,
                   actor: User | None, *, create_sections: bool = False,
-                  rendered: RenderedBody | None = None) -> Document:
+                  rendered: RenderedBody | None = None, origin: str = "app") -> Document:
     """Save a new immutable revision on top of ``base_revision``.
 
     Identical content makes no revision. A published document keeps serving its published
-    revision; the new one is a draft that goes through review.
+    revision; the new one is a draft that goes through review. A new slug is part of the
+    revision: the live URL changes only when the revision is published.
 
     :raises StaleRevisionError: someone saved since ``base_revision`` (nothing is written).
+    :raises ConflictError: another document already answers at the wanted slug.
     """
     validate_input(kind, data)
     with transaction():
@@ -171,11 +174,13 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
                 f"since by {latest.author.name if latest.author else 'someone'}",
                 current_revision=latest.number,
             )
-        if data.slug and slugify(data.slug) != document.slug:
-            change_slug(document, data.slug, user)
-        if same_content(latest, data, _resolve_section_id(kind, data.section, create_sections), kind):
+        slug = revision_slug(document, data)
+        if slug != document.slug:
+            _check_slug_free(document, slug)
+        if (same_content(latest, data, _resolve_section_id(kind, data.section, create_sections), kind)
+                and slug == (latest.slug or document.slug)):
             return document
-        revision = _append_revision(document, data, user, create_sections, rendered)
+        revision = _append_revision(document, data, user, create_sections, rendered, origin)
         audit(user, "edit", document, revision)
         if document.owner_id is not None:
             _go_live(document, revision)
@@ -229,8 +234,17 @@ def append_revision(document: Document, data: DocumentInput, author: User,
     return _append_revision(document, data, author, create_sections)
 
 
+def revision_slug(document: Document, data: DocumentInput) -> str:
+    """The slug a new revision carries: the one asked for, else the latest revision's."""
+    if data.slug:
+        return slugify(data.slug)
+    latest = document.latest if document.latest_revision_id is not None else None
+    return (latest.slug if latest is not None else None) or document.slug
+
+
 def _append_revision(document: Document, data: DocumentInput, author: User,
-                     create_sections: bool, prerendered: RenderedBody | None = None) -> Revision:
+                     create_sections: bool, prerendered: RenderedBody | None = None,
+                     origin: str = "app") -> Revision:
     body = normalise_body(data.body)
     if prerendered is None:
         rendered = markdown.render(body)
@@ -249,7 +263,8 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         section_id=section_id,
         visibility=effective_visibility(document.kind, data.visibility),
         review_by=data.review_by, meta=dict(data.meta or {}), author_id=author.id,
-        message=data.message[:500], state="draft",
+        message=data.message[:500], state="draft", origin=origin,
+        slug=document.slug if number == 1 else revision_slug(document, data),
     )
     db.session.add(revision)
     db.session.flush()
@@ -266,6 +281,7 @@ def effective_visibility(kind: str, visibility: str) -> str:
 
 def _go_live(document: Document, revision: Revision) -> None:
     """Personal macros skip review: each save is live at once."""
+    take_revision_slug(document, revision, None)
     revision.state = "published"
     document.published = revision
     links.sync(document, revision)
@@ -354,24 +370,46 @@ def _slug_taken(kind: str, slug: str) -> bool:
     ))))
 
 
-def change_slug(document: Document, wanted: str, actor: User) -> None:
-    """Rename a document's URL; the old slug keeps answering with a permanent redirect.
+def _check_slug_free(document: Document, slug: str) -> None:
+    """:raises ConflictError: another document of the kind lives at ``slug``.
 
-    :raises ValidationError: the slug belongs to another document.
+    An old slug that only redirects does not block: the document taking it over answers there.
+    """
+    clash = db.session.scalar(select(Document.id).where(
+        Document.kind == document.kind, Document.slug == slug, Document.id != document.id))
+    if clash is not None:
+        raise ConflictError(f"the slug {slug!r} is used by another {document.kind}; choose another",
+                            field="slug", slug=slug)
+
+
+def take_revision_slug(document: Document, revision: Revision, actor: User | None) -> None:
+    """Give the document the slug of the revision going live (inside the caller's transaction).
+
+    Checked again here because another document may have taken the slug since the draft was
+    saved.
+
+    :raises ConflictError: another document lives at the revision's slug.
+    """
+    if revision.slug and revision.slug != document.slug:
+        change_slug(document, revision.slug, actor)
+
+
+def change_slug(document: Document, wanted: str, actor: User | None) -> None:
+    """Rename a document's live URL now; every older slug keeps answering with a permanent
+    redirect. Called when a revision carrying a new slug is published.
+
+    :raises ConflictError: the slug belongs to another document.
     """
     new = slugify(wanted)
     if new == document.slug:
         return
-    clash = db.session.execute(
-        select(Document).where(Document.kind == document.kind, Document.slug == new)
-    ).unique().scalar_one_or_none()
-    if clash is not None:
-        raise ValidationError(f"the slug {new!r} is used by another {document.kind}", field="slug")
+    _check_slug_free(document, new)
     stale = db.session.execute(
         select(SlugRedirect).where(SlugRedirect.kind == document.kind, SlugRedirect.slug == new)
     ).scalar_one_or_none()
     if stale is not None:
         db.session.delete(stale)
+        db.session.flush()
     db.session.add(SlugRedirect(kind=document.kind, slug=document.slug, document_id=document.id))
     audit(actor, "rename", document, old=document.slug, new=new)
     document.slug = new

@@ -100,7 +100,7 @@ class Revision(db.Model):
     """One immutable version of a document's content.
 
     Only ``state``, the review fields and ``publish_at`` change after a revision is written;
-    title, body, tags, section and visibility never do.
+    title, body, slug, tags, section and visibility never do.
     """
 
     __tablename__ = "revisions"
@@ -126,6 +126,12 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     message: Mapped[str] = mapped_column(String(500), default="")
+    #: The URL name this revision gives its document once published; until then the live slug
+    #: stays on :class:`Document` (a rename goes through review like any other change).
+    slug: Mapped[str | None] = mapped_column(String(200))
+    #: Where the revision was written: ``app`` (editor, API) or ``import`` (``kb import``). A
+    #: re-import leaves alone any document whose latest revision was made in the app.
+    origin: Mapped[str] = mapped_column(String(16), default="app", server_default="app")
     state: Mapped[str] = mapped_column(String(24), default="draft")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: An approved revision may be scheduled to go live at this time.

@@ -28,7 +28,7 @@ class EditorForm:
         return cls({
             "title": revision.title, "body": revision.body, "tags": ", ".join(revision.tags or ()),
             "section": revision.section.path if revision.section else "",
-            "visibility": revision.visibility, "slug": document.slug,
+            "visibility": revision.visibility, "slug": revision.slug or document.slug,
             "review_by": revision.review_by.isoformat() if revision.review_by else "", "message": "",
         }, revision.number)
 

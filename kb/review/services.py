@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from kb import permissions
 from kb.content.records import audit, index_event
-from kb.content.services import append_revision, copy_input, lock_document
+from kb.content.services import append_revision, copy_input, lock_document, take_revision_slug
 from kb.database import transaction
-from kb.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError, ValidationError
+from kb.errors import ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError, ValidationError
 from kb.extensions import db
 from kb.macros import links
 from kb.models import Document, ReviewComment, Revision, Role, Setting, User
@@ -74,7 +74,7 @@ def restore(kind: str, document_id: int, number: int, actor: User | None) -> Doc
                                    create_sections=True)
         audit(user, "restore", document, revision, restored=number)
         if document.owner_id is not None:  # personal macros skip review: every save is live
-            _go_live(document, revision)
+            _go_live(document, revision, user)
     return document
 
 
@@ -126,20 +126,30 @@ def publish_due(now: datetime | None = None) -> list[Document]:
     ).all()
     published = []
     for kind, document_id, revision_id in due:
-        with transaction():
-            try:
-                document = lock_document(kind, document_id)
-            except NotFoundError:
-                continue
-            latest = document.latest
-            if (latest is None or latest.id != revision_id or latest.state != workflow.APPROVED
-                    or latest.publish_at is None or latest.publish_at > now):
-                continue  # edited, published, unscheduled or rescheduled meanwhile
-            scheduled_for = latest.publish_at.isoformat()
-            _go_live(document, latest)
-            audit(None, "publish", document, latest, scheduled_for=scheduled_for)
+        try:
+            document = _publish_scheduled(kind, document_id, revision_id, now)
+        except ConflictError as exc:  # its slug was taken meanwhile: it waits for a person
+            current_app.logger.warning("scheduled %s %s not published: %s", kind, document_id, exc.message)
+            continue
+        if document is not None:
             published.append(document)
     return published
+
+
+def _publish_scheduled(kind: str, document_id: int, revision_id: int, now: datetime) -> Document | None:
+    with transaction():
+        try:
+            document = lock_document(kind, document_id)
+        except NotFoundError:
+            return None
+        latest = document.latest
+        if (latest is None or latest.id != revision_id or latest.state != workflow.APPROVED
+                or latest.publish_at is None or latest.publish_at > now):
+            return None  # edited, published, unscheduled or rescheduled meanwhile
+        scheduled_for = latest.publish_at.isoformat()
+        _go_live(document, latest, None)
+        audit(None, "publish", document, latest, scheduled_for=scheduled_for)
+    return document
 
 
 def self_approval_allowed() -> bool:
@@ -172,7 +182,7 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
                 and not permissions.may_approve_own(user, self_approval_allowed())):
             raise PermissionDeniedError("you cannot approve your own revision")
         if action == workflow.PUBLISH:
-            _go_live(document, latest)
+            _go_live(document, latest, user)
         elif action == workflow.ARCHIVE:
             latest.state = workflow.ARCHIVED
             document.published = None
@@ -192,7 +202,12 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
     return document
 
 
-def _go_live(document: Document, revision: Revision) -> None:
+def _go_live(document: Document, revision: Revision, actor: User | None) -> None:
+    """Make ``revision`` what readers see, under the slug it carries.
+
+    :raises ConflictError: another document took the revision's slug since it was saved.
+    """
+    take_revision_slug(document, revision, actor)
     revision.state = workflow.PUBLISHED
     revision.publish_at = None
     document.published = revision
@@ -207,8 +222,18 @@ def publish_now(document: Document, actor: User, reason: str) -> None:
     For trusted bulk loads (``kb import`` by an admin) only.
     """
     permissions.require_role(actor, Role.ADMIN)
-    _go_live(document, document.latest)
+    _go_live(document, document.latest, actor)
     audit(actor, "publish", document, document.latest, via=reason)
+
+
+def archive_now(document: Document, actor: User, reason: str) -> None:
+    """Archive a document inside the caller's transaction, skipping review (``kb import`` of a
+    file marked ``status: archived``)."""
+    permissions.require_role(actor, Role.ADMIN)
+    document.latest.state = workflow.ARCHIVED
+    document.published = None
+    index_event(document)
+    audit(actor, "archive", document, document.latest, via=reason)
 
 
 def _revision(document: Document, number: int) -> Revision:

@@ -38,6 +38,19 @@ def republish(make_user, macro, body):
     review.publish("macro", macro.id, reviewer)
 
 
+def rename_article(api_as, article, title, body, slug):
+    """Give an article a new slug the usual way: a draft through review, then publish."""
+    editor, _ = api_as("editor")
+    response = editor.put(f"/articles/{article.id}", json={
+        "title": title, "body": body, "section": "general/basics", "slug": slug,
+        "base_revision": article.latest.number})
+    assert response.status_code == 200, response.get_json()
+    reviewer, _ = api_as("reviewer")
+    for step in ("submit", "approve", "publish"):
+        api = editor if step == "submit" else reviewer
+        assert api.post(f"/articles/{article.id}/{step}").status_code == 200
+
+
 def test_a_healthy_link_raises_no_flag(client, login, make_user, linking_macro):
     login(make_user("editor"))
     assert "data-link-flags" not in macro_page(client, linking_macro)
@@ -52,20 +65,13 @@ def test_archiving_the_article_flags_the_macro(client, login, make_user, linking
 
 
 def test_changing_the_articles_slug_flags_the_macro_as_moved(client, login, make_user, api_as, linking_macro, article):
-    api, _ = api_as("editor")
-    response = api.put(f"/articles/{article.id}", json={
-        "title": "Refund policy", "body": "We refund within 14 days.", "section": "general/basics",
-        "slug": "refunds", "base_revision": article.latest.number})
-    assert response.status_code == 200, response.get_json()
+    rename_article(api_as, article, "Refund policy", "We refund within 14 days.", "refunds")
     login(make_user("agent"))
     assert "Article moved: update the link to /articles/refunds" in macro_page(client, linking_macro)
 
 
 def test_fixing_the_macro_clears_the_flag(client, login, make_user, api_as, linking_macro, article):
-    api, _ = api_as("editor")
-    api.put(f"/articles/{article.id}", json={"title": "Refund policy", "body": "We refund within 14 days.",
-                                             "section": "general/basics", "slug": "refunds",
-                                             "base_revision": article.latest.number})
+    rename_article(api_as, article, "Refund policy", "We refund within 14 days.", "refunds")
     republish(make_user, linking_macro, "See [our policy](/articles/refunds).")
     login(make_user("editor"))
     assert "data-link-flags" not in macro_page(client, linking_macro)
@@ -110,8 +116,6 @@ def test_the_flagged_list_is_for_editors_and_up(client, login, make_user):
 def test_a_link_written_before_the_article_moved_is_flagged_as_moved(client, login, make_user, api_as, make_document):
     macro = make_document("macro", state="published", title="Early link", body="See [x](/articles/later-article).")
     article = make_document("article", state="published", title="Later article", slug="later-article", body="x")
-    api, _ = api_as("editor")
-    api.put(f"/articles/{article.id}", json={"title": "Later article", "body": "x", "section": "general/basics",
-                                             "slug": "renamed-article", "base_revision": article.latest.number})
+    rename_article(api_as, article, "Later article", "x", "renamed-article")
     login(make_user("agent"))
     assert "update the link to /articles/renamed-article" in macro_page(client, macro)
