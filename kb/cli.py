@@ -151,10 +151,17 @@ def tokens_revoke(email: str, prefix: str):
 
 @commands.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--force", is_flag=True,
+              help="Also overwrite documents in review, changed in the app or archived "
+                   "(the audit log records the override).")
 @with_appcontext
 @friendly_errors
-def import_command(paths: tuple[str, ...]):
-    """Import Markdown content files and folders."""
+def import_command(paths: tuple[str, ...], force: bool):
+    """Import Markdown content files and folders.
+
+    A document in the review workflow's hands (a revision in review or approved, one made in
+    the app since the last import, or archived) is skipped and reported, unless --force.
+    """
     from kb.auth.services import system_user
     from kb.transfer import ContentFileError, import_paths
 
@@ -164,9 +171,11 @@ def import_command(paths: tuple[str, ...]):
             yield from bar
 
     try:
-        report = import_paths(paths, system_user(), progress=progress)
+        report = import_paths(paths, system_user(), progress=progress, force=force)
     except ContentFileError as exc:
         raise click.ClickException(str(exc)) from None
+    for path, reason in report.skips:
+        click.echo(f"skipped: {path}: {reason}")
     for path, reason in report.failures:
         click.echo(f"failed: {path}: {reason}", err=True)
     click.echo(report.summary())
@@ -179,8 +188,13 @@ def import_command(paths: tuple[str, ...]):
 @with_appcontext
 @friendly_errors
 def export_command(directory: str):
-    """Write every document as content files under DIRECTORY."""
-    from kb.transfer import export_all
+    """Write every document as content files under DIRECTORY.
+
+    Published documents are written as readers see them (a draft waiting in review is not);
+    drafts, archived documents, old slugs and the sections file are written too, so importing
+    the export into an empty instance gives back the same help center.
+    """
+    from kb.transfer_export import export_all
 
     count = export_all(directory)
     click.echo(f"exported {count} documents to {directory}")

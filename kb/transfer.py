@@ -3,7 +3,8 @@
 A content file is Markdown with YAML front matter (see the contract). Import goes through the
 same services as the editor, so every import leaves revisions and audit records; files marked
 ``published`` (the default) are published by the importing admin. One bad file is reported
-and skipped; the others still import.
+and skipped; the others still import. A document in the review workflow's hands is left alone
+and reported (see :mod:`kb.transfer_workflow`); export lives in :mod:`kb.transfer_export`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ import frontmatter
 import yaml
 from sqlalchemy import select
 
-from kb import database, ordered_pool
+from kb import database, ordered_pool, transfer_sections, transfer_workflow
 from kb.content import services
 from kb.content.services import DocumentInput, RenderedBody
 from kb.content.slugs import slugify
@@ -34,10 +34,11 @@ from kb.errors import KbError
 from kb.extensions import db
 from kb.models import Document, Revision, User
 from kb.models.content import ARTICLE, MACRO
-from kb.review.services import publish_now
+from kb.transfer_export import export_all, render_file  # noqa: F401 - kept importable from here
+from kb.transfer_workflow import IMPORT, SkippedFile
 
-KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by"}
-STATUSES = {"published", "draft"}
+KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by", "redirect_from"}
+STATUSES = {"published", "draft", "archived"}
 MAX_FILE_BYTES = 1_000_000
 #: From this many files on, an import renders Markdown in worker processes: below it, starting
 #: them costs more than they save.
@@ -64,6 +65,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    #: Files left alone because their document is in the review workflow's hands, and why.
+    skips: list[tuple[str, str]] = field(default_factory=list)
     #: CPU seconds per stage: ``parse`` and ``render`` summed over files (in the worker
     #: processes when there are some), ``database`` and ``index`` in this thread.
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
@@ -77,9 +80,13 @@ class ImportReport:
     def failed(self) -> int:
         return len(self.failures)
 
+    @property
+    def skipped(self) -> int:
+        return len(self.skips)
+
     def summary(self) -> str:
         return (f"imported {self.imported}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, failed {self.failed}")
+                f"unchanged {self.unchanged}, failed {self.failed}, skipped {self.skipped}")
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[ContentFile]:
@@ -126,6 +133,8 @@ class ParsedFile:
     slug: str
     status: str
     data: DocumentInput
+    #: Old slugs that answer 301 to this document.
+    redirect_from: tuple[str, ...] = ()
 
 
 def parse_file(item: ContentFile) -> ParsedFile:
@@ -161,7 +170,11 @@ def parse_file(item: ContentFile) -> ParsedFile:
         raise ContentFileError("no title in the front matter")
     status = str(meta.get("status") or "published").strip().lower()
     if status not in STATUSES:
-        raise ContentFileError(f"status must be published or draft, not {status!r}")
+        raise ContentFileError(f"status must be published, draft or archived, not {status!r}")
+    try:
+        redirect_from = transfer_workflow.redirect_slugs(meta.get("redirect_from"))
+    except ValueError as exc:
+        raise ContentFileError(str(exc)) from None
     visibility = str(meta.get("visibility") or "public").strip().lower()
     section = meta.get("section")
     if section is not None and not isinstance(section, str):
@@ -175,7 +188,7 @@ def parse_file(item: ContentFile) -> ParsedFile:
         meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
         message=f"Imported from {item.path.name}",
     )
-    return ParsedFile(slug, status, data)
+    return ParsedFile(slug, status, data, redirect_from)
 
 
 def _tags(value) -> list[str]:
@@ -269,8 +282,12 @@ def _remember_bodies(known_bodies: Mapping[tuple[str, str], bytes]) -> None:
 
 def import_paths(paths: Iterable[str | os.PathLike], actor: User,
                  progress: Callable[[Iterable[ContentFile]], Iterator[ContentFile]] | None = None,
-                 workers: int | None = None) -> ImportReport:
+                 workers: int | None = None, force: bool = False) -> ImportReport:
     """Import content files; re-importing the same content makes no new revision.
+
+    A file whose document is in the review workflow's hands is skipped unless ``force``. The
+    sections file (``articles/sections.yml``) found with the paths is read first, so sections
+    get their titles and order before any article lands in them.
 
     Files are written in a stable order by this process, each in its own savepoint. Parsing
     and Markdown rendering (the slow part) run ahead of the writes in ``workers`` processes:
@@ -279,10 +296,17 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
     """
     report = ImportReport()
     started = time.perf_counter()
-    files = discover(paths)
+    given = [Path(p) for p in paths]
+    sections = transfer_sections.sections_files(given)
+    files = discover(p for p in given if p.resolve() not in sections)
+    for path in sections:
+        try:
+            transfer_sections.load(path)
+        except transfer_sections.SectionsFileError as exc:
+            report.failures.append((str(path), str(exc)))
     count = _worker_count(len(files), workers)
     with _long_lived_objects_frozen(), database.after_commit_deferred():
-        _import_files(files, actor, count, progress, report)
+        _import_files(files, actor, count, progress, report, force)
         report.written_seconds = time.perf_counter() - started
         indexing_from = time.thread_time()  # the index catches up on leaving the block
     report.timings["index"] = time.thread_time() - indexing_from
@@ -311,7 +335,7 @@ def _long_lived_objects_frozen() -> Iterator[None]:
 
 def _import_files(files: list[ContentFile], actor: User, count: int,
                   progress: Callable[[Iterable[ContentFile]], Iterator[ContentFile]] | None,
-                  report: ImportReport) -> None:
+                  report: ImportReport, force: bool = False) -> None:
     """Write every file in order, :data:`FILES_PER_TRANSACTION` to a transaction.
 
     Each file is written inside its own savepoint, so a bad one is rolled back alone. Fewer,
@@ -336,7 +360,7 @@ def _import_files(files: list[ContentFile], actor: User, count: int,
                     # Taken one at a time, so each file is written as soon as it is rendered.
                     for _shown, ready in islice(pairs, FILES_PER_TRANSACTION):
                         written += 1
-                        if not _import_prepared(ready, actor, claimed, report):
+                        if not _import_prepared(ready, actor, claimed, report, force):
                             sections.clear()  # the failed file's savepoint may have made one
         finally:
             prepared.close()
@@ -344,8 +368,10 @@ def _import_files(files: list[ContentFile], actor: User, count: int,
 
 
 def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, str], Path],
-                     report: ImportReport) -> bool:
-    """Write one prepared file in its own savepoint; false when it failed (and was rolled back)."""
+                     report: ImportReport, force: bool = False) -> bool:
+    """Write one prepared file in its own savepoint; false when it failed (and was rolled back).
+
+    A skipped file is not a failure: nothing was written for it."""
     item = ready.item
     report.timings["parse"] += ready.parse_seconds
     report.timings["render"] += ready.render_seconds
@@ -357,11 +383,14 @@ def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, 
         if other != item.path:
             raise ContentFileError(f"slug {ready.parsed.slug!r} is already used by {other} in this import")
         with db.session.begin_nested():
-            outcome = _import_one(item.kind, ready.parsed, actor, ready.rendered)
+            outcome = _import_one(item.kind, ready.parsed, actor, ready.rendered, force)
+    except SkippedFile as exc:  # raised before anything was written
+        report.skips.append((str(item.path), str(exc)))
+        outcome = "skipped"
     except (ContentFileError, KbError) as exc:
         report.failures.append((str(item.path), getattr(exc, "message", None) or str(exc)))
         outcome = None
-    if outcome:
+    if outcome in ("imported", "updated", "unchanged"):
         setattr(report, outcome, getattr(report, outcome) + 1)
     report.timings["database"] += time.thread_time() - start
     return outcome is not None
@@ -389,84 +418,29 @@ def _worker_count(files: int, wanted: int | None) -> int:
     return cpus if files >= POOL_MIN_FILES and cpus > 1 else 0
 
 
-def _import_one(kind: str, parsed: ParsedFile, actor: User, rendered: RenderedBody | None = None) -> str:
-    """Create, update or leave one document; returns which (``imported``/``updated``/``unchanged``)."""
+def _import_one(kind: str, parsed: ParsedFile, actor: User, rendered: RenderedBody | None = None,
+                force: bool = False) -> str:
+    """Create, update or leave one document; returns which (``imported``/``updated``/``unchanged``).
+
+    :raises SkippedFile: the document is in the review workflow's hands and ``force`` is off.
+    """
     with transaction():
-        # Ids and numbers only: most files of a bulk import are new, and save_revision loads
-        # (and locks) the document itself when there is one.
-        found = db.session.execute(
-            select(Document.id, Document.latest_revision_id, Revision.number)
-            .join(Revision, Revision.id == Document.latest_revision_id)
-            .where(Document.kind == kind, Document.slug == parsed.slug, Document.owner_id.is_(None))
-        ).one_or_none()
+        found = transfer_workflow.find_existing(kind, parsed.slug)
         if found is None:
             document = services.create_document(kind, parsed.data, actor, create_sections=True,
-                                                rendered=rendered)
-            if parsed.status == "published":
-                publish_now(document, actor, "import")
+                                                rendered=rendered, origin=IMPORT)
+            transfer_workflow.add_redirects(document, parsed.redirect_from)
+            transfer_workflow.apply_status(document, parsed.status, actor, "import")
             return "imported"
-        document_id, before, number = found
-        document = services.save_revision(kind, document_id, parsed.data, number, actor,
-                                          create_sections=True, rendered=rendered)
-        changed = document.latest.id != before
-        if parsed.status == "published" and document.published is not document.latest:
-            publish_now(document, actor, "import")
-            changed = True
+        reason = transfer_workflow.conflict(found, parsed.status)
+        if reason and not force:
+            raise SkippedFile(reason)
+        document = services.save_revision(kind, found.document_id, parsed.data, found.number, actor,
+                                          create_sections=True, rendered=rendered, origin=IMPORT)
+        changed = document.latest.id != found.latest_id
+        if reason:
+            transfer_workflow.note_forced(actor, document, reason)
+        changed = transfer_workflow.add_redirects(document, parsed.redirect_from) or changed
+        changed = transfer_workflow.apply_status(document, parsed.status, actor,
+                                                 "import --force" if reason else "import") or changed
         return "updated" if changed else "unchanged"
-
-
-def export_all(directory: str | os.PathLike) -> int:
-    """Write every shared, non-archived document as a content file; returns how many.
-
-    The published revision is written where there is one (``status: published``), else the
-    latest draft (``status: draft``). Files are written atomically.
-    """
-    root = Path(directory)
-    count = 0
-    documents = db.session.execute(
-        select(Document).where(Document.owner_id.is_(None)).order_by(Document.kind, Document.slug)
-    ).unique().scalars().all()
-    for document in documents:
-        revision = document.published or document.latest
-        if revision is None or (document.published is None and revision.state == "archived"):
-            continue
-        status = "published" if document.published is not None else "draft"
-        _write_atomic(root / _export_path(document, revision), render_file(document, revision, status))
-        count += 1
-    return count
-
-
-def _export_path(document: Document, revision) -> Path:
-    if document.kind == MACRO:
-        head = revision.title.split("::")[0] if "::" in revision.title else "general"
-        return Path("macros") / slugify(head) / f"{document.slug}.md"
-    if revision.section is not None:
-        return Path("articles") / revision.section.category.slug / revision.section.slug / f"{document.slug}.md"
-    return Path("articles") / f"{document.slug}.md"
-
-
-def render_file(document: Document, revision, status: str) -> str:
-    meta: dict = {"title": revision.title, "slug": document.slug}
-    if document.kind == ARTICLE:
-        meta["section"] = revision.section.path if revision.section else None
-        meta["visibility"] = revision.visibility
-    meta["tags"] = list(revision.tags or [])
-    meta["status"] = status
-    if revision.review_by:
-        meta["review_by"] = revision.review_by
-    meta.update({k: v for k, v in (revision.meta or {}).items() if k not in meta})
-    meta = {k: v for k, v in meta.items() if v is not None}
-    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-    return f"---\n{header}---\n{revision.body}"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-export-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

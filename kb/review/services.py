@@ -17,7 +17,8 @@ from kb import permissions
 from kb.content.records import audit, index_event
 from kb.content.services import append_revision, copy_input, lock_document, take_revision_slug
 from kb.database import transaction
-from kb.errors import ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError, ValidationError
+from kb.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
+                       ValidationError)
 from kb.extensions import db
 from kb.macros import links
 from kb.models import Document, ReviewComment, Revision, Role, Setting, User

@@ -34,7 +34,7 @@ def test_import_reports_its_counts_on_the_last_line(runner, tmp_path):
     write(tmp_path, "macros/billing/refund.md", "---\ntitle: Billing::Refund\n---\nHi {{ customer.first_name }}\n")
     result = run_import(runner, tmp_path)
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == "imported 2, updated 0, unchanged 0, failed 0"
+    assert result.output.strip().splitlines()[-1] == "imported 2, updated 0, unchanged 0, failed 0, skipped 0"
 
 
 def test_folders_name_the_category_and_section(runner, tmp_path, app):
@@ -50,7 +50,7 @@ def test_importing_the_same_content_twice_makes_no_new_revision(runner, tmp_path
     write(tmp_path, "macros/billing/refund.md", "---\ntitle: Billing::Refund\n---\nHi {{ customer.first_name }}\n")
     run_import(runner, tmp_path)
     result = run_import(runner, tmp_path)
-    assert result.output.strip().splitlines()[-1] == "imported 0, updated 0, unchanged 2, failed 0"
+    assert result.output.strip().splitlines()[-1] == "imported 0, updated 0, unchanged 2, failed 0, skipped 0"
     document, _ = queries.find_by_slug("article", "how-payouts-work")
     assert document.latest.number == 1
 
@@ -81,7 +81,7 @@ def test_a_bad_file_is_reported_and_skipped_while_others_import(runner, tmp_path
     result = run_import(runner, tmp_path)
     assert result.exit_code == 1
     assert name in result.output and reason.lower() in result.output.lower()
-    assert result.output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 1"
+    assert result.output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 1, skipped 0"
 
 
 def test_unknown_front_matter_keys_are_kept_not_refused(runner, tmp_path):
@@ -189,7 +189,7 @@ def test_rendering_in_worker_processes_stores_exactly_what_rendering_here_stores
         write(tmp_path, f"pooled/articles/a/b/{name}.md", f"---\ntitle: {name}\nslug: pooled-{name}\n---\n{body}")
     serial = import_paths([tmp_path / "serial"], system_user(), workers=0)
     pooled = import_paths([tmp_path / "pooled"], system_user(), workers=2)
-    assert serial.summary() == pooled.summary() == "imported 3, updated 0, unchanged 0, failed 0"
+    assert serial.summary() == pooled.summary() == "imported 3, updated 0, unchanged 0, failed 0, skipped 0"
     assert stored_renderings(f"pooled-{name}" for name in RICH_BODIES) == stored_renderings(RICH_BODIES)
     assert "<script" not in stored_renderings(RICH_BODIES)["raw-html"][3]
 
@@ -202,7 +202,7 @@ def test_a_bad_file_in_a_pooled_import_is_reported_and_skipped(app, tmp_path):
         write(tmp_path, f"articles/a/b/good-{n}.md", ARTICLE)
     write(tmp_path, "articles/a/b/broken.md", "---\ntitle: [unclosed\n---\nx")
     report = import_paths([tmp_path], system_user(), workers=2)
-    assert report.summary() == "imported 5, updated 0, unchanged 0, failed 1"
+    assert report.summary() == "imported 5, updated 0, unchanged 0, failed 1, skipped 0"
     assert report.failures[0][0].endswith("broken.md") and "front matter" in report.failures[0][1]
     assert queries.find_by_slug("article", "broken")[0] is None
 
@@ -218,7 +218,7 @@ def test_a_file_failing_part_way_through_its_save_leaves_nothing_and_spares_its_
     write(tmp_path, "articles/a/b/middle.md", "---\ntitle: Middle\nsection: a/b/c\n---\nx")
     write(tmp_path, "articles/a/b/last.md", ARTICLE.replace("How payouts", "Last"))
     report = import_paths([tmp_path], system_user(), workers=0)
-    assert report.summary() == "imported 2, updated 0, unchanged 0, failed 1"
+    assert report.summary() == "imported 2, updated 0, unchanged 0, failed 1, skipped 0"
     assert report.failures[0][0].endswith("middle.md") and "section" in report.failures[0][1]
     assert sorted(db.session.scalars(select(Document.slug))) == ["first", "last"]
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 4
@@ -239,4 +239,4 @@ def test_a_readme_beside_the_articles_folder_is_not_imported(runner, tmp_path):
     write(tmp_path, "README.md", "# What this folder is\n")
     write(tmp_path, "articles/payments/payouts/how-payouts-work.md", ARTICLE)
     result = run_import(runner, tmp_path)
-    assert result.output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 0"
+    assert result.output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 0, skipped 0"

@@ -1,0 +1,117 @@
+"""The sections file of a content folder: ``articles/sections.yml``.
+
+Folders name an article's category and section, but not their titles, descriptions or order,
+which the help center home shows. ``kb export`` writes them here and ``kb import`` reads them
+back, so a round trip gives back the same home page. Categories and sections are not
+reviewed (nothing in the app edits them), so the file's values win over stored ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from kb.content.slugs import slugify
+from kb.database import transaction
+from kb.extensions import db
+from kb.models import Category, Section
+
+FILE_NAME = "sections.yml"
+
+
+class SectionsFileError(Exception):
+    """A sections file that cannot be read; the message says why."""
+
+
+def sections_files(paths: list[Path]) -> list[Path]:
+    """The sections files that go with the paths of an import: one given by name, or one in an
+    ``articles/`` folder given or found under a folder given."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_file() and path.name == FILE_NAME:
+            found.setdefault(path.resolve(), None)
+        elif path.is_dir():
+            for candidate in (path / "articles" / FILE_NAME, path / FILE_NAME):
+                if candidate.is_file():
+                    found.setdefault(candidate.resolve(), None)
+    return list(found)
+
+
+def dump() -> str:
+    """Every category and section, in the order the help center shows them."""
+    categories = db.session.execute(
+        select(Category).order_by(Category.position, Category.slug)).scalars().all()
+    tree = []
+    for category in categories:
+        sections = sorted(category.sections, key=lambda s: (s.position, s.slug))
+        tree.append({
+            **_fields(category),
+            "sections": [_fields(section) for section in sections],
+        })
+    return yaml.safe_dump({"categories": tree}, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _fields(row: Category | Section) -> dict:
+    return {"slug": row.slug, "title": row.title, "description": row.description or "",
+            "position": row.position}
+
+
+def load(path: Path) -> int:
+    """Create or update the categories and sections a file lists; returns how many rows changed.
+
+    :raises SectionsFileError: unreadable, broken YAML or a malformed entry (nothing is written).
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SectionsFileError(f"cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise SectionsFileError(f"broken YAML: {getattr(exc, 'problem', None) or exc}") from None
+    entries = (data or {}).get("categories") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SectionsFileError("expected a list under 'categories'")
+    changed = 0
+    with transaction():
+        for entry in entries:
+            fields = _read_fields(entry, "category")
+            category = db.session.execute(
+                select(Category).where(Category.slug == fields["slug"])).scalar_one_or_none()
+            if category is None:
+                category = Category(slug=fields["slug"])
+                db.session.add(category)
+            changed += _assign(category, fields)
+            db.session.flush()
+            sections = entry.get("sections") or []
+            if not isinstance(sections, list):
+                raise SectionsFileError(f"category {fields['slug']!r}: sections must be a list")
+            for item in sections:
+                fields = _read_fields(item, "section")
+                section = db.session.execute(select(Section).where(
+                    Section.category_id == category.id, Section.slug == fields["slug"])).scalar_one_or_none()
+                if section is None:
+                    section = Section(category_id=category.id, slug=fields["slug"])
+                    db.session.add(section)
+                changed += _assign(section, fields)
+    return changed
+
+
+def _read_fields(entry, what: str) -> dict:
+    if not isinstance(entry, dict) or not entry.get("slug"):
+        raise SectionsFileError(f"each {what} needs a slug")
+    slug = slugify(str(entry["slug"]))
+    position = entry.get("position", 0)
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise SectionsFileError(f"{what} {slug!r}: position must be a whole number")
+    return {"slug": slug, "title": str(entry.get("title") or slug)[:200],
+            "description": str(entry.get("description") or ""), "position": position}
+
+
+def _assign(row: Category | Section, fields: dict) -> int:
+    changed = 0
+    for name in ("title", "description", "position"):
+        if getattr(row, name) != fields[name]:
+            setattr(row, name, fields[name])
+            changed = 1
+    return changed
