@@ -61,6 +61,13 @@ class StaleRevisionError(ConflictError):
         self.current_revision = current_revision
 
 
+class SlugTakenError(ConflictError):
+    """Another document lives at the slug a revision asks for (at save or at publish time)."""
+
+    code = "slug_taken"
+    field = "slug"
+
+
 class InvalidTransitionError(ConflictError):
     """The workflow does not allow this action in the document's current state."""
 

@@ -20,7 +20,7 @@ from kb.content import markdown
 from kb.content.records import audit, index_event
 from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
-from kb.errors import ConflictError, NotFoundError, StaleRevisionError, ValidationError
+from kb.errors import NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
 from kb.extensions import db
 from kb.macros import links, placeholders
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
@@ -161,7 +161,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
     revision: the live URL changes only when the revision is published.
 
     :raises StaleRevisionError: someone saved since ``base_revision`` (nothing is written).
-    :raises ConflictError: another document already answers at the wanted slug.
+    :raises SlugTakenError: another document already answers at the wanted slug.
     """
     validate_input(kind, data)
     with transaction():
@@ -371,15 +371,15 @@ def _slug_taken(kind: str, slug: str) -> bool:
 
 
 def _check_slug_free(document: Document, slug: str) -> None:
-    """:raises ConflictError: another document of the kind lives at ``slug``.
+    """:raises SlugTakenError: another document of the kind lives at ``slug``.
 
     An old slug that only redirects does not block: the document taking it over answers there.
     """
     clash = db.session.scalar(select(Document.id).where(
         Document.kind == document.kind, Document.slug == slug, Document.id != document.id))
     if clash is not None:
-        raise ConflictError(f"the slug {slug!r} is used by another {document.kind}; choose another",
-                            field="slug", slug=slug)
+        raise SlugTakenError(f"the slug {slug!r} is used by another {document.kind}; choose another",
+                             slug=slug)
 
 
 def take_revision_slug(document: Document, revision: Revision, actor: User | None) -> None:
@@ -388,7 +388,7 @@ def take_revision_slug(document: Document, revision: Revision, actor: User | Non
     Checked again here because another document may have taken the slug since the draft was
     saved.
 
-    :raises ConflictError: another document lives at the revision's slug.
+    :raises SlugTakenError: another document lives at the revision's slug.
     """
     if revision.slug and revision.slug != document.slug:
         change_slug(document, revision.slug, actor)
@@ -398,7 +398,7 @@ def change_slug(document: Document, wanted: str, actor: User | None) -> None:
     """Rename a document's live URL now; every older slug keeps answering with a permanent
     redirect. Called when a revision carrying a new slug is published.
 
-    :raises ConflictError: the slug belongs to another document.
+    :raises SlugTakenError: the slug belongs to another document.
     """
     new = slugify(wanted)
     if new == document.slug:

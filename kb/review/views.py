@@ -14,7 +14,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 
 from kb import permissions
 from kb.content import diffs, markdown, queries as content_queries, services as content_services
-from kb.errors import KbError, NotFoundError, StaleRevisionError, ValidationError
+from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
 from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
@@ -115,8 +115,8 @@ def edit(user: User, kind: str, document_id: int):
                                                form.base_revision, user)
     except StaleRevisionError:
         return _conflict(kind, _document(kind, document_id, user), form)
-    except ValidationError as error:
-        return _editor(kind, form, document, error=error, status=400)
+    except (ValidationError, SlugTakenError) as error:
+        return _editor(kind, form, document, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, document_id, form.base_revision)
     if saved.latest.number == before:
         flash("Nothing changed, so no new revision was saved.", "info")
