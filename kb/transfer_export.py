@@ -73,7 +73,8 @@ def _export_path(document: Document, revision: Revision) -> Path:
         head = revision.title.split("::")[0] if "::" in revision.title else "general"
         return Path("macros") / slugify(head) / f"{document.slug}.md"
     if revision.section is not None:
-        return Path("articles") / revision.section.category.slug / revision.section.slug / f"{document.slug}.md"
+        section = revision.section
+        return Path("articles") / section.category.slug / section.slug / f"{document.slug}.md"
     return Path("articles") / f"{document.slug}.md"
 
 
@@ -91,7 +92,8 @@ def render_file(document: Document, revision: Revision, status: str,
         meta["redirect_from"] = list(redirect_from)
     meta.update({k: v for k, v in (revision.meta or {}).items() if k not in meta})
     meta = {k: v for k, v in meta.items() if v is not None}
-    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                            width=1000)
     return f"---\n{header}---\n{revision.body}"
 
 

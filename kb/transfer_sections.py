@@ -89,7 +89,8 @@ def load(path: Path) -> int:
             for item in sections:
                 fields = _read_fields(item, "section")
                 section = db.session.execute(select(Section).where(
-                    Section.category_id == category.id, Section.slug == fields["slug"])).scalar_one_or_none()
+                    Section.category_id == category.id, Section.slug == fields["slug"])
+                ).scalar_one_or_none()
                 if section is None:
                     section = Section(category_id=category.id, slug=fields["slug"])
                     db.session.add(section)

@@ -46,13 +46,15 @@ class Existing:
 def find_existing(kind: str, slug: str) -> Existing | None:
     """The shared document at ``slug``, or the one that moved away from it (a renamed document
     is still the one its old file describes)."""
-    columns = (Document.id, Document.latest_revision_id, Revision.number, Revision.state, Revision.origin)
+    columns = (Document.id, Document.latest_revision_id, Revision.number, Revision.state,
+               Revision.origin)
     base = select(*columns).join(Revision, Revision.id == Document.latest_revision_id).where(
         Document.kind == kind, Document.owner_id.is_(None))
     row = db.session.execute(base.where(Document.slug == slug)).one_or_none()
     if row is None:
-        row = db.session.execute(base.join(SlugRedirect, SlugRedirect.document_id == Document.id).where(
-            SlugRedirect.kind == kind, SlugRedirect.slug == slug)).one_or_none()
+        moved = base.join(SlugRedirect, SlugRedirect.document_id == Document.id)
+        row = db.session.execute(moved.where(SlugRedirect.kind == kind, SlugRedirect.slug == slug)
+                                 ).one_or_none()
     return Existing(*row) if row is not None else None
 
 
@@ -66,7 +68,8 @@ def conflict(existing: Existing, file_status: str) -> str | None:
     if existing.state == "approved":
         return f"revision {n} is approved and waiting to be published"
     if existing.origin != IMPORT:
-        return f"revision {n} ({existing.state.replace('_', ' ')}) was made in the app since the last import"
+        state = existing.state.replace("_", " ")
+        return f"revision {n} ({state}) was made in the app since the last import"
     return None
 
 
@@ -98,10 +101,10 @@ def add_redirects(document: Document, slugs: tuple[str, ...]) -> bool:
     for slug in slugs:
         if slug == document.slug:
             continue
-        live = db.session.scalar(select(Document.id).where(Document.kind == document.kind,
-                                                             Document.slug == slug))
-        taken = db.session.scalar(select(SlugRedirect.id).where(SlugRedirect.kind == document.kind,
-                                                                  SlugRedirect.slug == slug))
+        live = db.session.scalar(select(Document.id).where(
+            Document.kind == document.kind, Document.slug == slug))
+        taken = db.session.scalar(select(SlugRedirect.id).where(
+            SlugRedirect.kind == document.kind, SlugRedirect.slug == slug))
         if live is None and taken is None:
             db.session.add(SlugRedirect(kind=document.kind, slug=slug, document_id=document.id))
             added = True

@@ -6,7 +6,7 @@ from flask import g
 
 from kb.extensions import db
 from tests.content.test_transfer import run_import, write
-from tests.support import Api, make_app
+from tests.support import make_app
 
 SECTIONS = """\
 categories:
@@ -121,6 +121,8 @@ def test_export_import_export_gives_identical_files_and_the_same_help_center(app
         assert result.exit_code == 0, result.output
         assert result.output.strip().splitlines()[-1] == "imported 9, updated 0, unchanged 0, failed 0, skipped 0"
         assert cli.invoke(args=["export", str(second)]).exit_code == 0
+        again = cli.invoke(args=["import", str(first)])
+        assert again.output.strip().splitlines()[-1] == "imported 0, updated 0, unchanged 9, failed 0, skipped 0"
         after = what_readers_see(other)
         db.session.remove()
         db.engine.dispose()

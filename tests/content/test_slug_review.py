@@ -103,13 +103,17 @@ def test_a_slug_taken_meanwhile_is_refused_at_publish_and_the_live_url_stays(cli
     assert editor.get(f"/articles/{article.id}").get_json()["status"] == "approved"
 
 
-def test_the_editor_page_shows_the_address_the_draft_will_get(app, people, article, make_user):
+def test_the_editor_and_review_pages_show_the_address_the_draft_will_get(app, people, article, make_user):
     editor, _ = people
     save_slug(editor, article.id, "when-payouts-arrive")
-    page = signed_in(app, make_user("editor")).get(f"/editor/articles/{article.id}/edit").get_data(as_text=True)
+    client = signed_in(app, make_user("reviewer"))
+    page = client.get(f"/editor/articles/{article.id}/edit").get_data(as_text=True)
     assert 'value="when-payouts-arrive"' in page
     assert "Live address: <code>payout-timing</code>" in page
     assert 'data-pending-slug="when-payouts-arrive"' in page
+    review_page = client.get(f"/editor/articles/{article.id}").get_data(as_text=True)
+    assert ("moves the address from <code>payout-timing</code> to <code>when-payouts-arrive</code>"
+            in review_page)
 
 
 def test_a_taken_slug_in_the_editor_form_keeps_the_text_and_says_why(app, article, make_document, make_user):

@@ -23,7 +23,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('revisions') as batch:
         batch.add_column(sa.Column('slug', sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column('origin', sa.String(length=16), nullable=False, server_default='app'))
+        batch.add_column(sa.Column('origin', sa.String(length=16), nullable=False,
+                                   server_default='app'))
     op.execute(
         "UPDATE revisions SET slug = (SELECT documents.slug FROM documents "
         "WHERE documents.id = revisions.document_id)"
