@@ -127,3 +127,29 @@ def test_a_taken_slug_in_the_editor_form_keeps_the_text_and_says_why(app, articl
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "My unsaved words." in page and "is used by another article" in page
+
+
+def test_a_scheduled_rename_whose_slug_was_taken_waits_and_the_others_still_go_live(client, people, make_document,
+                                                                                     make_user):
+    from datetime import timedelta
+
+    from kb.models.types import utcnow
+    from kb.review import services as review
+
+    editor, reviewer_api = people
+    reviewer = make_user("reviewer")
+    moving = make_document("article", state="published", title="Moving", slug="moving")
+    plain = make_document("article", state="approved", title="Plain", slug="plain")
+    squatter = make_document("article", state="published", title="Squatter", slug="squatter")
+    assert save_slug(editor, moving.id, "wanted").status_code == 200
+    assert editor.post(f"/articles/{moving.id}/submit").status_code == 200
+    assert reviewer_api.post(f"/articles/{moving.id}/approve").status_code == 200
+    for document in (moving, plain):
+        review.schedule("article", document.id, reviewer, utcnow() + timedelta(minutes=1))
+    assert save_slug(editor, squatter.id, "wanted").status_code == 200
+    review_and_publish(editor, reviewer_api, squatter.id)
+
+    published = review.publish_due(utcnow() + timedelta(minutes=2))
+    assert [d.id for d in published] == [plain.id]
+    assert client.get("/articles/moving").status_code == 200
+    assert editor.get(f"/articles/{moving.id}").get_json()["status"] == "approved"
