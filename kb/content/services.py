@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterator, Mapping
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 
 from kb import permissions
 from kb.content import markdown
 from kb.content.records import audit, index_event
+from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
 from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
-from kb.errors import NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
+from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
 from kb.macros import links, placeholders
-from kb.models import Category, Document, Revision, Section, SlugRedirect, User
+from kb.models import Category, Document, Revision, Section, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import utcnow
 
@@ -140,7 +141,7 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
     if personal and kind != MACRO:
         raise ValidationError("only macros can be personal", field="personal")
     with transaction():
-        document = Document(kind=kind, slug=_free_slug(kind, data.slug or data.title),
+        document = Document(kind=kind, slug=free_slug(kind, data.slug or data.title),
                             owner_id=user.id if personal else None, created_by_id=user.id)
         db.session.add(document)
         db.session.flush()
@@ -176,7 +177,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
             )
         slug = revision_slug(document, data)
         if slug != document.slug:
-            _check_slug_free(document, slug)
+            check_slug_free(document, slug)
         if (same_content(latest, data, _resolve_section_id(kind, data.section, create_sections), kind)
                 and slug == (latest.slug or document.slug)):
             return document
@@ -219,7 +220,10 @@ def same_content(revision: Revision, data: DocumentInput, section_id: int | None
 
 
 def copy_input(revision: Revision, message: str = "") -> DocumentInput:
-    """The input that reproduces a revision's content (restore, import comparisons)."""
+    """The input that reproduces a revision's content (restore, import comparisons).
+
+    The slug is left out: restoring old text keeps the address the document has now.
+    """
     return DocumentInput(
         title=revision.title, body=revision.body, tags=tuple(revision.tags or ()),
         section=revision.section.path if revision.section else None,
@@ -348,69 +352,3 @@ def _create_section(category_slug: str, section_slug: str) -> Section:
     db.session.add(section)
     db.session.flush()
     return section
-
-
-def _free_slug(kind: str, wanted: str) -> str:
-    """The slug for ``wanted``, suffixed ``-2``, ``-3``… when taken (now or as a redirect)."""
-    base = slugify(wanted)
-    candidate, n = base, 1
-    while _slug_taken(kind, candidate):
-        n += 1
-        candidate = f"{base[:MAX_SLUG_BASE]}-{n}"
-    return candidate
-
-
-MAX_SLUG_BASE = 72
-
-
-def _slug_taken(kind: str, slug: str) -> bool:
-    return bool(db.session.scalar(select(or_(
-        exists().where(Document.kind == kind, Document.slug == slug),
-        exists().where(SlugRedirect.kind == kind, SlugRedirect.slug == slug),
-    ))))
-
-
-def _check_slug_free(document: Document, slug: str) -> None:
-    """:raises SlugTakenError: another document of the kind lives at ``slug``.
-
-    An old slug that only redirects does not block: the document taking it over answers there.
-    """
-    clash = db.session.scalar(select(Document.id).where(
-        Document.kind == document.kind, Document.slug == slug, Document.id != document.id))
-    if clash is not None:
-        raise SlugTakenError(f"the slug {slug!r} is used by another {document.kind}; choose another",
-                             slug=slug)
-
-
-def take_revision_slug(document: Document, revision: Revision, actor: User | None) -> None:
-    """Give the document the slug of the revision going live (inside the caller's transaction).
-
-    Checked again here because another document may have taken the slug since the draft was
-    saved.
-
-    :raises SlugTakenError: another document lives at the revision's slug.
-    """
-    if revision.slug and revision.slug != document.slug:
-        change_slug(document, revision.slug, actor)
-
-
-def change_slug(document: Document, wanted: str, actor: User | None) -> None:
-    """Rename a document's live URL now; every older slug keeps answering with a permanent
-    redirect. Called when a revision carrying a new slug is published.
-
-    :raises SlugTakenError: the slug belongs to another document.
-    """
-    new = slugify(wanted)
-    if new == document.slug:
-        return
-    _check_slug_free(document, new)
-    stale = db.session.execute(
-        select(SlugRedirect).where(SlugRedirect.kind == document.kind, SlugRedirect.slug == new)
-    ).scalar_one_or_none()
-    if stale is not None:
-        db.session.delete(stale)
-        db.session.flush()
-    db.session.add(SlugRedirect(kind=document.kind, slug=document.slug, document_id=document.id))
-    audit(actor, "rename", document, old=document.slug, new=new)
-    document.slug = new
-    index_event(document)

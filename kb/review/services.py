@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from kb import permissions
 from kb.content.records import audit, index_event
-from kb.content.services import append_revision, copy_input, lock_document, take_revision_slug
+from kb.content.renames import take_revision_slug
+from kb.content.services import append_revision, copy_input, lock_document
 from kb.database import transaction
 from kb.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
                        ValidationError)
