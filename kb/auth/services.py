@@ -6,14 +6,14 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.content.records import audit
 from kb.database import transaction
 from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
 from kb.extensions import db
-from kb.models import ApiToken, Role, User
+from kb.models import ApiToken, Role, User, UserSession
 from kb.models.types import utcnow
 
 TOKEN_PREFIX = "kb_"
@@ -61,6 +61,36 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for ``user``; returns the secret its cookie carries."""
+    secret = secrets.token_urlsafe(32)
+    with transaction():
+        db.session.add(UserSession(user_id=user.id, secret_hash=_hash(secret)))
+    return secret
+
+
+def session_user(user_id: int, secret: str) -> User | None:
+    """The active user a browser's session belongs to, or None once it was ended."""
+    user = db.session.execute(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.secret_hash == _hash(secret))
+    ).scalar_one_or_none()
+    return user if user is not None and user.active else None
+
+
+def end_session(secret: str) -> None:
+    """Sign one browser out on the server: a copy of its cookie no longer signs in."""
+    with transaction():
+        db.session.execute(delete(UserSession).where(UserSession.secret_hash == _hash(secret)))
+
+
+def end_all_sessions(user: User) -> int:
+    """Sign every browser of ``user`` out (deactivation, a password change); returns how many."""
+    with transaction():
+        result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return result.rowcount or 0
 
 
 def find_user(email: str) -> User:
