@@ -22,7 +22,8 @@ from kb.errors import ValidationError
 from kb.extensions import db
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.search import indexer, service as search_service
-from kb.web import current_actor_or_none, feedback, listings, ratelimit
+from kb.throttle import public_form
+from kb.web import current_actor_or_none, feedback, listings
 
 bp = Blueprint("web", __name__)
 
@@ -85,9 +86,9 @@ def article(slug: str):
 
 
 @bp.post("/articles/<slug>/feedback")
+@public_form("feedback")
 def article_feedback(slug: str):
     """Record the reader's "Was this helpful?" answer, then back to the article."""
-    ratelimit.enforce("feedback")
     actor = current_actor_or_none()
     document, _ = queries.find_by_slug(ARTICLE, slug)  # old slugs redirect for reading only
     revision = _readable_revision(actor, document)
@@ -99,6 +100,7 @@ def article_feedback(slug: str):
 
 
 @bp.get("/search")
+@public_form("search", only_when=lambda: bool(request.args.get("q", "").strip()))
 def search_page():
     actor = current_actor_or_none()
     query = request.args.get("q", "").strip()
@@ -106,7 +108,6 @@ def search_page():
     filters = _search_filters(actor)
     results = None
     if query:
-        ratelimit.enforce("search")
         results = search_service.search(
             actor, query,
             kind=filters["type"] or (None if permissions.is_staff(actor) else ARTICLE),
