@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.content.records import audit
@@ -136,7 +137,22 @@ def user_for_token(secret: str) -> User:
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         raise AuthenticationRequiredError("the API token is unknown or revoked")
-    return token.user
+    user = token.user
+    _note_use(token)
+    return user
+
+
+#: How stale ``last_used_at`` may be: writing it on every request would make each API read a
+#: write transaction.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+def _note_use(token: ApiToken) -> None:
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_PRECISION:
+        return
+    with transaction():
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
 
 
 def _hash(secret: str) -> str:
