@@ -31,6 +31,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     login_manager.init_app(app)
     csrf.init_app(app)
+    from kb import throttle
+
+    throttle.init_app(app)
     from kb.search import indexer
 
     indexer.init_app(app)

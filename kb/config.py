@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_IN_PROCESS": True,  # apply index events right after each commit
     "INDEX_REFRESH_SECONDS": 0.5,
     "RATE_LIMIT_PER_MINUTE": 30,  # feedback and search forms, per client
+    "BASE_URL": None,  # e.g. https://help.example.com: absolute links use it, never the Host header
+    "RATE_LIMIT_STORAGE": None,  # a limits storage URI shared by workers, e.g. redis://host:6379
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
@@ -86,7 +88,7 @@ def _warn_unknown(app: Flask, framework_keys: set[str]) -> None:
     """A misspelt setting is silently ignored otherwise; say so in the log."""
     for key in app.config:
         if (key.isupper() and key not in KNOWN_KEYS and key not in framework_keys
-                and not key.startswith(("SQLALCHEMY_", "WTF_", "REMEMBER_", "LOGIN_"))):
+                and not key.startswith(("SQLALCHEMY_", "WTF_", "REMEMBER_", "LOGIN_", "RATELIMIT_"))):
             app.logger.warning("unknown configuration key %s is ignored", key)
 
 
@@ -94,7 +96,7 @@ def _derive_paths(app: Flask) -> None:
     cfg = app.config
     instance = Path(cfg["INSTANCE"]).resolve()
     try:
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # its secret key, database, index
     except OSError as exc:
         raise RuntimeError(f"cannot create the instance folder {instance}: {exc}") from exc
     cfg["INSTANCE"] = str(instance)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -44,8 +45,27 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     app.extensions.setdefault("kb.after_commit", [])
     if url.startswith("sqlite"):
+        _create_private_file(url)
         with app.app_context():
             _install_sqlite_hooks(db.engine)
+
+
+def _create_private_file(url: str) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite gives its WAL and shared
+    memory files the same mode); an existing file keeps the mode its operator chose."""
+    from sqlalchemy import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process created it first
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

@@ -9,6 +9,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from kb.errors import KbError
 
 
+TOO_MANY_REQUESTS = ("You have sent a lot of requests in a short time. Please wait a little "
+                     "and try again.")
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -46,6 +50,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
         status = error.code or 500
+        if status == 429:
+            error.description = TOO_MANY_REQUESTS
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             response = error_envelope(status, code, error.description or error.name)

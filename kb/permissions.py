@@ -82,11 +82,14 @@ def visible_revision(actor: Actor, document: Document) -> Revision:
 
 
 def require_document_editor(actor: Actor, document: Document) -> User:
-    """Agents and up may edit shared documents; personal macros only their owner."""
-    user = require_role(actor, Role.AGENT)
-    if not may_see_document(user, document):
+    """Agents and up may edit shared documents; personal macros only their owner.
+
+    Whether the document exists for the actor is asked first, so a hidden document answers
+    the same 404 as a missing one, for anonymous callers too (not a telling 401).
+    """
+    if not may_see_document(actor, document):
         raise NotFoundError(f"no {document.kind} with id {document.id}")
-    return user
+    return require_role(actor, Role.AGENT)
 
 
 def visible_documents(actor: Actor, kind: str) -> Select:

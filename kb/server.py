@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -19,7 +21,8 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # control_socket exists from gunicorn 25.1 on
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
@@ -45,6 +48,9 @@ def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "post_fork": lambda _server, _worker: _after_fork(app),
+        # One control socket per instance, not gunicorn's one per user: two instances on a
+        # host would otherwise fight over it.
+        "control_socket": str(Path(app.config["INSTANCE"]) / "gunicorn.ctl"),
     }
     _before_fork(app)
     _Gunicorn(app, options).run()

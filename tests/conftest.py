@@ -28,6 +28,7 @@ def app(tmp_path):
         # The test keeps one app context (and so one ``g``) across requests; in production
         # each request has its own, so Flask-Login's per-request cache must not carry over.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
 
     ctx = app.app_context()
     ctx.push()

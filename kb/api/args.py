@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 
@@ -16,6 +16,7 @@ def json_body(schema: Schema) -> dict[str, Any]:
 
     :raises ValidationError: not JSON, not an object, or fields that fail the schema.
     """
+    _refuse_oversized_stream()
     data = request.get_json(silent=True)
     if data is None and request.get_data(cache=True):
         raise ValidationError("the body is not valid JSON")
@@ -24,6 +25,17 @@ def json_body(schema: Schema) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError("the body must be a JSON object")
     return _load(schema, data)
+
+
+def _refuse_oversized_stream() -> None:
+    """A chunked body (no Content-Length) is cut at the limit by Werkzeug without a word; one
+    more read past the limit tells whether it went on, and raises the 413 if it did.
+
+    :raises RequestEntityTooLarge: the body is longer than ``MAX_CONTENT_LENGTH``.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is None and len(request.get_data(cache=True)) >= limit:
+        request.stream.read(1)
 
 
 def query_args(schema: Schema) -> dict[str, Any]:

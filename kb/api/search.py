@@ -12,9 +12,11 @@ from kb.api.serializers import result_dict
 from kb.auth import current_actor
 from kb.models import Role
 from kb.search import service
+from kb.throttle import public_form
 
 
 @bp.get("/search")
+@public_form("api-search", only_when=lambda: current_actor() is None)
 def search():
     """Search what the caller may see. Anonymous: published public articles only.
     ---
@@ -25,6 +27,7 @@ def search():
       responses:
         200: {content: {application/json: {schema: SearchResponse}}}
         400: {content: {application/json: {schema: ErrorOut}}}
+        429: {content: {application/json: {schema: ErrorOut}}}
     """
     args = query_args(SearchArgs())
     found = service.search(

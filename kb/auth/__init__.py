@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 
 from kb.auth import services
@@ -18,13 +18,40 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+#: The session key holding the secret of this browser's server-side session.
+SESSION_SECRET_KEY = "kb_sid"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+    """Only a session the server still holds signs in: a cookie copied before sign-out, or one of
+    a deactivated user, is worth nothing."""
+    secret = session.get(SESSION_SECRET_KEY)
+    if not isinstance(secret, str) or not secret:
         return None
-    return user if user is not None and user.active else None
+    try:
+        return services.session_user(int(user_id), secret)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def sign_in(user: User) -> None:
+    """Start a server-side session for ``user`` in this browser (after their password checked)."""
+    from flask_login import login_user
+
+    session[SESSION_SECRET_KEY] = services.start_session(user)
+    login_user(user)
+
+
+def sign_out() -> None:
+    """End this browser's session on the server and forget it here."""
+    from flask_login import logout_user
+
+    secret = session.get(SESSION_SECRET_KEY)
+    if isinstance(secret, str) and secret:
+        services.end_session(secret)
+    logout_user()
+    session.clear()
 
 
 def current_actor() -> User | None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.content.records import audit
 from kb.database import transaction
 from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
 from kb.extensions import db
-from kb.models import ApiToken, Role, User
+from kb.models import ApiToken, Role, User, UserSession
 from kb.models.types import utcnow
 
 TOKEN_PREFIX = "kb_"
@@ -63,6 +64,36 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for ``user``; returns the secret its cookie carries."""
+    secret = secrets.token_urlsafe(32)
+    with transaction():
+        db.session.add(UserSession(user_id=user.id, secret_hash=_hash(secret)))
+    return secret
+
+
+def session_user(user_id: int, secret: str) -> User | None:
+    """The active user a browser's session belongs to, or None once it was ended."""
+    user = db.session.execute(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.secret_hash == _hash(secret))
+    ).scalar_one_or_none()
+    return user if user is not None and user.active else None
+
+
+def end_session(secret: str) -> None:
+    """Sign one browser out on the server: a copy of its cookie no longer signs in."""
+    with transaction():
+        db.session.execute(delete(UserSession).where(UserSession.secret_hash == _hash(secret)))
+
+
+def end_all_sessions(user: User) -> int:
+    """Sign every browser of ``user`` out (deactivation, a password change); returns how many."""
+    with transaction():
+        result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return result.rowcount or 0
+
+
 def find_user(email: str) -> User:
     """:raises NotFoundError: no user with that e-mail."""
     user = db.session.execute(
@@ -106,7 +137,22 @@ def user_for_token(secret: str) -> User:
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         raise AuthenticationRequiredError("the API token is unknown or revoked")
-    return token.user
+    user = token.user
+    _note_use(token)
+    return user
+
+
+#: How stale ``last_used_at`` may be: writing it on every request would make each API read a
+#: write transaction.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+def _note_use(token: ApiToken) -> None:
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_PRECISION:
+        return
+    with transaction():
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
 
 
 def _hash(secret: str) -> str:

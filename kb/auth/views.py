@@ -5,14 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
-
-from kb.auth import services
+from kb.auth import services, sign_in, sign_out
+from kb.throttle import sign_in_attempts
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_attempts
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next", ""))
@@ -21,13 +21,13 @@ def login():
         flash("That e-mail and password do not match an account.", "error")
         return render_template("auth/login.html", next=request.form.get("next", ""),
                                email=request.form.get("email", "")), 401
-    login_user(user)
+    sign_in(user)
     return redirect(_safe_next(request.form.get("next")) or url_for("web.home"))
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()
     return redirect(url_for("web.home"))
 
 

@@ -69,9 +69,13 @@ class _BlockSplitter(HTMLParser):
 
     def split(self, source: str) -> list[tuple[str, str, str]]:
         self._source = source
+        # Where each line starts, counting lines as HTMLParser.getpos() does: at "\n" only
+        # (str.splitlines would also break at U+2028, "\x0c" and others, and shift offsets).
         self._lines = [0]
-        for line in source.splitlines(keepends=True):
-            self._lines.append(self._lines[-1] + len(line))
+        newline = source.find("\n")
+        while newline != -1:
+            self._lines.append(newline + 1)
+            newline = source.find("\n", newline + 1)
         self.feed(source)
         self.close()
         return self.blocks

@@ -32,13 +32,16 @@ def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
     ).unique().scalar_one_or_none()
     if document is not None:
         return document, None
-    redirect = db.session.execute(
-        select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == slug)
-    ).scalar_one_or_none()
-    if redirect is None:
-        return None, None
-    target = db.session.get(Document, redirect.document_id)
+    target = moved_to(kind, slug)
     return None, target.slug if target else None
+
+
+def moved_to(kind: str, old_slug: str) -> Document | None:
+    """The document that once had ``old_slug``, whoever may read it (callers must ask)."""
+    redirect = db.session.execute(
+        select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == old_slug)
+    ).scalar_one_or_none()
+    return db.session.get(Document, redirect.document_id) if redirect else None
 
 
 def list_documents(actor: permissions.Actor, kind: str, status: str | None = None,

@@ -7,10 +7,10 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 from kb.models.activity import AuditEvent, Feedback, IndexEvent, MacroUse, SearchLog, Favourite
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.review import ReviewComment
-from kb.models.users import ApiToken, Role, Setting, User
+from kb.models.users import ApiToken, Role, Setting, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
     "IndexEvent", "MacroUse", "ReviewComment", "Revision", "Role", "SearchLog", "Section",
-    "Setting", "SlugRedirect", "User",
+    "Setting", "SlugRedirect", "User", "UserSession",
 ]

@@ -79,6 +79,18 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
+class UserSession(db.Model):
+    """A signed-in browser. The cookie carries a random secret; only its SHA-256 is kept, and
+    deleting the row signs that browser out, whatever copies of the cookie exist."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Setting(db.Model):
     """Admin-controlled switches that live in the database, such as self-approval."""
 

@@ -76,6 +76,7 @@ def _open_or_rebuild(path: str) -> "SearchIndex":
 
     if path == ":memory:":
         return SearchIndex.in_memory()
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)  # a private index: it holds internal text
     try:
         return SearchIndex.open(path)
     except IndexCorruptError:

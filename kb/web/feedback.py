@@ -1,16 +1,20 @@
 """“Was this helpful?”: one vote per reader per article, with an optional comment.
 
-A reader is identified by a random id kept in their signed session cookie; only a hash of it
-is stored, so a vote can be updated by the same browser but never traced back to a person
-or an address.
+A reader is a signed-in account, else the random id in a signed, long-lived cookie. A client
+that sends no such cookie (a script, a browser that drops cookies, a fresh private window) is
+one reader per address per day, so emptying the cookie jar does not buy another vote. Only a
+hash of the reader id is stored, so a vote can be updated by the same reader but never traced
+back to a person or an address.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
+import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from sqlalchemy import case, func, select
 
@@ -22,8 +26,9 @@ from kb.models.types import utcnow
 
 #: The longest comment kept; a longer one is refused rather than silently cut.
 MAX_COMMENT = 2000
-#: The session key holding the reader's random id.
-SESSION_KEY = "kb_reader"
+#: The cookie holding the reader's signed random id, and how long it lasts.
+VOTER_COOKIE = "kb_voter"
+VOTER_COOKIE_MAX_AGE = 365 * 24 * 3600
 #: Latest comments shown to staff on an article page.
 RECENT_COMMENTS = 5
 
@@ -46,8 +51,36 @@ class Summary:
         return round(100 * self.yes / self.total) if self.total else None
 
 
-def new_reader_id() -> str:
-    return secrets.token_urlsafe(18)
+def account_reader_id(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def daily_reader_id(secret_key: str, client: str, day: date) -> str:
+    """The reader id of a client without a voter cookie: one per address per day, keyed with
+    the instance's secret so the address cannot be read back from it."""
+    mac = hmac.new(secret_key.encode(), f"kb-voter-day:{day.isoformat()}:{client}".encode(),
+                   hashlib.sha256)
+    return "day:" + mac.hexdigest()[:32]
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="kb-voter")
+
+
+def sign_reader_id(secret_key: str, reader_id: str) -> str:
+    """The voter cookie's value: the id, signed so a reader cannot pick someone else's."""
+    return _serializer(secret_key).dumps(reader_id)
+
+
+def reader_id_from_cookie(secret_key: str, value: str | None) -> str | None:
+    """The id in a voter cookie, or None when it is missing or its signature does not hold."""
+    if not value:
+        return None
+    try:
+        reader_id = _serializer(secret_key).loads(value)
+    except BadSignature:
+        return None
+    return reader_id if isinstance(reader_id, str) and reader_id else None
 
 
 def voter_key(reader_id: str) -> str:

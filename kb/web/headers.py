@@ -1,8 +1,10 @@
-"""Security headers on every response."""
+"""Security and caching headers on every response."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -18,7 +20,43 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+#: Blueprints whose pages are for signed-in staff: drafts, internal articles, review threads.
+#: No cache anywhere may keep them (a shared proxy, the browser's back-forward history after
+#: sign-out on a shared computer).
+STAFF_BLUEPRINTS = frozenset({"agent", "editor"})
+STAFF_CACHE_CONTROL = "private, no-store"
+
+
+class CanonicalBaseURL:
+    """WSGI middleware: absolute links (sitemap, canonical and share URLs) use the configured
+    ``KB_BASE_URL`` instead of whatever ``Host`` header a client sent, so nobody can get a
+    cached page or a sitemap to point readers at another site."""
+
+    def __init__(self, wsgi_app, base_url: str) -> None:
+        parts = urlsplit(base_url.strip())
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise RuntimeError(f"KB_BASE_URL must look like https://help.example.com, not {base_url!r}")
+        self.wsgi_app = wsgi_app
+        self.scheme, self.host, self.root = parts.scheme, parts.netloc, parts.path.rstrip("/")
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_HOST"] = self.host
+        environ["wsgi.url_scheme"] = self.scheme
+        if self.root:
+            environ["SCRIPT_NAME"] = self.root
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    if app.config.get("BASE_URL"):
+        app.wsgi_app = CanonicalBaseURL(app.wsgi_app, str(app.config["BASE_URL"]))
+
+    @app.after_request
+    def keep_staff_pages_out_of_caches(response: Response) -> Response:
+        if request.blueprint in STAFF_BLUEPRINTS:
+            response.headers["Cache-Control"] = STAFF_CACHE_CONTROL
+        return response
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -21,8 +21,10 @@ from kb.content import queries
 from kb.errors import ValidationError
 from kb.extensions import db
 from kb.models.content import ARTICLE, KINDS, Section
+from kb.models.types import utcnow
 from kb.search import indexer, service as search_service
-from kb.web import current_actor_or_none, feedback, listings, ratelimit
+from kb.throttle import client_address, public_form
+from kb.web import current_actor_or_none, feedback, listings
 
 bp = Blueprint("web", __name__)
 
@@ -60,12 +62,13 @@ def article(slug: str):
     actor = current_actor_or_none()
     document = listings.article(slug)
     if document is None:
-        moved_to = queries.find_by_slug(ARTICLE, slug)[1]
-        if moved_to:
-            return redirect(url_for("web.article", slug=moved_to), code=301)
+        # Only to a page the reader may read: a 301 to a draft's or an internal page's new
+        # address would tell that it exists and what it is called.
+        moved = queries.moved_to(ARTICLE, slug)
+        if moved is not None and permissions.readable_published(actor, moved) is not None:
+            return redirect(url_for("web.article", slug=moved.slug), code=301)
     revision = _readable_revision(actor, document)
-    voter = _voter()
-    vote = feedback.reader_vote(document, voter)
+    vote = feedback.reader_vote(document, feedback.voter_key(_reader(actor)[0]))
     staff_summary = feedback.summary(document) if permissions.is_staff(actor) else None
     etag, modified = _article_validators(actor, document, revision, vote, staff_summary)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
@@ -85,20 +88,27 @@ def article(slug: str):
 
 
 @bp.post("/articles/<slug>/feedback")
+@public_form("feedback")
 def article_feedback(slug: str):
     """Record the reader's "Was this helpful?" answer, then back to the article."""
-    ratelimit.enforce("feedback")
     actor = current_actor_or_none()
     document, _ = queries.find_by_slug(ARTICLE, slug)  # old slugs redirect for reading only
     revision = _readable_revision(actor, document)
     helpful = feedback.parse_helpful(request.form.get("helpful"))
-    if not session.get(feedback.SESSION_KEY):
-        session[feedback.SESSION_KEY] = feedback.new_reader_id()
-    feedback.record_vote(document, revision, _voter(), helpful, request.form.get("comment"))
-    return redirect(url_for("web.article", slug=document.slug, _anchor="feedback"), code=303)
+    reader, remember = _reader(actor)
+    feedback.record_vote(document, revision, feedback.voter_key(reader), helpful,
+                         request.form.get("comment"))
+    response = redirect(url_for("web.article", slug=document.slug, _anchor="feedback"), code=303)
+    if remember:
+        response.set_cookie(
+            feedback.VOTER_COOKIE, feedback.sign_reader_id(current_app.secret_key, reader),
+            max_age=feedback.VOTER_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
 
 
 @bp.get("/search")
+@public_form("search", only_when=lambda: bool(request.args.get("q", "").strip()))
 def search_page():
     actor = current_actor_or_none()
     query = request.args.get("q", "").strip()
@@ -106,7 +116,6 @@ def search_page():
     filters = _search_filters(actor)
     results = None
     if query:
-        ratelimit.enforce("search")
         results = search_service.search(
             actor, query,
             kind=filters["type"] or (None if permissions.is_staff(actor) else ARTICLE),
@@ -154,9 +163,16 @@ def _readable_revision(actor, document):
     return revision
 
 
-def _voter() -> str | None:
-    reader = session.get(feedback.SESSION_KEY)
-    return feedback.voter_key(reader) if isinstance(reader, str) and reader else None
+def _reader(actor) -> tuple[str, bool]:
+    """(who is voting, whether to give them a voter cookie): the account when signed in, else
+    the voter cookie, else one reader per address per day (see :mod:`kb.web.feedback`)."""
+    if actor is not None:
+        return feedback.account_reader_id(actor.id), False
+    secret = current_app.secret_key
+    from_cookie = feedback.reader_id_from_cookie(secret, request.cookies.get(feedback.VOTER_COOKIE))
+    if from_cookie:
+        return from_cookie, False
+    return feedback.daily_reader_id(secret, client_address(), utcnow().date()), True
 
 
 def _article_validators(actor, document, revision, vote, staff_summary) -> tuple[str, datetime]:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.models import Feedback
-from kb.web.ratelimit import SlidingWindow
 from tests.support import csrf_token
 
 
@@ -18,10 +17,11 @@ def votes(document):
     return list(db.session.execute(select(Feedback).where(Feedback.document_id == document.id)).scalars())
 
 
-def vote(client, document, helpful, **extra):
+def vote(client, document, helpful, address="127.0.0.1", **extra):
     token = csrf_token(client, f"/articles/{document.slug}")
     return client.post(f"/articles/{document.slug}/feedback",
-                       data={"helpful": helpful, "csrf_token": token, **extra})
+                       data={"helpful": helpful, "csrf_token": token, **extra},
+                       environ_base={"REMOTE_ADDR": address})
 
 
 def test_a_vote_is_stored_and_the_reader_sees_thanks(client, site):
@@ -44,16 +44,49 @@ def test_a_second_vote_by_the_same_reader_updates_the_first(client, site):
 
 def test_different_readers_each_get_a_vote(app, client, site):
     vote(client, site.long, "yes")
-    vote(app.test_client(), site.long, "no")
+    vote(app.test_client(), site.long, "no", address="10.0.0.2")
     assert sorted(v.helpful for v in votes(site.long)) == [False, True]
 
 
-def test_the_reader_is_stored_as_a_hash_not_an_address_or_session_value(client, site):
-    vote(client, site.long, "yes")
+def test_a_fresh_cookie_jar_on_the_same_day_and_address_is_the_same_voter(app, site):
+    for helpful in ("yes", "no", "no"):
+        vote(app.test_client(), site.long, helpful, address="10.0.0.7")
+    [stored] = votes(site.long)
+    assert stored.helpful is False
+
+
+def test_the_voter_cookie_keeps_the_reader_across_addresses(client, site):
+    vote(client, site.long, "yes", address="10.0.0.7")
+    vote(client, site.long, "no", address="10.0.0.8")  # a phone moving between networks
+    [stored] = votes(site.long)
+    assert stored.helpful is False
+
+
+def test_a_forged_voter_cookie_counts_as_none(app, site):
+    vote(app.test_client(), site.long, "yes", address="10.0.0.7")
+    forger = app.test_client()
+    forger.set_cookie("kb_voter", "someone-else", domain="kb.test")
+    vote(forger, site.long, "no", address="10.0.0.9")
+    assert sorted(v.helpful for v in votes(site.long)) == [False, True]
+
+
+def test_a_signed_in_reader_votes_once_from_any_browser(app, site, make_user):
+    reader = make_user("agent")
+    for helpful, address in (("yes", "10.0.0.7"), ("no", "10.0.0.8")):
+        browser = app.test_client()
+        browser.post("/login", data={"email": reader.email, "password": "password123",
+                                     "csrf_token": csrf_token(browser)})
+        vote(browser, site.long, helpful, address=address)
+    [stored] = votes(site.long)
+    assert stored.helpful is False
+
+
+def test_the_reader_is_stored_as_a_hash_not_an_address_or_cookie_value(client, site):
+    vote(client, site.long, "yes", address="10.0.0.7")
     [stored] = votes(site.long)
     assert re.fullmatch(r"[0-9a-f]{64}", stored.voter)
-    with client.session_transaction() as session:
-        assert session["kb_reader"] not in stored.voter
+    cookie = client.get_cookie("kb_voter", domain="kb.test").value
+    assert "10.0.0.7" not in stored.voter and cookie not in stored.voter
 
 
 def test_a_comment_is_stored_with_the_vote(client, site):
@@ -99,8 +132,8 @@ def test_votes_on_unpublished_articles_answer_404(client, site, make_document, s
 
 
 def test_staff_see_the_tally_and_comments_on_the_article(app, client, site, make_user, login):
-    vote(app.test_client(), site.long, "yes")
-    vote(app.test_client(), site.long, "no", comment="Explain holidays abroad.")
+    vote(app.test_client(), site.long, "yes", address="10.0.0.1")
+    vote(app.test_client(), site.long, "no", address="10.0.0.2", comment="Explain holidays abroad.")
     login(make_user("agent"))
     html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
     assert "50% found this helpful" in html and "1 yes, 1 no" in html
@@ -108,7 +141,7 @@ def test_staff_see_the_tally_and_comments_on_the_article(app, client, site, make
 
 
 def test_anonymous_readers_never_see_the_tally_or_comments(app, client, site):
-    vote(app.test_client(), site.long, "no", comment="Explain holidays abroad.")
+    vote(app.test_client(), site.long, "no", address="10.0.0.2", comment="Explain holidays abroad.")
     html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
     assert "found this helpful" not in html and "Explain holidays abroad." not in html
 
@@ -136,15 +169,3 @@ def test_search_is_rate_limited_per_client(app, client, site):
     statuses = [client.get("/search?q=payouts").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert client.get("/search").status_code == 200  # the empty form itself costs nothing
-
-
-def test_sliding_window_lets_requests_through_again_as_old_ones_age_out():
-    now = [0.0]
-    window = SlidingWindow(limit=2, window=60, clock=lambda: now[0])
-    assert window.hit("a") is None
-    now[0] = 30
-    assert window.hit("a") is None
-    assert window.hit("a") == pytest.approx(30)
-    now[0] = 60.5
-    assert window.hit("a") is None
-    assert window.hit("b") is None

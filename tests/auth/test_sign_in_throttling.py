@@ -1,0 +1,89 @@
+"""Guessing passwords stops paying off: failed sign-ins are limited per account and per client."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+
+from kb.auth import services as auth_services
+from kb.errors import ValidationError
+from tests.support import csrf_token, make_app
+
+
+def sign_in(client, email, password, address="10.0.0.1"):
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_token(client)},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits(client, make_user):
+    user = make_user("editor")
+    answers = [sign_in(client, user.email, f"wrong-{n}").status_code for n in range(5)]
+    assert answers == [401] * 5
+
+    refused = sign_in(client, user.email, "password123")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "wait" in refused.get_data(as_text=True)
+
+
+def test_the_account_limit_holds_across_client_addresses(app, make_user):
+    user = make_user("editor")
+    for n in range(5):
+        assert sign_in(app.test_client(), user.email, "wrong", address=f"10.0.1.{n}").status_code == 401
+    assert sign_in(app.test_client(), user.email, "password123", address="10.0.2.1").status_code == 429
+
+
+def test_one_client_guessing_many_accounts_is_limited_too(app, client, make_user):
+    accounts = [make_user("agent") for _ in range(21)]
+    answers = [sign_in(client, a.email, "wrong").status_code for a in accounts]
+    assert answers[:20] == [401] * 20
+    assert answers[20] == 429
+
+
+def test_successful_sign_ins_cost_nothing(app, make_user):
+    user = make_user("editor")
+    for _ in range(8):
+        assert sign_in(app.test_client(), user.email, "password123").status_code == 302
+
+
+def test_another_account_is_not_locked_by_guesses_at_one(app, client, make_user):
+    victim, other = make_user("editor"), make_user("editor")
+    for _ in range(6):
+        sign_in(client, victim.email, "wrong")
+    assert sign_in(app.test_client(), other.email, "password123", address="10.9.9.9").status_code == 302
+
+
+@pytest.fixture
+def shared_storage():
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (CI starts it; start it to run this test)")
+    return url
+
+
+def _worker(tmp_path, storage, prefix):
+    """A new app stands for another worker process: it starts with storage of its own."""
+    worker = make_app(tmp_path, RATE_LIMIT_STORAGE=storage, RATELIMIT_KEY_PREFIX=prefix)
+    with worker.app_context():  # on SQLite each has a database of its own; on PostgreSQL they share one
+        try:
+            auth_services.create_user("shared@example.com", "editor", "password123")
+        except ValidationError:
+            pass
+    return worker
+
+
+def test_limits_hold_across_workers_with_a_shared_store(tmp_path, shared_storage):
+    prefix = f"kb-test-{uuid.uuid4().hex}"
+    first = _worker(tmp_path, shared_storage, prefix)
+    with first.app_context():
+        browser = first.test_client()
+        answers = [sign_in(browser, "shared@example.com", "wrong").status_code for _ in range(5)]
+    second = _worker(tmp_path, shared_storage, prefix)
+    with second.app_context():
+        answers.append(sign_in(second.test_client(), "shared@example.com", "password123").status_code)
+    assert answers == [401] * 5 + [429]
