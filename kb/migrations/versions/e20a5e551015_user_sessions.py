@@ -1,7 +1,7 @@
 """signed-in browsers are kept on the server, so signing out ends them everywhere
 
 Revision ID: e20a5e551015
-Revises: 3b1d2c7a9e40
+Revises: d21a5c0e7f13
 Create Date: 2026-12-06 01:00:00
 
 """
@@ -12,7 +12,7 @@ from kb.models.types import UTCDateTime
 
 
 revision = 'e20a5e551015'
-down_revision = '3b1d2c7a9e40'
+down_revision = 'd21a5c0e7f13'
 branch_labels = None
 depends_on = None
 
