@@ -66,24 +66,25 @@ def shared_storage():
     return url
 
 
-def _worker(tmp_path, storage, prefix):
+def _worker(tmp_path, storage, email):
     """A new app stands for another worker process: it starts with storage of its own."""
-    worker = make_app(tmp_path, RATE_LIMIT_STORAGE=storage, RATELIMIT_KEY_PREFIX=prefix)
+    worker = make_app(tmp_path, RATE_LIMIT_STORAGE=storage)
     with worker.app_context():  # on SQLite each has a database of its own; on PostgreSQL they share one
         try:
-            auth_services.create_user("shared@example.com", "editor", "password123")
+            auth_services.create_user(email, "editor", "password123")
         except ValidationError:
             pass
     return worker
 
 
 def test_limits_hold_across_workers_with_a_shared_store(tmp_path, shared_storage):
-    prefix = f"kb-test-{uuid.uuid4().hex}"
-    first = _worker(tmp_path, shared_storage, prefix)
+    # The store outlives the test run: a fresh account and address keep runs apart.
+    email, address = f"{uuid.uuid4().hex}@example.com", f"10.{uuid.uuid4().int % 250}.7.7"
+    first = _worker(tmp_path, shared_storage, email)
     with first.app_context():
         browser = first.test_client()
-        answers = [sign_in(browser, "shared@example.com", "wrong").status_code for _ in range(5)]
-    second = _worker(tmp_path, shared_storage, prefix)
+        answers = [sign_in(browser, email, "wrong", address).status_code for _ in range(5)]
+    second = _worker(tmp_path, shared_storage, email)
     with second.app_context():
-        answers.append(sign_in(second.test_client(), "shared@example.com", "password123").status_code)
+        answers.append(sign_in(second.test_client(), email, "password123", address).status_code)
     assert answers == [401] * 5 + [429]
