@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from contextlib import ExitStack
 
 import pytest
 
-from kb import create_app
 from kb.content import queries
 from kb.content import services as content_services
 from kb.extensions import db
-from kb.instance import first_run_setup
 from kb.models import Document, User
 from kb.review import services as review_services
+from tests.instances import new_instance, start  # noqa: F401 - a fixture
 from tests.serving import get, kb_env, run_kb, serving
-from tests.support import REPO, empty_database
+from tests.support import REPO, on_postgres
 
 #: Sample files shipped in the checkout's articles/ and macros/ (read by these tests as text).
 SAMPLE_ARTICLE = "changing-your-email-address"
@@ -25,45 +23,12 @@ OTHER_SAMPLE_ARTICLE = "deleting-your-account"
 SAMPLE_MACRO_FILE = REPO / "macros" / "account" / "changing-email-address.md"
 
 
-@pytest.fixture
-def new_instance(tmp_path):
-    """``new_instance()`` -> an app whose database has no schema, as after a clean install;
-    ``new_instance(**env)`` first sets those environment variables (``KB_SAMPLES="0"``)."""
-    apps = []
-
-    def make(**env):
-        url = stack.enter_context(empty_database(tmp_path))
-        with pytest.MonkeyPatch.context() as patch:
-            for key, value in env.items():
-                patch.setenv(key, value)
-            app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / f"instance-{len(apps)}"),
-                              "SERVER_NAME": "kb.test", "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url,
-                              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-        apps.append(app)
-        return app
-
-    with ExitStack() as stack:
-        yield make
-        for app in apps:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-
-
 def documents() -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(Document))
 
 
 def admins() -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email == "admin@kb.local"))
-
-
-def start(app, **kwargs):
-    with app.app_context():
-        try:
-            return first_run_setup(**kwargs)
-        finally:
-            db.session.remove()
 
 
 def test_a_new_instance_gets_the_samples_and_one_admin_and_a_second_start_changes_nothing(new_instance):
@@ -180,8 +145,6 @@ def test_an_instance_restored_by_import_keeps_its_own_text_after_the_first_start
 
 
 def test_an_instance_restored_from_a_backup_keeps_its_own_text_after_the_first_start(new_instance, tmp_path):
-    from tests.support import on_postgres
-
     if on_postgres():
         pytest.skip("kb backup and restore are for SQLite; PostgreSQL uses pg_dump (tested in test_backup)")
     old, macro_slug = edited_instance(new_instance)
@@ -227,3 +190,20 @@ def test_kb_serve_no_samples_starts_an_empty_instance_with_an_admin(tmp_path):
     # Started again without the flag, the instance was set up already: still no samples.
     with serving(env, tmp_path) as site:
         assert "/articles/" not in get(f"{site.url}/sitemap.xml")[1]
+
+
+def test_an_instance_in_use_before_the_upgrade_that_records_set_ups_is_not_seeded(new_instance):
+    from flask_migrate import upgrade
+
+    from kb.auth.services import create_user
+
+    app = new_instance()
+    with app.app_context():
+        # The schema as it was before set-ups were recorded, with a person already using it.
+        upgrade(directory=app.extensions["migrate"].directory, revision="3b1d2c7a9e40")
+        create_user("ana@example.com", "editor", "password123")
+        db.session.remove()
+    report = start(app)
+    assert (report.samples, report.admin_password) == (None, None)
+    with app.app_context():
+        assert documents() == 0
