@@ -145,3 +145,27 @@ def test_on_postgresql_backup_and_restore_point_to_pg_dump(tmp_path):
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and "pg_dump" in result.output, result.output
     assert not (tmp_path / "kb.backup").exists()
+
+
+@sqlite_only
+@pytest.mark.slow
+def test_backup_and_restore_while_kb_serve_runs(tmp_path):
+    import json
+
+    from tests.serving import get, kb_env, run_kb, serving
+
+    source_env, target_env = kb_env(tmp_path / "source"), kb_env(tmp_path / "target")
+    backup = tmp_path / "kb.backup"
+    with serving(source_env, tmp_path):
+        made = run_kb(["backup", str(backup)], source_env, tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    with serving(target_env, tmp_path, extra_args=("--no-samples",)) as site:
+        assert get(f"{site.url}/articles/{BURST_ARTICLE}")[0] == 404
+        refused = run_kb(["restore", str(backup)], target_env, tmp_path)
+        assert refused.returncode == 1 and "--force" in refused.stderr
+        restored = run_kb(["restore", "--force", str(backup)], target_env, tmp_path)
+        assert restored.returncode == 0, restored.stdout + restored.stderr
+        status, page = get(f"{site.url}/articles/{BURST_ARTICLE}")
+        assert status == 200 and "Changing your email address" in page
+        status, body = get(f"{site.url}/api/v1/search?q=changing+email+address")
+        assert status == 200 and BURST_ARTICLE in [hit["slug"] for hit in json.loads(body)["results"]]
