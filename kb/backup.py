@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from flask import current_app
 from sqlalchemy.engine import make_url
@@ -29,6 +30,12 @@ KB_TABLES = {"alembic_version", "documents", "revisions", "users", "settings"}
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Seconds to wait for another process's write lock.
 LOCK_TIMEOUT = 30.0
+
+
+class BackupFailedError(KbError):
+    """SQLite could not read or write a file (locked past the timeout, disk full, …)."""
+
+    code = "backup_failed"
 
 
 class BackupUnsupportedError(KbError):
@@ -66,7 +73,8 @@ def database_file() -> Path:
             f"this instance's database is {backend}, not a SQLite file: use that database's own "
             "backup tools")
     if not url.database or url.database == ":memory:":
-        raise BackupUnsupportedError("this instance's database lives in memory; there is no file to copy")
+        raise BackupUnsupportedError("this instance's database lives in memory; "
+                                     "there is no file to copy")
     return Path(url.database).resolve()
 
 
@@ -87,7 +95,8 @@ def backup(destination: str | os.PathLike) -> BackupReport:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = _private_file(target.with_name(f".{target.name}.{os.getpid()}.partial"))
     try:
-        with closing(sqlite3.connect(source, timeout=LOCK_TIMEOUT)) as live, \
+        with _sqlite_errors_said("the backup failed"), \
+                closing(sqlite3.connect(source, timeout=LOCK_TIMEOUT)) as live, \
                 closing(sqlite3.connect(partial)) as copy:
             live.backup(copy)  # one step: one read transaction, one snapshot
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -118,11 +127,12 @@ def restore(source: str | os.PathLike, force: bool = False) -> RestoreReport:
     target.parent.mkdir(parents=True, exist_ok=True)
     candidate = _private_file(target.with_name(f".{target.name}.{os.getpid()}.restoring"))
     try:
-        shutil.copyfile(given, candidate)  # checked and converted as a copy: the user's file stays as it was
-        with closing(sqlite3.connect(candidate)) as backup_db:
+        shutil.copyfile(given, candidate)  # checked as a copy: the user's file stays as it was
+        with _sqlite_errors_said(f"{given} cannot be read"), \
+                closing(sqlite3.connect(candidate)) as backup_db:
             _check_kb_database(backup_db, given)
             _check_known_revision(backup_db)
-        with exclusive_setup():
+        with exclusive_setup(), _sqlite_errors_said("the restore failed"):
             if not force:
                 _refuse_unless_empty(target, instance)
             db.session.remove()
@@ -152,7 +162,8 @@ def _copy_into(candidate: Path, target: Path) -> None:
         live_page_size = live.execute("PRAGMA page_size").fetchone()[0]
         live_is_wal = live.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         with closing(sqlite3.connect(candidate)) as backup_db:
-            if live_is_wal and backup_db.execute("PRAGMA page_size").fetchone()[0] != live_page_size:
+            page_size = backup_db.execute("PRAGMA page_size").fetchone()[0]
+            if live_is_wal and page_size != live_page_size:
                 # A WAL database takes a backup only with its own page size.
                 backup_db.execute("PRAGMA journal_mode=DELETE")
                 backup_db.execute(f"PRAGMA page_size={int(live_page_size)}")
@@ -167,12 +178,14 @@ def _check_kb_database(connection: sqlite3.Connection, shown_as: Path) -> int:
             raise ValidationError(f"{shown_as} is not a SQLite database", field="file")
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {row[0] for row in
+                  connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"{shown_as} is not a readable SQLite database: {exc}", field="file") from None
+        raise ValidationError(f"{shown_as} is not a readable SQLite database: {exc}",
+                              field="file") from None
     if problems != ["ok"]:
-        raise ValidationError(f"{shown_as} failed SQLite's integrity check: {'; '.join(problems[:5])}",
-                              field="file")
+        raise ValidationError(f"{shown_as} failed SQLite's integrity check: "
+                              f"{'; '.join(problems[:5])}", field="file")
     missing = KB_TABLES - tables
     if missing:
         raise ValidationError(f"{shown_as} is a SQLite database but not one of kb's "
@@ -189,8 +202,16 @@ def _check_known_revision(connection: sqlite3.Connection) -> None:
     found = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     unknown = found - known
     if unknown:
-        raise ValidationError(f"the backup's schema ({', '.join(sorted(unknown))}) was made by a newer kb "
-                              "than this one; upgrade kb first", field="file")
+        raise ValidationError(f"the backup's schema ({', '.join(sorted(unknown))}) was made by a "
+                              "newer kb than this one; upgrade kb first", field="file")
+
+
+@contextmanager
+def _sqlite_errors_said(what: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise BackupFailedError(f"{what}: {exc}") from exc
 
 
 def _private_file(path: Path) -> Path:

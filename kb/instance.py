@@ -100,11 +100,13 @@ def _first_set_up(samples: bool, report: SetupReport) -> None:
         report.samples_skipped = "samples are switched off"
     else:
         folders = _sample_folders()
-        if folders:
-            report.samples = import_paths(folders, system_user()).summary()
-        else:
-            report.samples_skipped = (f"no sample content found in {current_app.config['CONTENT_DIR']} "
+        if not folders:
+            # Not recorded as set up: once the installation is whole, the next start seeds.
+            report.samples_skipped = (f"no sample content found in "
+                                      f"{current_app.config['CONTENT_DIR']} "
                                       "(is this installation complete?)")
+            return
+        report.samples = import_paths(folders, system_user()).summary()
     settings.put(SET_UP_KEY, utcnow().isoformat(timespec="seconds"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 import stat
 import threading
@@ -18,11 +19,11 @@ from kb.content import services as content_services
 from kb.extensions import db
 from kb.models import Document
 from kb.review import services as review_services
-from tests.instances import new_instance, start  # noqa: F401 - a fixture
+from tests.instance.running import get, kb_env, run_kb, serving, start
 from tests.support import TEST_DATABASE_URL, on_postgres
 
-sqlite_only = pytest.mark.skipif(on_postgres(), reason="kb backup/restore copy SQLite files; "
-                                                     "on PostgreSQL they point to pg_dump (tested below)")
+sqlite_only = pytest.mark.skipif(on_postgres(), reason="kb backup/restore copy SQLite files; on "
+                                 "PostgreSQL they point to pg_dump (tested below)")
 BURST_ARTICLE = "changing-your-email-address"
 
 PUBLISHED_PUBLIC_ARTICLES = """
@@ -47,7 +48,8 @@ def write_burst(app, started: threading.Event, stop: threading.Event, written: l
             document, _ = queries.find_by_slug("article", BURST_ARTICLE)
             data = dataclasses.replace(content_services.copy_input(document.latest),
                                        body=f"Burst revision {n} of this article.")
-            content_services.save_revision("article", document.id, data, document.latest.number, editor)
+            content_services.save_revision("article", document.id, data, document.latest.number,
+                                           editor)
             review_services.submit("article", document.id, editor)
             review_services.approve("article", document.id, reviewer)
             review_services.publish("article", document.id, reviewer)
@@ -57,7 +59,8 @@ def write_burst(app, started: threading.Event, stop: threading.Event, written: l
 
 
 @sqlite_only
-def test_a_backup_taken_during_a_burst_of_writes_is_sound_and_restores_the_same_site(new_instance, tmp_path):
+def test_a_backup_taken_during_a_burst_of_writes_is_sound_and_restores_the_same_site(
+        new_instance, tmp_path):
     live = new_instance()
     start(live)
     started, stop, written = threading.Event(), threading.Event(), []
@@ -99,7 +102,8 @@ def test_a_backup_taken_during_a_burst_of_writes_is_sound_and_restores_the_same_
 def test_restore_refuses_an_instance_with_content_or_accounts_unless_forced(new_instance, tmp_path):
     source = new_instance()
     start(source)
-    assert source.test_cli_runner().invoke(args=["backup", str(tmp_path / "kb.backup")]).exit_code == 0
+    made = source.test_cli_runner().invoke(args=["backup", str(tmp_path / "kb.backup")])
+    assert made.exit_code == 0, made.output
 
     target = new_instance()
     start(target, samples=False)  # set up empty: only its admin account
@@ -150,10 +154,6 @@ def test_on_postgresql_backup_and_restore_point_to_pg_dump(tmp_path):
 @sqlite_only
 @pytest.mark.slow
 def test_backup_and_restore_while_kb_serve_runs(tmp_path):
-    import json
-
-    from tests.serving import get, kb_env, run_kb, serving
-
     source_env, target_env = kb_env(tmp_path / "source"), kb_env(tmp_path / "target")
     backup = tmp_path / "kb.backup"
     with serving(source_env, tmp_path):
@@ -168,4 +168,5 @@ def test_backup_and_restore_while_kb_serve_runs(tmp_path):
         status, page = get(f"{site.url}/articles/{BURST_ARTICLE}")
         assert status == 200 and "Changing your email address" in page
         status, body = get(f"{site.url}/api/v1/search?q=changing+email+address")
-        assert status == 200 and BURST_ARTICLE in [hit["slug"] for hit in json.loads(body)["results"]]
+        assert status == 200
+        assert BURST_ARTICLE in [hit["slug"] for hit in json.loads(body)["results"]]

@@ -1,4 +1,5 @@
-"""``kb`` run as real processes (commands and ``kb serve``), for the slow tests."""
+"""Running kb the way people do: the first-run set-up that ``kb serve`` starts with (in this
+process), and ``kb`` commands and ``kb serve`` as real processes (for the slow tests)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from kb.extensions import db
+from kb.instance import first_run_setup
+
 #: The ``kb`` console script of the kb under test, whichever folder it runs from.
 KB = [sys.executable, "-c", "from kb.cli import main; main()"]
 
@@ -22,13 +26,15 @@ KB = [sys.executable, "-c", "from kb.cli import main; main()"]
 def kb_env(instance: Path, **extra: str) -> dict[str, str]:
     """The environment of a ``kb`` process on its own SQLite instance (no KB_* of the caller)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("KB_")}
-    env.update({"KB_INSTANCE": str(instance), "KB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **extra})
+    env.update({"KB_INSTANCE": str(instance), "KB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                **extra})
     return env
 
 
 def run_kb(args: list[str], env: dict[str, str], cwd: Path, command: list[str] = KB,
            timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(command + args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command + args, env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def free_port() -> int:
@@ -47,14 +53,15 @@ class Served:
 
 
 @contextmanager
-def serving(env: dict[str, str], cwd: Path, extra_args: tuple[str, ...] = (), command: list[str] = KB,
-            timeout: float = 120) -> Iterator[Served]:
+def serving(env: dict[str, str], cwd: Path, extra_args: tuple[str, ...] = (),
+            command: list[str] = KB, timeout: float = 120) -> Iterator[Served]:
     """``kb serve`` on a free port until the block ends; waits until ``/healthz`` answers 200."""
     port = free_port()
     log = cwd / f"serve-{port}.log"
     with open(log, "w") as out:
-        process = subprocess.Popen(command + ["serve", "--port", str(port), "--workers", "1", *extra_args],
-                                   env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command + ["serve", "--port", str(port), "--workers", "1", *extra_args],
+            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     served = Served(url=f"http://127.0.0.1:{port}", log=log)
     try:
         _wait_until_healthy(process, served, timeout)
@@ -72,7 +79,8 @@ def _wait_until_healthy(process: subprocess.Popen, served: Served, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"kb serve exited with {process.returncode}:\n{served.output()[-3000:]}")
+            raise AssertionError(f"kb serve exited with {process.returncode}:\n"
+                                 f"{served.output()[-3000:]}")
         if get(f"{served.url}/healthz")[0] == 200:
             return
         time.sleep(0.2)
@@ -88,3 +96,12 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
+
+
+def start(app, **kwargs):
+    """What ``kb serve`` does before it serves: the first-run set-up, in its own app context."""
+    with app.app_context():
+        try:
+            return first_run_setup(**kwargs)
+        finally:
+            db.session.remove()

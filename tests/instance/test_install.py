@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import get, kb_env, serving
+from tests.instance.running import get, kb_env, serving
 from tests.support import REPO
 
 #: Left out of the copy the wheel is built from: what a clean clone does not have.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
-                                        "instance", "test-artifacts", "out", ".pytest_cache")
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                        "__pycache__", "instance", "test-artifacts", "out",
+                                        ".pytest_cache")
 
 
 def build_wheel(tmp_path: Path) -> Path:
@@ -37,11 +38,12 @@ def fresh_venv_with(wheel: Path, tmp_path: Path) -> Path:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    run = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                          str(wheel)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
     (Path(site) / "kb-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return venv
 
@@ -54,7 +56,8 @@ def test_a_wheel_installed_outside_the_checkout_serves_static_files_and_samples(
     kb = [str(venv / "bin" / "kb")]
     env = kb_env(elsewhere / "instance")
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import kb; print(kb.__file__)"],
-                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout
+                           cwd=elsewhere, env=env, capture_output=True, text=True,
+                           check=True).stdout
     assert where.startswith(str(venv)), where  # the installed copy, not the checkout
 
     with serving(env, elsewhere, command=kb) as site:

@@ -1,4 +1,5 @@
-"""Apps on databases with no schema yet, as after a clean install (import the fixture)."""
+"""Fixtures for installs, first runs and backups: apps on databases with no schema yet, as after
+a clean install."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 
 from kb import create_app
 from kb.extensions import db
-from kb.instance import first_run_setup
 from tests.support import empty_database
 
 
@@ -24,7 +24,8 @@ def new_instance(tmp_path):
             for key, value in env.items():
                 patch.setenv(key, value)
             app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / f"instance-{len(apps)}"),
-                              "SERVER_NAME": "kb.test", "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url,
+                              "SERVER_NAME": "kb.test", "DATABASE_URL": url,
+                              "SQLALCHEMY_DATABASE_URI": url,
                               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
         apps.append(app)
         return app
@@ -35,12 +36,3 @@ def new_instance(tmp_path):
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-
-
-def start(app, **kwargs):
-    """What ``kb serve`` does before it serves: the first-run set-up, in its own app context."""
-    with app.app_context():
-        try:
-            return first_run_setup(**kwargs)
-        finally:
-            db.session.remove()

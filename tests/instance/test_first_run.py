@@ -12,8 +12,7 @@ from kb.content import services as content_services
 from kb.extensions import db
 from kb.models import Document, User
 from kb.review import services as review_services
-from tests.instances import new_instance, start  # noqa: F401 - a fixture
-from tests.serving import get, kb_env, run_kb, serving
+from tests.instance.running import get, kb_env, run_kb, serving, start
 from tests.support import REPO, on_postgres
 
 #: Sample files shipped in the checkout's articles/ and macros/ (read by these tests as text).
@@ -28,10 +27,12 @@ def documents() -> int:
 
 
 def admins() -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email == "admin@kb.local"))
+    return db.session.scalar(db.select(db.func.count()).select_from(User)
+                             .where(User.email == "admin@kb.local"))
 
 
-def test_a_new_instance_gets_the_samples_and_one_admin_and_a_second_start_changes_nothing(new_instance):
+def test_a_new_instance_gets_the_samples_and_one_admin_and_a_second_start_changes_nothing(
+        new_instance):
     app = new_instance()
     first = start(app)
     assert first.samples is not None and first.samples.endswith("failed 0")
@@ -129,7 +130,8 @@ def assert_keeps_its_own_text(app, macro_slug: str) -> None:
         db.session.remove()
 
 
-def test_an_instance_restored_by_import_keeps_its_own_text_after_the_first_start(new_instance, tmp_path):
+def test_an_instance_restored_by_import_keeps_its_own_text_after_the_first_start(
+        new_instance, tmp_path):
     old, macro_slug = edited_instance(new_instance)
     backup = tmp_path / "backup"
     assert old.test_cli_runner().invoke(args=["export", str(backup)]).exit_code == 0
@@ -144,9 +146,11 @@ def test_an_instance_restored_by_import_keeps_its_own_text_after_the_first_start
     assert_keeps_its_own_text(restored, macro_slug)
 
 
-def test_an_instance_restored_from_a_backup_keeps_its_own_text_after_the_first_start(new_instance, tmp_path):
+def test_an_instance_restored_from_a_backup_keeps_its_own_text_after_the_first_start(
+        new_instance, tmp_path):
     if on_postgres():
-        pytest.skip("kb backup and restore are for SQLite; PostgreSQL uses pg_dump (tested in test_backup)")
+        pytest.skip("kb backup and restore are for SQLite; PostgreSQL uses pg_dump "
+                    "(tested in test_backup)")
     old, macro_slug = edited_instance(new_instance)
     assert old.test_cli_runner().invoke(args=["backup", str(tmp_path / "kb.backup")]).exit_code == 0
 
@@ -207,3 +211,16 @@ def test_an_instance_in_use_before_the_upgrade_that_records_set_ups_is_not_seede
     assert (report.samples, report.admin_password) == (None, None)
     with app.app_context():
         assert documents() == 0
+
+
+def test_an_install_without_its_samples_says_so_and_seeds_once_they_are_there(new_instance, tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    app = new_instance(KB_CONTENT_DIR=str(content))
+    report = start(app)
+    assert report.samples is None and "no sample content found" in report.samples_skipped
+    # The installation is made whole: the next start imports the samples after all.
+    shutil.copytree(REPO / "articles", content / "articles")
+    report = start(app)
+    assert report.samples is not None and report.samples.endswith("failed 0")
+    assert app.test_client().get(f"/articles/{SAMPLE_ARTICLE}").status_code == 200
