@@ -12,7 +12,7 @@ from kb.content import services as content_services
 from kb.extensions import db
 from kb.models import Document, User
 from kb.review import services as review_services
-from tests.instance.running import get, kb_env, run_kb, serving, start
+from tests.installs.running import get, kb_env, run_kb, serving, start
 from tests.support import REPO, on_postgres
 
 #: Sample files shipped in the checkout's articles/ and macros/ (read by these tests as text).
@@ -213,7 +213,8 @@ def test_an_instance_in_use_before_the_upgrade_that_records_set_ups_is_not_seede
         assert documents() == 0
 
 
-def test_an_install_without_its_samples_says_so_and_seeds_once_they_are_there(new_instance, tmp_path):
+def test_an_install_without_its_samples_says_so_and_seeds_once_they_are_there(
+        new_instance, tmp_path):
     content = tmp_path / "content"
     content.mkdir()
     app = new_instance(KB_CONTENT_DIR=str(content))
