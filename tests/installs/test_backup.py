@@ -127,11 +127,19 @@ def test_restore_takes_only_a_sound_kb_database(new_instance, tmp_path):
     with closing(sqlite3.connect(other_sqlite)) as connection:
         connection.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
         connection.commit()
+    newer = tmp_path / "newer.backup"
+    made_by_newer_kb = new_instance()
+    start(made_by_newer_kb, samples=False)
+    assert made_by_newer_kb.test_cli_runner().invoke(args=["backup", str(newer)]).exit_code == 0
+    with closing(sqlite3.connect(newer)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+        connection.commit()
     runner = new_instance().test_cli_runner()
     cases = {
         str(not_sqlite): "not a SQLite database",
         str(other_sqlite): "not one of kb's",
         str(tmp_path / "missing.backup"): "no backup file",
+        str(newer): "made by a newer kb",
     }
     for path, message in cases.items():
         result = runner.invoke(args=["restore", path])
