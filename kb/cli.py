@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import time
 from functools import wraps
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from kb.database import exclusive_setup
 from kb.errors import KbError
+from kb.instance import first_run_setup, schema_exists, upgrade_schema  # noqa: F401 - also used by bench/
 
 
 def friendly_errors(command):
@@ -68,22 +66,10 @@ def init_command():
     click.echo(f"database ready: {_safe_url()}")
 
 
-def upgrade_schema() -> None:
-    from flask_migrate import upgrade
-
-    upgrade(directory=current_app.extensions["migrate"].directory)
-
-
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
-
-
-def schema_exists() -> bool:
-    from kb.extensions import db
-
-    return inspect(db.engine).has_table("documents")
 
 
 # -- users and tokens -------------------------------------------------------------------------
@@ -200,6 +186,31 @@ def export_command(directory: str):
     click.echo(f"exported {count} documents to {directory}")
 
 
+@commands.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+@friendly_errors
+def backup_command(file: str):
+    """Write a consistent copy of the SQLite database to FILE while kb keeps serving."""
+    from kb.backup import backup
+
+    report = backup(file)
+    click.echo(f"backed up {report.documents} documents ({report.bytes:,} bytes) to {report.path}")
+
+
+@commands.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace an instance that already holds content or accounts.")
+@with_appcontext
+@friendly_errors
+def restore_command(file: str, force: bool):
+    """Put a backup made by `kb backup` back as the database, then rebuild the search index."""
+    from kb.backup import restore
+
+    report = restore(file, force=force)
+    click.echo(f"restored {report.documents} documents from {file}; indexed {report.indexed}")
+
+
 # -- search -----------------------------------------------------------------------------------
 
 @commands.command("reindex")
@@ -254,44 +265,26 @@ def publish_scheduled_command():
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker; searches and pages are CPU-bound, so more workers beat more threads.")
+@click.option("--samples/--no-samples", default=None,
+              help="Import the sample content when the database is set up for the first time "
+                   "(default: yes, unless KB_SAMPLES=0).")
 @click.pass_obj
-def serve_command(info, host: str, port: int, workers: int, threads: int):
-    """Run kb with gunicorn. An empty instance is set up first, with the sample content."""
+def serve_command(info, host: str, port: int, workers: int, threads: int, samples: bool | None):
+    """Run kb with gunicorn. A database never set up before gets the sample content first."""
     from kb import server
 
     app = info.load_app()
     with app.app_context():
-        friendly_errors(first_run_setup)()
+        report = friendly_errors(first_run_setup)(samples)
+        print_setup_report(report)
     server.run(app, host=host, port=port, workers=workers, threads=threads)
 
 
-def first_run_setup() -> None:
-    """Create the schema, import the bundled content and an admin on an empty instance."""
-    from kb.search import indexer
-
-    with exclusive_setup():
-        _set_up_if_empty()
-    indexer.catch_up()
-
-
-def _set_up_if_empty() -> None:
-    from kb.auth import services
-    from kb.extensions import db
-    from kb.models import User
-    from kb.transfer import import_paths
-
-    fresh = not schema_exists()
-    upgrade_schema()
-    has_people = db.session.scalar(db.select(db.func.count()).select_from(User)
-                                   .where(User.email != services.SYSTEM_EMAIL))
-    if fresh or not has_people:
-        content = Path(current_app.config["CONTENT_DIR"])
-        folders = [content / name for name in ("articles", "macros") if (content / name).is_dir()]
-        if folders:
-            report = import_paths(folders, services.system_user())
-            click.echo(f"sample content: {report.summary()}")
-        if not has_people:
-            password = secrets.token_urlsafe(12)
-            services.create_user("admin@kb.local", "admin", password, "Admin")
-            click.echo("\n  An admin account was created. Its password is shown only this once:\n"
-                       f"    e-mail:   admin@kb.local\n    password: {password}\n")
+def print_setup_report(report) -> None:
+    if report.samples:
+        click.echo(f"sample content: {report.samples}")
+    elif report.samples_skipped:
+        click.echo(f"sample content not imported: {report.samples_skipped}")
+    if report.admin_password:
+        click.echo("\n  An admin account was created. Its password is shown only this once:\n"
+                   f"    e-mail:   {report.admin_email}\n    password: {report.admin_password}\n")

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
 
-#: Where the repository's bundled content and static files sit in a source checkout.
-SOURCE_ROOT = Path(__file__).resolve().parent.parent
+from kb import resources
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE": "./instance",
     "DATABASE_URL": None,  # sqlite:///$INSTANCE/kb.sqlite3
     "INDEX_DIR": None,  # $INSTANCE/index
     "SECRET_KEY": None,  # generated once into $INSTANCE/secret_key
-    "CONTENT_DIR": None,  # the bundled articles/ and macros/
-    "STATIC_DIR": None,
+    "CONTENT_DIR": None,  # the folder holding the sample articles/ and macros/ (the shipped ones)
+    "STATIC_DIR": None,  # the shipped static/
+    "SAMPLES": True,  # import the sample content when a new instance is first set up
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "ALLOW_SELF_APPROVAL": False,
     "CORS_ORIGINS": "",  # comma-separated origins allowed to call the API from a browser
@@ -105,22 +104,20 @@ def _derive_paths(app: Flask) -> None:
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
     cfg["INDEX_DIR"] = str(Path(cfg["INDEX_DIR"] or instance / "index").resolve())
-    cfg["CONTENT_DIR"] = str(Path(cfg["CONTENT_DIR"] or bundled_path("articles").parent))
-    cfg["STATIC_DIR"] = str(Path(cfg["STATIC_DIR"] or bundled_path("static")))
+    cfg["CONTENT_DIR"] = str(Path(cfg["CONTENT_DIR"] or _shipped(app, "articles").parent))
+    cfg["STATIC_DIR"] = str(Path(cfg["STATIC_DIR"] or _shipped(app, "static")))
     if not cfg["SECRET_KEY"]:
         cfg["SECRET_KEY"] = _instance_secret(instance)
 
 
-def bundled_path(name: str) -> Path:
-    """Find a top-level folder (``articles``, ``macros``, ``static``) shipped with kb.
-
-    A source checkout has it beside the package; ``pip install .`` puts it under
-    ``<prefix>/share/kb``.
-    """
-    beside = SOURCE_ROOT / name
-    if beside.is_dir():
-        return beside
-    return Path(sys.prefix) / "share" / "kb" / name
+def _shipped(app: Flask, name: str) -> Path:
+    """A folder kb ships; a broken install is said out loud (it would otherwise serve a site
+    without styles or samples and print nothing), and the expected place is used."""
+    try:
+        return resources.path(name)
+    except resources.MissingResourceError as exc:
+        app.logger.error("%s", exc.message)
+        return resources.INSTALLED / name
 
 
 def _instance_secret(instance: Path) -> str:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
@@ -92,9 +92,12 @@ class UserSession(db.Model):
 
 
 class Setting(db.Model):
-    """Admin-controlled switches that live in the database, such as self-approval."""
+    """One value that belongs to the database rather than to a process: admin switches such
+    as self-approval, and the instance's own state (whether it was ever set up). Read and
+    written through :mod:`kb.settings`."""
 
     __tablename__ = "settings"
 
+    #: A dotted name owned by the module that uses it, e.g. ``instance.set_up_at``.
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(255))
+    value: Mapped[str] = mapped_column(Text)
