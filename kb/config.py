@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_IN_PROCESS": True,  # apply index events right after each commit
     "INDEX_REFRESH_SECONDS": 0.5,
     "RATE_LIMIT_PER_MINUTE": 30,  # feedback and search forms, per client
+    "RENDER_TIMEOUT": 2.0,  # seconds one Markdown body may take to render before it is refused
+    "RENDER_WORKERS": 2,  # render processes per web process, at most
+    "PREVIEW_RATE_LIMIT_PER_MINUTE": 60,  # editor previews, per signed-in user
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

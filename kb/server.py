@@ -51,9 +51,11 @@ def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
 
 
 def _before_fork(app: Flask) -> None:
-    """Drop connections and the index handle so no worker shares the master's."""
+    """Drop connections, the index handle and render processes so no worker shares the master's."""
+    from kb.content import render_budget
     from kb.extensions import db
 
+    render_budget.shutdown()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

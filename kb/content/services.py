@@ -22,7 +22,7 @@ from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
-from kb.macros import links, placeholders
+from kb.macros import fill_templates, links, placeholders
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import utcnow
@@ -251,6 +251,9 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         review_by=data.review_by, meta=dict(data.meta or {}), author_id=author.id,
         message=data.message[:500], state="draft",
     )
+    if document.kind == MACRO:
+        template = fill_templates.build(body)
+        revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
     document.latest = revision

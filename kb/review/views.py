@@ -8,9 +8,10 @@ back to the review screen, never a crash. Anonymous visitors are sent to sign in
 
 from __future__ import annotations
 
+import math
 from functools import wraps
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from kb import permissions
 from kb.content import diffs, markdown, queries as content_queries, services as content_services
@@ -19,7 +20,7 @@ from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.review import forms, queries, services as review, workflow
-from kb.web import current_actor_or_none
+from kb.web import current_actor_or_none, ratelimit
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -91,7 +92,7 @@ def new(user: User, kind: str):
     try:
         document = content_services.create_document(KINDS[kind], form.to_input(), user)
     except ValidationError as error:
-        return _editor(kind, form, error=error, status=400)
+        return _editor(kind, form, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, None, None)
     flash(f"Created “{document.latest.title}” as a draft. Submit it for review when it is ready.", "success")
     return redirect(url_for("editor.review", kind=kind, document_id=document.id), code=303)
@@ -116,7 +117,7 @@ def edit(user: User, kind: str, document_id: int):
     except StaleRevisionError:
         return _conflict(kind, _document(kind, document_id, user), form)
     except ValidationError as error:
-        return _editor(kind, form, document, error=error, status=400)
+        return _editor(kind, form, document, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, document_id, form.base_revision)
     if saved.latest.number == before:
         flash("Nothing changed, so no new revision was saved.", "info")
@@ -147,7 +148,11 @@ def _conflict(kind: str, document: Document, form: forms.EditorForm):
 
 @bp.post("/preview")
 def preview():
-    """The live preview: the same Markdown rendering and sanitising as a saved revision."""
+    """The live preview: the same Markdown rendering and sanitising as a saved revision.
+
+    Limited per user (``PREVIEW_RATE_LIMIT_PER_MINUTE``): each preview may spend a whole
+    render budget, and the editor sends one per pause in typing.
+    """
     actor = current_actor_or_none()
     if actor is None:
         return error_envelope(401, "unauthorized", "sign in to preview")
@@ -155,12 +160,23 @@ def preview():
         permissions.require_role(actor, Role.AGENT)
     except KbError as error:
         return error_envelope(error.status, error.code, error.message)
+    wait = ratelimit.wait_for("preview", f"user:{actor.id}",
+                              int(current_app.config.get("PREVIEW_RATE_LIMIT_PER_MINUTE") or 0))
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        response = error_envelope(429, "rate_limited",
+                                  f"too many previews in the last minute; try again in {seconds} s")
+        response.headers["Retry-After"] = str(seconds)
+        return response
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("body"), str):
         return error_envelope(400, "invalid", 'send JSON like {"body": "Markdown text"}')
     if len(data["body"]) > content_services.MAX_BODY:
         return error_envelope(413, "too_large", "the body is larger than 1 MB")
-    return jsonify({"html": markdown.render_html(data["body"])})
+    try:
+        return jsonify({"html": markdown.render_html(data["body"])})
+    except KbError as error:
+        return error_envelope(error.status, error.code, error.message)
 
 
 # -- review screen --------------------------------------------------------------------------

@@ -49,14 +49,24 @@ class SlidingWindow:
             del self.hits[key]
 
 
-def _limiter(bucket: str) -> SlidingWindow:
+def _limiter(bucket: str, limit: int | None = None) -> SlidingWindow:
     """One window per bucket per app, so tests never share counts between apps."""
-    limit = int(current_app.config.get("RATE_LIMIT_PER_MINUTE") or 0)
+    if limit is None:
+        limit = int(current_app.config.get("RATE_LIMIT_PER_MINUTE") or 0)
     limiters = current_app.extensions.setdefault("kb.rate_limits", {})
     limiter = limiters.get(bucket)
     if limiter is None or limiter.limit != limit:
         limiter = limiters[bucket] = SlidingWindow(limit)
     return limiter
+
+
+def wait_for(bucket: str, key: str, limit: int) -> float | None:
+    """Count one hit of ``key`` (a user, say) against ``limit`` a minute in ``bucket``.
+
+    :return: None when allowed (always, with a limit of 0), else the seconds to wait.
+    """
+    limiter = _limiter(bucket, limit)
+    return None if limiter.limit <= 0 else limiter.hit(key)
 
 
 def enforce(bucket: str) -> None:
