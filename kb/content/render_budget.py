@@ -184,6 +184,7 @@ class RenderPool:
             self._release(worker if healthy else None)
             if not healthy:
                 worker.kill()
+                threading.Thread(target=self._prestart, name="kb-render-start", daemon=True).start()
         if status != "ok":
             raise RenderRefusedError(f"this text cannot be rendered: {value}. Simplify it and "
                                      "try again.")
@@ -204,6 +205,19 @@ class RenderPool:
         except BaseException:
             self._release(None)
             raise
+
+    def _prestart(self) -> None:
+        """Start a replacement for a killed process now, so the next render need not wait."""
+        with self._changed:
+            if self._started >= self.size:
+                return
+            self._started += 1
+        try:
+            worker = _Worker()
+        except Exception:  # noqa: BLE001 - the next render starts one itself and reports it
+            self._release(None)
+            return
+        self._release(worker)
 
     def _release(self, worker: _Worker | None) -> None:
         with self._changed:

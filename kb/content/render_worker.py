@@ -20,6 +20,10 @@ def serve(conn: Connection) -> None:
     from kb.content import markdown
 
     markdown.render_now("warm *up*")
+    try:  # only now: imports at a low priority could take long on a busy machine
+        os.nice(NICENESS)
+    except OSError:
+        pass
     conn.send("ready")
     while True:
         try:
@@ -37,10 +41,6 @@ def serve(conn: Connection) -> None:
 
 def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when this stops
-    try:
-        os.nice(NICENESS)
-    except OSError:
-        pass
     serve(Connection(int(argv[1])))
 
 

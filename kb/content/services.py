@@ -88,12 +88,18 @@ class RenderedBody:
     #: The body after :func:`normalise_body`.
     body: str
     rendered: markdown.Rendered
+    #: A macro's fill template, when rendered for a macro.
+    fill: fill_templates.FillTemplate | None = None
 
 
-def render_body(body: str) -> RenderedBody:
-    """Normalise and render a body the way a save would (pure: safe in any process)."""
+def render_body(body: str, kind: str = ARTICLE) -> RenderedBody:
+    """Normalise and render a body the way a save would (pure: safe in any process).
+
+    :raises RenderRefusedError: the body cannot be rendered within the budget.
+    """
     normal = normalise_body(body)
-    return RenderedBody(normal, markdown.render(normal))
+    return RenderedBody(normal, markdown.render(normal),
+                        fill_templates.build(normal) if kind == MACRO else None)
 
 
 def normalise_body(body: str) -> str:
@@ -138,6 +144,8 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
     validate_input(kind, data)
     if personal and kind != MACRO:
         raise ValidationError("only macros can be personal", field="personal")
+    # Rendered before the transaction: a write lock is never held while Markdown renders.
+    rendered = rendered or render_body(data.body, kind)
     with transaction():
         document = Document(kind=kind, slug=_free_slug(kind, data.slug or data.title),
                             owner_id=user.id if personal else None, created_by_id=user.id)
@@ -161,6 +169,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
     :raises StaleRevisionError: someone saved since ``base_revision`` (nothing is written).
     """
     validate_input(kind, data)
+    rendered = rendered or render_body(data.body, kind)  # before the write lock, as above
     with transaction():
         document = lock_document(kind, document_id)
         user = permissions.require_document_editor(actor, document)
@@ -252,7 +261,7 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         message=data.message[:500], state="draft",
     )
     if document.kind == MACRO:
-        template = fill_templates.build(body)
+        template = prerendered.fill if prerendered and prerendered.fill else fill_templates.build(body)
         revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
