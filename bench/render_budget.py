@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import KB, REPO, free_port, kb_command, start_server  # noqa: E402
+from pages import REPO, free_port, kb_command, start_server  # noqa: E402
 
 TARGET_MS = 200.0
 

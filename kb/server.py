@@ -62,6 +62,7 @@ def _before_fork(app: Flask) -> None:
 
 
 def _after_fork(app: Flask) -> None:
+    from kb.content import render_budget
     from kb.extensions import db
     from kb.review.scheduler import start_scheduler
     from kb.search import indexer
@@ -69,6 +70,7 @@ def _after_fork(app: Flask) -> None:
     _leave_inherited_app_contexts()
     with app.app_context():
         db.engine.dispose(close=False)
+        render_budget.warm_up()
     indexer.start_follower(app, interval=float(app.config.get("INDEX_REFRESH_SECONDS", 0.5)))
     start_scheduler(app)
 

@@ -95,6 +95,12 @@ def run(function: Callable[..., Any], text: str, *args: Any, timeout: float | No
     return _pool().run(function, (text, *args), float(budget))
 
 
+def warm_up() -> None:
+    """Start one render process in the background (a server worker, just forked), so the
+    first render does not wait for it."""
+    threading.Thread(target=_pool()._prestart, name="kb-render-start", daemon=True).start()
+
+
 def shutdown() -> None:
     """Stop this process's render processes (before a server forks its workers)."""
     global _current

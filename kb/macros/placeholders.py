@@ -27,7 +27,6 @@ agent filling a reply must still get a draft they can complete by hand.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
