@@ -240,7 +240,7 @@ def prepare_file(item: ContentFile, render: bool = False) -> PreparedFile:
     rendered = None
     if render and _known_bodies.get((item.kind, parsed.slug)) != _digest(body):
         try:
-            rendered = services.render_body(body)
+            rendered = services.render_body(body, item.kind)
         except RenderRefusedError as exc:  # over the budget: trying again would only wait again
             return PreparedFile(item, parsed, None, exc.message, parsed_at - start,
                                 time.thread_time() - parsed_at)
