@@ -15,6 +15,10 @@ token, the bundled sample content) and starts the real server, ``kb serve``, on 
 It prints ``GET /`` p50/p95/max for both phases side by side, and what the agents got back
 (status codes and how long each request took: about the render budget, ``KB_RENDER_TIMEOUT``,
 for a refused body). Target: ``GET /`` p95 under 200 ms during the attack.
+
+A request waiting for its render holds its server worker for up to the budget: with sync
+workers (``--threads 1``) a reader's page waits when every worker holds such a request, so
+compare ``--workers 2`` with ``--workers 3`` or ``--threads 4``.
 """
 
 from __future__ import annotations
