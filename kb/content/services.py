@@ -23,7 +23,7 @@ from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
-from kb.macros import links, placeholders
+from kb.macros import fill_templates, links, placeholders
 from kb.models import Category, Document, Revision, Section, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import utcnow
@@ -90,12 +90,18 @@ class RenderedBody:
     #: The body after :func:`normalise_body`.
     body: str
     rendered: markdown.Rendered
+    #: A macro's fill template, when rendered for a macro.
+    fill: fill_templates.FillTemplate | None = None
 
 
-def render_body(body: str) -> RenderedBody:
-    """Normalise and render a body the way a save would (pure: safe in any process)."""
+def render_body(body: str, kind: str = ARTICLE) -> RenderedBody:
+    """Normalise and render a body the way a save would (pure: safe in any process).
+
+    :raises RenderRefusedError: the body cannot be rendered within the budget.
+    """
     normal = normalise_body(body)
-    return RenderedBody(normal, markdown.render(normal))
+    return RenderedBody(normal, markdown.render(normal),
+                        fill_templates.build(normal) if kind == MACRO else None)
 
 
 def normalise_body(body: str) -> str:
@@ -140,6 +146,8 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
     validate_input(kind, data)
     if personal and kind != MACRO:
         raise ValidationError("only macros can be personal", field="personal")
+    # Rendered before the transaction: a write lock is never held while Markdown renders.
+    rendered = rendered or render_body(data.body, kind)
     with transaction():
         document = Document(kind=kind, slug=free_slug(kind, data.slug or data.title),
                             owner_id=user.id if personal else None, created_by_id=user.id)
@@ -165,6 +173,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
     :raises SlugTakenError: another document already answers at the wanted slug.
     """
     validate_input(kind, data)
+    rendered = rendered or render_body(data.body, kind)  # before the write lock, as above
     with transaction():
         document = lock_document(kind, document_id)
         user = permissions.require_document_editor(actor, document)
@@ -270,6 +279,9 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         message=data.message[:500], state="draft", origin=origin,
         slug=document.slug if number == 1 else revision_slug(document, data),
     )
+    if document.kind == MACRO:
+        template = prerendered.fill if prerendered and prerendered.fill else fill_templates.build(body)
+        revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
     document.latest = revision
