@@ -196,8 +196,14 @@ def reindex_command():
     from kb.search import indexer
 
     started = time.perf_counter()
-    count = indexer.rebuild()
-    click.echo(f"indexed {count} documents in {time.perf_counter() - started:.1f}s")
+    rebuilt = indexer.rebuild_all()
+    for failure in rebuilt.skipped:
+        click.echo(f"skipped document {failure.document_id} (revision {failure.revision_id}): "
+                   f"{failure.error}", err=True)
+    click.echo(f"indexed {rebuilt.count} documents in {time.perf_counter() - started:.1f}s"
+               + (f"; skipped {len(rebuilt.skipped)} that could not be indexed" if rebuilt.skipped else ""))
+    if rebuilt.skipped:
+        sys.exit(1)
 
 
 @commands.command("index")
@@ -257,7 +263,12 @@ def first_run_setup() -> None:
 
     with exclusive_setup():
         _set_up_if_empty()
-    indexer.catch_up()
+    try:
+        indexer.catch_up()
+    except Exception as exc:  # the index is a cache: serve anyway, the followers retry
+        current_app.logger.exception("search index catch-up failed at start-up")
+        click.echo(f"warning: the search index could not catch up ({exc.__class__.__name__}); "
+                   "search may lag until it does", err=True)
 
 
 def _set_up_if_empty() -> None:

@@ -8,6 +8,7 @@ from flask import request
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 
+from kb import validation
 from kb.errors import ValidationError
 
 
@@ -16,8 +17,11 @@ def json_body(schema: Schema) -> dict[str, Any]:
 
     :raises ValidationError: not JSON, not an object, or fields that fail the schema.
     """
+    raw = request.get_data(cache=True)
+    if not validation.json_depth_ok(raw):
+        raise ValidationError(f"the JSON nests deeper than {validation.MAX_JSON_DEPTH} levels")
     data = request.get_json(silent=True)
-    if data is None and request.get_data(cache=True):
+    if data is None and raw:
         raise ValidationError("the body is not valid JSON")
     if data is None:
         data = {}

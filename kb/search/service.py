@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from flask import Flask, current_app
 from sqlalchemy import bindparam, select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.extensions import db
 from kb.models import Document, Revision, SearchLog
 from kb.search.documents import Hit, Scope
@@ -21,6 +21,8 @@ from kb.search.schema import SNIPPET_CHARS
 
 MAX_LIMIT = 50
 MAX_OFFSET = 10_000
+#: The longest query or pasted message accepted; the engine reads only its opening anyway.
+MAX_QUERY = 20_000
 
 
 def scope_for(actor: permissions.Actor) -> Scope:
@@ -64,6 +66,9 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            surface: str = "api") -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
     stale index can never show what is unpublished or hidden from the caller."""
+    query = validation.text(query, "q", max_length=MAX_QUERY)
+    for name, value in (("category", category), ("section", section), ("tag", tag)):
+        validation.text(value, name, multiline=False, max_length=200)
     started = time.perf_counter()
     page = get_index().search(
         query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
@@ -139,6 +144,7 @@ def related(actor: permissions.Actor, document: Document, limit: int = 5) -> lis
 
 
 def key_terms(actor: permissions.Actor, text: str, limit: int = 8) -> list[str]:
+    text = validation.text(text, "text", max_length=MAX_QUERY)
     return get_index().key_terms(text, scope_for(actor), limit=limit)
 
 

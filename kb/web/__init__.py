@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
+from kb import validation
 from kb.auth import current_actor
 from kb.errors import KbError
 from kb.models import Role
 from kb.web import headers
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every URL: a number beyond what an id column holds matches no route,
+    so it is the normal 404 rather than an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", validation.MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
