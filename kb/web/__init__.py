@@ -12,13 +12,25 @@ from kb.models import Role
 from kb.web import headers
 
 
-class IdConverter(IntegerConverter):
-    """``<int:…>`` in every URL: a number beyond what an id column holds matches no route,
-    so it is the normal 404 rather than an overflow in the database driver."""
+def _digits_at_most(limit: int) -> str:
+    """A regular expression for the whole numbers from 0 to ``limit``, written in digits."""
+    n = str(limit)
+    alternatives = [rf"\d{{1,{len(n) - 1}}}"]
+    for i, digit in enumerate(n):
+        if digit != "0":
+            rest = len(n) - i - 1
+            alternatives.append(f"{n[:i]}[0-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    alternatives.append(n)
+    return "(?:" + "|".join(alternatives) + ")"
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", validation.MAX_ID)
-        super().__init__(map, *args, **kwargs)
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every URL: a number beyond what an id column holds matches no route, so
+    it is the normal 404 rather than an overflow in the database driver. (Refused by the
+    pattern, not after matching: a route that matched but refused its value would answer 405
+    when another method's route has the same path.)"""
+
+    regex = _digits_at_most(validation.MAX_ID)
 
 
 def init_app(app: Flask) -> None:
