@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import delete, insert, select, update
 
@@ -24,6 +24,9 @@ from kb.extensions import db
 from kb.models import IndexFailure
 from kb.models.types import utcnow
 from kb.search.documents import IndexDoc, SearchError
+
+if TYPE_CHECKING:
+    from kb.search.index import SearchIndex
 
 #: Tries before a failing document is set aside and the indexer moves past its event.
 MAX_TRIES = 3
@@ -134,3 +137,54 @@ def listing() -> list[Failure]:
             .order_by(IndexFailure.tries.desc(), IndexFailure.document_id)
         ).all()
     return [Failure(*row) for row in rows]
+
+
+def isolate(index: "SearchIndex", docs: list[IndexDoc], position: int) -> dict[int, tuple[int, str]]:
+    """Apply ``docs`` in halves until each failing document stands alone; returns those.
+
+    A batch the writer refused is split rather than retried a document at a time, so a few
+    bad documents among thousands cost a few dozen commits, not thousands. Each commit keeps
+    the old ``position``; the caller records the new one.
+    """
+    if not docs:
+        return {}
+    try:
+        index.apply(docs, [], position)
+        return {}
+    except INDEX_WIDE:
+        raise
+    except Exception as exc:
+        if len(docs) == 1:
+            return {docs[0].id: (docs[0].revision_id, describe(exc))}
+    middle = len(docs) // 2
+    return {**isolate(index, docs[:middle], position), **isolate(index, docs[middle:], position)}
+
+
+class RebuildFeed:
+    """The documents of a rebuild, minus those left out; remembers the one being written."""
+
+    def __init__(self, docs: Iterator[IndexDoc], skipped: Mapping[int, object],
+                 leave_out: Callable[[int, int | None, Exception], None]) -> None:
+        self.docs = docs
+        self.skipped = skipped
+        self.leave_out = leave_out
+        self.current: IndexDoc | None = None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[IndexDoc]:
+        docs = iter(self.docs)
+        while True:
+            self.current = None  # an error while reading the next one is nobody's fault
+            doc = next(docs, None)
+            if doc is None:
+                return
+            if doc.id in self.skipped:
+                continue
+            try:
+                check_indexable(doc)
+            except Exception as exc:
+                self.leave_out(doc.id, doc.revision_id, exc)
+                continue
+            self.current = doc
+            self.count += 1
+            yield doc

@@ -142,7 +142,7 @@ def _apply_events(index: "SearchIndex", events: list, position: int, new_positio
     except failures.INDEX_WIDE:
         raise
     except Exception:
-        more = _isolate(index, good, position)
+        more = failures.isolate(index, good, position)
         broken.update(more)
         tries.update(failures.record(more))
         good = [doc for doc in good if doc.id not in more]
@@ -167,27 +167,6 @@ def _position_past(tries: dict[int, int], events: list, new_position: int) -> in
         if document_id in held:
             return min(new_position, event_id - 1)
     return new_position
-
-
-def _isolate(index: "SearchIndex", docs: list[IndexDoc], position: int) -> dict[int, tuple[int, str]]:
-    """Apply ``docs`` in halves until each failing document stands alone; returns those.
-
-    A batch the writer refused is split rather than retried a document at a time, so a few
-    bad documents among thousands cost a few dozen commits, not thousands. Each commit keeps
-    the old ``position``; the caller records the new one.
-    """
-    if not docs:
-        return {}
-    try:
-        index.apply(docs, [], position)
-        return {}
-    except failures.INDEX_WIDE:
-        raise
-    except Exception as exc:
-        if len(docs) == 1:
-            return {docs[0].id: (docs[0].revision_id, failures.describe(exc))}
-    middle = len(docs) // 2
-    return {**_isolate(index, docs[:middle], position), **_isolate(index, docs[middle:], position)}
 
 
 def _safe_position(position: int, events: list) -> int:
@@ -323,7 +302,7 @@ def rebuild_all() -> Rebuilt:
         position = _latest_position()
         index = holder.get()
         for _ in range(MAX_REBUILD_ATTEMPTS):
-            feed = _RebuildFeed(all_published(leave_out), skipped, leave_out)
+            feed = failures.RebuildFeed(all_published(leave_out), skipped, leave_out)
             try:
                 index.rebuild(feed, position)
                 break
@@ -342,35 +321,6 @@ def rebuild_all() -> Rebuilt:
     catch_up()
     return Rebuilt(feed.count, [failure for failure in failures.listing()
                                 if failure.document_id in skipped])
-
-
-class _RebuildFeed:
-    """The documents of a rebuild, minus those left out; remembers the one being written."""
-
-    def __init__(self, docs: Iterator[IndexDoc], skipped: dict, leave_out) -> None:
-        self.docs = docs
-        self.skipped = skipped
-        self.leave_out = leave_out
-        self.current: IndexDoc | None = None
-        self.count = 0
-
-    def __iter__(self) -> Iterator[IndexDoc]:
-        docs = iter(self.docs)
-        while True:
-            self.current = None  # an error while reading the next one is nobody's fault
-            doc = next(docs, None)
-            if doc is None:
-                return
-            if doc.id in self.skipped:
-                continue
-            try:
-                failures.check_indexable(doc)
-            except Exception as exc:
-                self.leave_out(doc.id, doc.revision_id, exc)
-                continue
-            self.current = doc
-            self.count += 1
-            yield doc
 
 
 def lag() -> dict:
