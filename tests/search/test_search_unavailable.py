@@ -25,6 +25,9 @@ def app(tmp_path):
     yield app
     db.session.remove()
     ctx.pop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_the_search_api_answers_503_with_the_error_shape(api_as):
