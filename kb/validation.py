@@ -106,13 +106,14 @@ def values(data: Any, field: str, *, max_length: int = 10_000, depth: int = 0) -
             values(item, field, max_length=max_length, depth=depth + 1)
 
 
-def identifier(value: Any, what: str = "document") -> int:
+def identifier(value: Any, what: str = "document with id") -> int:
     """An id as stored: a whole number from 1 to :data:`MAX_ID`.
 
+    :param what: how the message names it: "no {what} {value}".
     :raises NotFoundError: anything else, as no row can have that id (the normal 404).
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise NotFoundError(f"no {what} with id {str(value)[:30]}")
+        raise NotFoundError(f"no {what} {str(value)[:30]}")
     return value
 
 
@@ -151,26 +152,23 @@ def moment(value: datetime | None, field: str) -> datetime | None:
     return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def json_depth_ok(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON in ``raw`` nests objects and arrays at most ``limit`` deep.
+def nesting_within(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether parsed JSON nests objects and arrays at most ``limit`` deep.
 
-    Checked before parsing: the parser recurses once per level, and a body of a million ``[``
-    would exhaust its stack. Brackets inside strings do not count.
+    JSON nested deeper than the parser's own stack allows raises :class:`RecursionError`
+    while parsing instead; callers refuse that as too deep as well.
     """
-    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        if byte in b"[{":
-            depth += 1
-            if depth > limit:
-                return False
-        else:
-            depth -= 1
+    if not isinstance(data, (dict, list)):
+        return True
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return False
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
     return True
-
-
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def scrub(value: str) -> str:

@@ -17,11 +17,14 @@ def json_body(schema: Schema) -> dict[str, Any]:
 
     :raises ValidationError: not JSON, not an object, or fields that fail the schema.
     """
-    raw = request.get_data(cache=True)
-    if not validation.json_depth_ok(raw):
+    try:
+        data = request.get_json(silent=True)
+        too_deep = not validation.nesting_within(data)
+    except RecursionError:  # deeper than the parser's own stack
+        too_deep = True
+    if too_deep:
         raise ValidationError(f"the JSON nests deeper than {validation.MAX_JSON_DEPTH} levels")
-    data = request.get_json(silent=True)
-    if data is None and raw:
+    if data is None and request.get_data(cache=True):
         raise ValidationError("the body is not valid JSON")
     if data is None:
         data = {}

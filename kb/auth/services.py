@@ -9,8 +9,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.content.records import audit
 from kb import validation
+from kb.content.records import audit
 from kb.database import transaction
 from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
 from kb.extensions import db

@@ -17,7 +17,7 @@ from kb.models.content import ARTICLE
 
 def get_document(kind: str, document_id: int) -> Document:
     """:raises NotFoundError: no such document of that kind."""
-    validation.identifier(document_id, kind)
+    validation.identifier(document_id, f"{kind} with id")
     document = db.session.execute(
         select(Document).where(Document.id == document_id, Document.kind == kind)
     ).unique().scalar_one_or_none()

@@ -193,7 +193,7 @@ def lock_document(kind: str, document_id: int) -> Document:
     waits for another writer re-reads the locked row but not the rows joined to it, so a
     document loaded in the locking statement could point at a latest revision it cannot see.
     """
-    validation.identifier(document_id, kind)
+    validation.identifier(document_id, f"{kind} with id")
     locked = db.session.execute(
         select(Document.id).where(Document.id == document_id, Document.kind == kind).with_for_update()
     ).scalar_one_or_none()

@@ -155,7 +155,10 @@ def preview():
         permissions.require_role(actor, Role.AGENT)
     except KbError as error:
         return error_envelope(error.status, error.code, error.message)
-    data = request.get_json(silent=True) if validation.json_depth_ok(request.get_data(cache=True)) else None
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's own stack
+        data = None
     if not isinstance(data, dict) or not isinstance(data.get("body"), str):
         return error_envelope(400, "invalid", 'send JSON like {"body": "Markdown text"}')
     try:

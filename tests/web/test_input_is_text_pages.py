@@ -62,3 +62,13 @@ def test_ids_beyond_64_bits_in_page_urls_are_the_normal_404(app, client, make_us
                  f"/editor/articles/{BIG * 1000}/edit"):
         assert staff.get(path).status_code == 404, path
     assert client.get("/articles/bad%00slug").status_code == 404
+
+
+def test_the_editor_preview_refuses_deep_json_and_text_that_is_not_text(app, make_user):
+    client = signed_in(app, make_user("agent"))
+    token = csrf_token(client, "/editor/articles/new")
+    for raw in ("[" * 100_000 + "]" * 100_000, '{"body":"lone \\ud800"}', '{"body":"nul \\u0000"}'):
+        response = client.post("/editor/preview", data=raw, content_type="application/json",
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 400, raw[:20]
+        assert response.get_json()["error"]["code"] == "invalid"
