@@ -105,11 +105,11 @@ def test_any_error_the_writer_raises_for_one_document_sets_only_that_one_aside(
     assert found(agent, "kaleidoscope") == good_ids
     status, body = health(client)
     assert status == 503 and body["stuck_documents"] == [bad_id]
-    assert "RuntimeError: the writer choked on this one" in body["index_failures"][0]["error"]
 
     result = runner.invoke(args=["reindex"])  # the rebuild's own writer fails on it too
     assert result.exit_code == 1
-    assert f"skipped document {bad_id}" in result.output and "RuntimeError" in result.output
+    assert f"skipped document {bad_id}" in result.output
+    assert "RuntimeError: the writer choked on this one" in result.output
     assert "indexed 3 documents" in result.output
     assert found(agent, "kaleidoscope") == good_ids
 
