@@ -72,3 +72,12 @@ def test_the_editor_preview_refuses_deep_json_and_text_that_is_not_text(app, mak
                                headers={"X-CSRFToken": token})
         assert response.status_code == 400, raw[:20]
         assert response.get_json()["error"]["code"] == "invalid"
+
+
+def test_the_audit_log_filters_refuse_what_cannot_match(app, make_user):
+    admin = signed_in(app, make_user("admin"))
+    assert admin.get("/editor/audit?action=publish").status_code == 200
+    for query in (f"document={BIG}", "action=pub%00lish"):
+        response = admin.get(f"/editor/audit?{query}")
+        assert response.status_code == 400, query
+        assert "<html" in response.get_data(as_text=True)
