@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from kb import validation
@@ -42,12 +43,24 @@ def init_app(app: Flask) -> None:
     from kb.review.views import bp as editor_bp  # the editorial screens (review workflow)
     app.register_blueprint(editor_bp)
     headers.init_app(app)
+    app.jinja_env.finalize = displayable
+    app.jinja_env.filters["scrub"] = validation.scrub
 
     @app.context_processor
     def inject_actor():
         actor = current_actor_or_none()
         return {"actor": actor, "Role": Role, "is_staff": actor is not None,
                 "url_rules": app.view_functions}
+
+
+def displayable(value):
+    """Every value a template prints, made encodable: text stored before input was checked may
+    hold a lone surrogate, and one such character would make the whole page fail to encode."""
+    if isinstance(value, str) and not value.isascii():
+        cleaned = validation.scrub(value)
+        if cleaned != value:
+            return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
 
 
 def current_actor_or_none():

@@ -130,6 +130,17 @@ def test_the_agent_macro_library_shows_despite_a_poisoned_macro(app, client, log
     assert "\ufffd" in page  # the unwritable tag is shown as a replacement character
 
 
+def test_the_macro_and_its_editor_pages_show_despite_a_poisoned_tag(app, client, login, make_user,
+                                                                   make_document):
+    bad = make_document("macro", state="published", title="Poisoned macro")
+    poison(bad)
+    login(make_user("admin"))
+    for path in (f"/macros/{bad.id}", f"/editor/macros/{bad.id}", f"/editor/macros/{bad.id}/edit"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Poisoned macro" in response.get_data(as_text=True)
+
+
 @pytest.fixture
 def fresh_instance(tmp_path, monkeypatch):
     """An app on a database set up by ``kb init`` (the migrations), whose index is not kept
