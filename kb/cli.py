@@ -200,8 +200,8 @@ def reindex_command():
     for failure in rebuilt.skipped:
         click.echo(f"skipped document {failure.document_id} (revision {failure.revision_id}): "
                    f"{failure.error}", err=True)
-    click.echo(f"indexed {rebuilt.count} documents in {time.perf_counter() - started:.1f}s"
-               + (f"; skipped {len(rebuilt.skipped)} that could not be indexed" if rebuilt.skipped else ""))
+    skipped = f"; skipped {len(rebuilt.skipped)} that could not be indexed" if rebuilt.skipped else ""
+    click.echo(f"indexed {rebuilt.count} documents in {time.perf_counter() - started:.1f}s{skipped}")
     if rebuilt.skipped:
         sys.exit(1)
 

@@ -65,7 +65,8 @@ def text(value: Any, field: str, *, required: bool = False, max_length: int | No
     if required and not visible(value):
         raise ValidationError(f"{_name(field)} is required", field=field)
     if max_length is not None and len(value) > max_length:
-        raise ValidationError(f"{_name(field)} is longer than {max_length:,} characters", field=field)
+        raise ValidationError(f"{_name(field)} is longer than {max_length:,} characters",
+                              field=field)
     return value
 
 
@@ -127,7 +128,8 @@ def number(value: Any, field: str, *, minimum: int = 1, maximum: int = MAX_ID) -
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(f"{_name(field)} must be a whole number", field=field)
     if not minimum <= value <= maximum:
-        raise ValidationError(f"{_name(field)} must be between {minimum} and {maximum}", field=field)
+        raise ValidationError(f"{_name(field)} must be between {minimum} and {maximum}",
+                              field=field)
     return value
 
 
@@ -137,7 +139,8 @@ def day(value: date | None, field: str) -> date | None:
         return None
     plain = value.date() if isinstance(value, datetime) else value
     if not EARLIEST <= plain <= LATEST:
-        raise ValidationError(f"{_name(field)} must be between {EARLIEST} and {LATEST}", field=field)
+        raise ValidationError(f"{_name(field)} must be between {EARLIEST} and {LATEST}",
+                              field=field)
     return value
 
 

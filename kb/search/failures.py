@@ -64,12 +64,14 @@ def check_indexable(doc: IndexDoc) -> None:
 
     :raises UnicodeEncodeError: a text field holds a lone surrogate.
     """
-    for value in (doc.slug, doc.title, doc.text, doc.category, doc.section, doc.visibility, *doc.tags):
+    texts = (doc.slug, doc.title, doc.text, doc.category, doc.section, doc.visibility, *doc.tags)
+    for value in texts:
         if isinstance(value, str):
             value.encode("utf-8")
 
 
-def record(failed: Mapping[int, tuple[int | None, str]], *, set_aside: bool = False) -> dict[int, int]:
+def record(failed: Mapping[int, tuple[int | None, str]], *,
+           set_aside: bool = False) -> dict[int, int]:
     """Count one more failed try for each document; returns ``{document id: tries so far}``.
 
     :param failed: ``{document id: (revision id, error)}``.
@@ -139,7 +141,8 @@ def listing() -> list[Failure]:
     return [Failure(*row) for row in rows]
 
 
-def isolate(index: "SearchIndex", docs: list[IndexDoc], position: int) -> dict[int, tuple[int, str]]:
+def isolate(index: "SearchIndex", docs: list[IndexDoc],
+            position: int) -> dict[int, tuple[int, str]]:
     """Apply ``docs`` in halves until each failing document stands alone; returns those.
 
     A batch the writer refused is split rather than retried a document at a time, so a few

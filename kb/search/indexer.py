@@ -188,7 +188,8 @@ def _latest_position() -> int:
     return db.session.scalar(select(func.max(IndexEvent.id))) or 0
 
 
-def _documents_state(ids: Iterable[int]) -> tuple[list[IndexDoc], list[int], dict[int, tuple[int, str]]]:
+def _documents_state(ids: Iterable[int]
+                     ) -> tuple[list[IndexDoc], list[int], dict[int, tuple[int, str]]]:
     """What the index should hold for each document now: its published revision, or nothing.
 
     The third part holds the documents whose searchable form could not even be built.

@@ -162,7 +162,8 @@ def unavailable_when_broken() -> Iterator[None]:
         yield
     except (SearchError, OSError, EOFError) as exc:
         current_app.logger.warning("search index unavailable: %s", exc, exc_info=True)
-        raise SearchUnavailableError("search is unavailable right now; please try again in a moment") from exc
+        raise SearchUnavailableError(
+            "search is unavailable right now; please try again in a moment") from exc
 
 
 class SearchLogBuffer:
