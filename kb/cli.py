@@ -221,8 +221,14 @@ def reindex_command():
     from kb.search import indexer
 
     started = time.perf_counter()
-    count = indexer.rebuild()
-    click.echo(f"indexed {count} documents in {time.perf_counter() - started:.1f}s")
+    rebuilt = indexer.rebuild_all()
+    for failure in rebuilt.skipped:
+        click.echo(f"skipped document {failure.document_id} (revision {failure.revision_id}): "
+                   f"{failure.error}", err=True)
+    skipped = f"; skipped {len(rebuilt.skipped)} that could not be indexed" if rebuilt.skipped else ""
+    click.echo(f"indexed {rebuilt.count} documents in {time.perf_counter() - started:.1f}s{skipped}")
+    if rebuilt.skipped:
+        sys.exit(1)
 
 
 @commands.command("index")
@@ -288,3 +294,5 @@ def print_setup_report(report) -> None:
     if report.admin_password:
         click.echo("\n  An admin account was created. Its password is shown only this once:\n"
                    f"    e-mail:   {report.admin_email}\n    password: {report.admin_password}\n")
+    if report.index_warning:
+        click.echo(f"warning: {report.index_warning}", err=True)

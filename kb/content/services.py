@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 
 from sqlalchemy import func, select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import markdown
 from kb.content.records import audit, index_event
 from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
@@ -69,7 +69,7 @@ def normalise_tags(tags: Any) -> tuple[str, ...]:
         raise ValidationError("tags must be a list of strings", field="tags")
     seen: dict[str, None] = {}
     for tag in tags:
-        clean = " ".join(tag.strip().lower().split())
+        clean = " ".join(validation.text(tag, "tags", multiline=False).strip().lower().split())
         if len(clean) > MAX_TAG:
             raise ValidationError(f"tag {clean[:20]!r}… is longer than {MAX_TAG} characters", field="tags")
         if clean:
@@ -118,14 +118,18 @@ def validate_input(kind: str, data: DocumentInput) -> None:
     """
     if kind not in KINDS:
         raise ValidationError(f"unknown kind {kind!r}", field="kind")
-    if not data.title or not data.title.strip():
+    validation.text(data.title, "title", max_length=MAX_TITLE, multiline=False)
+    if not data.title or not validation.visible(data.title):
         raise ValidationError("a title is required", field="title")
-    if len(data.title) > MAX_TITLE:
-        raise ValidationError(f"the title is longer than {MAX_TITLE} characters", field="title")
-    if len(data.body) > MAX_BODY:
+    if len(data.body or "") > MAX_BODY:
         raise ValidationError("the body is larger than 1 MB", field="body")
-    if "\x00" in data.body or "\x00" in data.title:
-        raise ValidationError("the text contains a NUL character", field="body")
+    validation.text(data.body, "body")
+    validation.text(data.message, "message", max_length=500)
+    validation.text(data.slug, "slug", multiline=False, max_length=200)
+    validation.text(data.section, "section", multiline=False, max_length=200)
+    normalise_tags(data.tags)
+    validation.values(dict(data.meta or {}), "meta")
+    validation.day(data.review_by, "review_by")
     if data.visibility not in VISIBILITIES:
         raise ValidationError("visibility must be public or internal", field="visibility")
     if kind == MACRO:
@@ -204,6 +208,7 @@ def lock_document(kind: str, document_id: int) -> Document:
     waits for another writer re-reads the locked row but not the rows joined to it, so a
     document loaded in the locking statement could point at a latest revision it cannot see.
     """
+    validation.identifier(document_id, f"{kind} with id")
     locked = db.session.execute(
         select(Document.id).where(Document.id == document_id, Document.kind == kind).with_for_update()
     ).scalar_one_or_none()

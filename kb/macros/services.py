@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import delete, select, update
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import queries
 from kb.content.records import audit, index_event
 from kb.content.render_budget import RenderRefusedError
@@ -56,6 +56,7 @@ def preview_for_ticket(actor: User | None, document_id: int, values: Mapping[str
 def _fill(actor: User | None, document_id: int,
           values: Mapping[str, Any]) -> tuple[User, Document, RenderedMacro]:
     user = permissions.require_role(actor, Role.AGENT)
+    validation.values(values, "values")
     document = queries.get_document(MACRO, document_id)
     revision = permissions.readable_published(user, document)
     if revision is None:

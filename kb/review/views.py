@@ -12,7 +12,7 @@ from functools import wraps
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import diffs, markdown, queries as content_queries, services as content_services
 from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
 from kb.errors_web import error_envelope
@@ -166,9 +166,16 @@ def preview():
         permissions.require_role(actor, Role.AGENT)
     except KbError as error:
         return error_envelope(error.status, error.code, error.message)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's own stack
+        data = None
     if not isinstance(data, dict) or not isinstance(data.get("body"), str):
         return error_envelope(400, "invalid", 'send JSON like {"body": "Markdown text"}')
+    try:
+        validation.text(data["body"], "body")
+    except ValidationError as error:
+        return error_envelope(400, error.code, error.message, field=error.field)
     if len(data["body"]) > content_services.MAX_BODY:
         return error_envelope(413, "too_large", "the body is larger than 1 MB")
     try:
