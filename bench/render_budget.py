@@ -1,6 +1,7 @@
 """Does a pathological Markdown body still slow the help center down for everyone?
 
-    python bench/render_budget.py                          # kb serve --workers 2 (the default)
+    python bench/render_budget.py                          # kb serve with its default workers
+    python bench/render_budget.py --workers 2              # as many workers as cores
     python bench/render_budget.py --threads 4              # gthread workers
     python bench/render_budget.py --body-chars 200000 --duration 8
 
@@ -39,6 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages import REPO, free_port, kb_command, start_server  # noqa: E402
+
+from kb.server import default_workers  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -98,7 +101,8 @@ def summary(times: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="server workers (default: kb serve's own default on this machine)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per phase")
     parser.add_argument("--body-chars", type=int, default=200_000, help="length of each pathological body")

@@ -268,7 +268,8 @@ def publish_scheduled_command():
 @commands.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Server processes (default: two per CPU core, plus one, at most 9).")
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker; searches and pages are CPU-bound, so more workers beat more threads.")
 @click.option("--samples/--no-samples", default=None,
@@ -283,7 +284,7 @@ def serve_command(info, host: str, port: int, workers: int, threads: int, sample
     with app.app_context():
         report = friendly_errors(first_run_setup)(samples)
         print_setup_report(report)
-    server.run(app, host=host, port=port, workers=workers, threads=threads)
+    server.run(app, host=host, port=port, workers=workers or server.default_workers(), threads=threads)
 
 
 def print_setup_report(report) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -26,6 +27,15 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Flask:
         return self.application
+
+
+def default_workers() -> int:
+    """Two workers per core, plus one (gunicorn's own advice), at most 9.
+
+    A request may wait up to the render budget for a pathological Markdown body; with only as
+    many workers as cores, two such requests would leave readers' pages queueing behind them.
+    """
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
 
 
 def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
