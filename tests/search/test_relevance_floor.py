@@ -48,3 +48,15 @@ def test_sample_queries_find_their_answers_above_the_floor(app, client, runner):
     missed = [s.judged.query for s in summary.missed]
     assert summary.mrr >= MRR_FLOOR, (summary.mrr, missed)
     assert summary.recall >= RECALL_FLOOR, (summary.recall, missed)
+
+
+def test_the_scores_follow_their_textbook_definitions():
+    metrics = _metrics()
+    grades = {"a": 3, "b": 1, "c": 2}
+    ranked = ["x", "a", "b"]  # the first answer second, a related page third, "c" not found
+    assert metrics.reciprocal_rank(ranked, grades) == 0.5
+    assert metrics.recall(ranked, grades) == 0.5  # "a" of the answers "a" and "c"
+    # (7/log2(3) + 1/log2(4)) / (7/log2(2) + 3/log2(3) + 1/log2(4))
+    assert abs(metrics.ndcg(ranked, grades) - 0.52343) < 1e-4
+    assert metrics.reciprocal_rank(["b"], grades) == 0.0  # a related page is no answer
+    assert metrics.ndcg(["a", "c", "b"], grades) == 1.0
