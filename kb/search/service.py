@@ -262,8 +262,11 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
         return Suggestion([], [])
     found = recheck(actor, hits)
     ranked = _rank(terms, found)[:min(max(limit, 1), MAX_LIMIT)]
+    with unavailable_when_broken():
+        ranked = _snippets_for(terms, scope, ranked)
     took = (time.perf_counter() - started) * 1000
-    search_log().record(" ".join(t.word for t in terms), "staff", "suggest", len(found), took)
+    scope_name = "staff" if permissions.is_staff(actor) else "public"
+    search_log().record(" ".join(t.word for t in terms), scope_name, "suggest", len(found), took)
     return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
 
 
@@ -315,7 +318,7 @@ def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
         for row in connection.execute(_PROFILED, {"ids": missing}):
             # A published revision never changes, so its profile is kept by its id.
             cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
-                                                    row.text or "")
+                                                row.text or "")
     uses = dict(connection.execute(_USES, {"ids": [r.document.id for r in found]}).all())
     profiles = [cache.get(r.document.published_revision_id) for r in found]
     lengths = [p.length for p in profiles if p is not None]
@@ -331,3 +334,24 @@ def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
         scored.append((-value, order, replace(result, hit=hit)))
     scored.sort(key=lambda item: item[:2])
     return [result for _, _, result in scored]
+
+
+def _snippets_for(terms: list[ticket_text.Term], scope: Scope, results: list[Result]
+                  ) -> list[Result]:
+    """Give each result a snippet that marks the message's words it holds: the candidates came
+    from one-word searches, whose snippets mark that one word only."""
+    if not results:
+        return results
+    words = " ".join(t.word for t in sorted(terms, key=lambda t: -t.weight)[:12])
+    snippet = get_index().search(words, scope, limit=1).snippet
+    if snippet is None:
+        return results
+    ids = [r.document.published_revision_id for r in results]
+    texts = dict(db.session.connection().execute(_TEXTS, {"ids": ids}).all())
+    out = []
+    for result in results:
+        made = snippet(texts.get(result.document.published_revision_id) or "")
+        if "<mark>" in made:
+            result = replace(result, hit=replace(result.hit, snippet=made))
+        out.append(result)
+    return out

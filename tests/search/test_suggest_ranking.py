@@ -68,3 +68,11 @@ def test_a_macro_agents_use_ranks_above_an_equally_good_one(api_as, make_documen
 def test_suggest_needs_an_agent(samples, api_as):
     anonymous, _ = api_as(None)
     assert anonymous.post("/suggest", json={"text": "charged twice"}).status_code == 401
+
+
+def test_a_snippet_marks_the_messages_words_not_just_one(samples, api_as):
+    api, _ = api_as("agent")
+    response = api.post("/suggest", json={"text": "my payout went back to me, returned by the bank",
+                                          "limit": 1})
+    snippet = response.get_json()["results"][0]["snippet"].lower()
+    assert "<mark>bank</mark>" in snippet and "<mark>return</mark>" in snippet
