@@ -17,6 +17,7 @@ from kb import permissions, validation
 from kb.errors import SearchUnavailableError
 from kb.extensions import db
 from kb.models import Document, Revision, SearchLog
+from kb.search import ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
 from kb.search.schema import SNIPPET_CHARS
@@ -239,14 +240,118 @@ class Suggestion:
     results: list[Result]
 
 
+#: Documents each key word brings in as candidates, before they are scored together.
+CANDIDATES_PER_WORD = 12
+
+
 def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
     """The documents that best answer a customer's message.
 
-    The message's distinctive words (chosen against the index's own vocabulary) become a query
-    in the actor's scope; the engine's all-words-then-best-partial ranking does the rest.
+    The index finds candidates for each of the message's key words (and tells how rare each
+    word is, correcting misspellings); :mod:`kb.search.ticket_text` then scores every
+    candidate on the whole message, by where the words appear in it, and past uses lift the
+    macros agents reach for. The scoring reads the documents from the database, so a result
+    is always the published revision the caller may read.
     """
-    terms = key_terms(actor, text)
+    text = validation.text(text, "text", max_length=MAX_QUERY)
+    started = time.perf_counter()
+    scope = scope_for(actor)
+    with unavailable_when_broken():
+        terms, hits = _look_up(ticket_text.key_words(text), scope)
     if not terms:
         return Suggestion([], [])
-    found = search(actor, " ".join(terms), limit=limit, surface="suggest")
-    return Suggestion(terms, found.results)
+    found = recheck(actor, hits)
+    ranked = _rank(terms, found)[:min(max(limit, 1), MAX_LIMIT)]
+    with unavailable_when_broken():
+        ranked = _snippets_for(terms, scope, ranked)
+    took = (time.perf_counter() - started) * 1000
+    scope_name = "staff" if permissions.is_staff(actor) else "public"
+    search_log().record(" ".join(t.word for t in terms), scope_name, "suggest", len(found), took)
+    return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
+
+
+def _look_up(words: list[ticket_text.Term], scope: Scope
+             ) -> tuple[list[ticket_text.Term], list[Hit]]:
+    """Each word's document frequency and best documents, through the engine: a word the index
+    does not know is replaced by the engine's correction, and a word it never saw is dropped."""
+    index = get_index()
+    frequencies: dict[str, int] = {}
+    candidates: dict[int, Hit] = {}
+    kept: dict[str, ticket_text.Term] = {}
+    for term in words:
+        page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD)
+        if page.suggestion and " " not in page.suggestion.strip():
+            corrected = page.suggestion.strip().lower()
+            term = ticket_text.Term(corrected, ticket_text.stem(corrected), boost=term.boost)
+        if page.total == 0 or term.stem in kept:
+            continue
+        kept[term.stem] = term
+        frequencies[term.stem] = page.total
+        for hit in page.hits:
+            candidates.setdefault(hit.id, hit)
+    terms = ticket_text.weigh(list(kept.values()), frequencies, index.doc_count())
+    return terms, list(candidates.values())
+
+
+_PROFILED = (
+    select(Revision.id, Revision.title, Revision.tags, Revision.text)
+    .where(Revision.id.in_(bindparam("ids", expanding=True)))
+)
+_USES = select(Document.id, Document.use_count).where(
+    Document.id.in_(bindparam("ids", expanding=True)), Document.use_count > 0)
+_PROFILES_MAX = 5_000
+
+
+def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
+    """Score the candidates on the whole message, best first (the engine's order breaks ties)."""
+    if not found:
+        return []
+    connection = db.session.connection()
+    # One cache per app, so tests (and apps) never share revision ids between databases.
+    cache = current_app.extensions.setdefault("kb.suggest_profiles", {})
+    missing = [r.document.published_revision_id for r in found
+               if r.document.published_revision_id not in cache]
+    if missing:
+        if len(cache) > _PROFILES_MAX:
+            cache.clear()
+        kinds = {r.document.published_revision_id: r.document.kind for r in found}
+        for row in connection.execute(_PROFILED, {"ids": missing}):
+            # A published revision never changes, so its profile is kept by its id.
+            cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
+                                                row.text or "")
+    uses = dict(connection.execute(_USES, {"ids": [r.document.id for r in found]}).all())
+    profiles = [cache.get(r.document.published_revision_id) for r in found]
+    lengths = [p.length for p in profiles if p is not None]
+    average = sum(lengths) / len(lengths) if lengths else 1.0
+    scored = []
+    for order, (result, doc) in enumerate(zip(found, profiles)):
+        if doc is None:
+            continue
+        value, matched = ticket_text.score(terms, doc, average, uses.get(result.document.id, 0))
+        if value <= 0:
+            continue
+        hit = replace(result.hit, score=round(value, 4), matched=tuple(matched))
+        scored.append((-value, order, replace(result, hit=hit)))
+    scored.sort(key=lambda item: item[:2])
+    return [result for _, _, result in scored]
+
+
+def _snippets_for(terms: list[ticket_text.Term], scope: Scope, results: list[Result]
+                  ) -> list[Result]:
+    """Give each result a snippet that marks the message's words it holds: the candidates came
+    from one-word searches, whose snippets mark that one word only."""
+    if not results:
+        return results
+    words = " ".join(t.word for t in sorted(terms, key=lambda t: -t.weight)[:12])
+    snippet = get_index().search(words, scope, limit=1).snippet
+    if snippet is None:
+        return results
+    ids = [r.document.published_revision_id for r in results]
+    texts = dict(db.session.connection().execute(_TEXTS, {"ids": ids}).all())
+    out = []
+    for result in results:
+        made = snippet(texts.get(result.document.published_revision_id) or "")
+        if "<mark>" in made:
+            result = replace(result, hit=replace(result.hit, snippet=made))
+        out.append(result)
+    return out

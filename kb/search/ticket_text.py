@@ -1,0 +1,233 @@
+"""Reading a customer's message for suggest: its key phrases, and how well a document answers them.
+
+A ticket is not a search query. It opens with a greeting, tells a story, closes with thanks,
+and names the problem in its own words ("you took my money twice") where the help center has
+its own ("Duplicate charge refunded"). So suggest
+
+1. drops greetings, sign-offs and filler, and keeps the words that carry the problem;
+2. adds the help center's words for the customer's (:mod:`kb.search.synonyms`);
+3. weighs each word by how rare it is in the help center (the engine reports how many
+   documents hold it, and corrects a misspelling to a word it knows);
+4. scores each candidate document by where those words appear: a macro's title (its last
+   ``::`` part), its categories (the parts before), its tags and its body, in that order of
+   weight, with a body's repeated words counting less each time;
+5. lifts, a little, the macros agents have used most.
+
+Nothing here knows a particular ticket or macro; the figures on the judged tickets come from
+``bench/suggest.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.lang.porter import stem as _porter_stem
+
+from kb.search.synonyms import SYNONYMS
+
+#: Words that say nothing about the problem: English function words, the politeness and
+#: story-telling of a support message, and words every help document uses.
+FILLER = frozenset("""
+a about above after again against ago all also am an and any anymore are aren as at be because
+been before being below between both but by can cannot could couldn did didn do does doesn
+doing don done down during each either else even ever every few for from further get gets
+getting got had hadn has hasn have haven having he her here hers herself him himself his how i
+if in into is isn it its itself just let like ll me might more most much must mustn my myself
+need needs no nor not now of off on once one only or other our ours ourselves out over own
+please re really same shall she should shouldn so some still such than that the their theirs
+them themselves then there these they this those through to too under until up upon us ve
+very was wasn we were weren what when where which while who whom why will with won would
+wouldn yet you your yours yourself yourselves s t d m o y
+hi hello hey dear thanks thank thx cheers regards best kind kindly sincerely greetings morning
+afternoon evening team support folks guys hope well ok okay yes sure appreciate appreciated
+help helping question questions issue issues problem problems thing things something anything
+everything anyone someone somebody nobody asap urgent urgently possible possibly able
+know knew think thought want wanted wants wondering wonder tell told say said says see saw
+look looked looking try tried trying make made go going went come came seems seem seemed
+lot lots bit little maybe perhaps actually basically literally honestly anyway also again
+today yesterday tomorrow week weeks day days month months year time times ago last first
+second third new old right wrong good great bad sorry fine fix fixed immediately now
+site app dont cant didnt doesnt wont isnt im ive pls plz thru
+""".split())
+
+#: A body word counts less each time it repeats (BM25's saturation).
+TF_SATURATION = 1.2
+#: How much a word counts in each part of a document.
+FIELD_WEIGHTS = {"title": 3.0, "category": 1.5, "tags": 2.0, "body": 1.0}
+#: The most of a message's own words looked up in the index; a long message says its
+#: problem in its first lines, and every word looked up costs a search.
+MAX_WORDS = 40
+#: How far past uses lift a macro: score x (1 + USE_LIFT x log(1 + uses)), capped.
+USE_LIFT = 0.04
+USE_LIFT_MAX = 0.25
+
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _porter_stem(word)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().translate(_APOSTROPHES).split())
+
+
+#: Written-out numbers as digits, and one common shorthand, so variants match either way.
+_NUMBERS = {"thru": "through", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+            "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12"}
+#: How much the help center's words added for a phrase count, against the customer's own.
+SYNONYM_WEIGHT = 0.7
+#: Words a variant's words may be spread over, beyond its own length ("charged me twice",
+#: "2 identical payments").
+SLACK = 1
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of ``text`` as written (lower-cased), numbers as digits."""
+    return [_NUMBERS.get(word, word) for word in _WORD.findall(normalise(text))]
+
+
+def _variants() -> list[tuple[tuple[str, ...], str]]:
+    """Each variant as the words it needs, longest first, with its canonical term."""
+    out = {}
+    for term, variants in SYNONYMS.items():
+        for variant in variants:
+            words = tuple(_tokens(variant))
+            if words:
+                out.setdefault(words, term)
+    return sorted(out.items(), key=lambda item: -len(item[0]))
+
+
+_VARIANTS = _variants()
+
+
+def phrases(text: str) -> list[str]:
+    """The canonical terms of the variants the text holds. A variant matches when all its
+    words appear close together, in any order ("charged me twice", "2 identical payments");
+    words are compared as written, not stemmed, so "accountant" is not "account"."""
+    where: dict[str, list[int]] = {}
+    for position, word in enumerate(_tokens(text)):
+        where.setdefault(word, []).append(position)
+    found = []
+    for words, term in _VARIANTS:
+        if term in found or any(w not in where for w in words):
+            continue
+        if len(words) == 1 or _close(words, where):
+            found.append(term)
+    return found
+
+
+def _close(words: tuple[str, ...], where: dict[str, list[int]]) -> bool:
+    span = len(words) + SLACK
+    for start in where[words[0]]:
+        if all(any(abs(p - start) < span for p in where[w]) for w in words[1:]):
+            return True
+    return False
+
+
+@dataclass
+class Term:
+    """One word the message is about: as written (or as the help center says it), its stem,
+    and its weight in the query."""
+
+    word: str
+    stem: str
+    weight: float = 1.0
+    #: Below 1 for a word the synonym list added, not the customer.
+    boost: float = 1.0
+
+
+def key_words(text: str) -> list[Term]:
+    """The message's own words that may carry its problem, then the help center's words for
+    the phrases it uses, each once, in the order they first appear."""
+    text = normalise(text)
+    found: dict[str, Term] = {}
+
+    def add(word: str, boost: float) -> None:
+        if word in FILLER or len(word) < 2 or word.isdigit() and len(word) < 4:
+            return
+        s = stem(word)
+        if s in FILLER:
+            return
+        if s not in found:
+            found[s] = Term(word, s, boost=boost)
+        found[s].boost = max(found[s].boost, boost)
+
+    for word in _WORD.findall(text):
+        if len(found) >= MAX_WORDS:
+            break
+        add(word, 1.0)
+    for term in phrases(text):
+        for word in _WORD.findall(term):
+            add(word, SYNONYM_WEIGHT)
+    return list(found.values())
+
+
+def weigh(terms: list[Term], frequencies: dict[str, int], doc_count: int) -> list[Term]:
+    """Keep the words the index knows, each weighted by its rarity (inverse document frequency);
+    a word in most documents says little about which one answers."""
+    n = max(doc_count, 1)
+    kept = []
+    for term in terms:
+        df = frequencies.get(term.stem, 0)
+        if df <= 0:
+            continue
+        term.weight = term.boost * math.log(1 + (n - df + 0.5) / (df + 0.5))
+        kept.append(term)
+    return kept
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The stems of one published revision, by the part of the document they come from."""
+
+    title: frozenset[str]
+    category: frozenset[str]
+    tags: frozenset[str]
+    body: Counter
+    length: int
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(normalise(text)) if w not in FILLER]
+
+
+def profile(kind: str, title: str, tags: list[str], text: str) -> Profile:
+    """Split a document into the parts scored apart: for a macro, ``A::B::Leaf`` has the
+    categories ``A`` and ``B`` and the title ``Leaf``; an article's title is all title."""
+    parts = title.split("::") if kind == "macro" else [title]
+    body = _stems(text)
+    return Profile(title=frozenset(_stems(parts[-1])),
+                   category=frozenset(_stems(" ".join(parts[:-1]))),
+                   tags=frozenset(_stems(" ".join(tags))),
+                   body=Counter(body), length=len(body))
+
+
+def score(terms: list[Term], doc: Profile, average_length: float, uses: int = 0
+          ) -> tuple[float, list[str]]:
+    """How well ``doc`` answers the weighted words, and the words it matched."""
+    total = 0.0
+    matched = []
+    norm = 0.25 + 0.75 * doc.length / max(average_length, 1.0)
+    for term in terms:
+        s = term.stem
+        tf = doc.body.get(s, 0)
+        part = FIELD_WEIGHTS["body"] * tf * (TF_SATURATION + 1) / (tf + TF_SATURATION * norm)
+        if s in doc.title:
+            part += FIELD_WEIGHTS["title"]
+        if s in doc.category:
+            part += FIELD_WEIGHTS["category"]
+        if s in doc.tags:
+            part += FIELD_WEIGHTS["tags"]
+        if part:
+            total += term.weight * part
+            matched.append(term.word)
+    if uses > 0:
+        total *= 1 + min(USE_LIFT * math.log1p(uses), USE_LIFT_MAX)
+    return total, matched
