@@ -67,6 +67,19 @@ def make_app(tmp_path: Path, **overrides):
 
 
 @contextmanager
+def another_app(tmp_path: Path, **overrides):
+    """A second app beside the test's own (another worker, another configuration), whose
+    connections are closed when the block ends (an unclosed one warns, and warnings fail)."""
+    app = make_app(tmp_path, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@contextmanager
 def empty_database(tmp_path: Path) -> Iterator[str]:
     """The URL of a database with no schema at all, dropped afterwards.
 

@@ -41,6 +41,8 @@ def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
 
 def moved_to(kind: str, old_slug: str) -> Document | None:
     """The document that once had ``old_slug``, whoever may read it (callers must ask)."""
+    if not validation.is_key(old_slug):
+        return None
     redirect = db.session.execute(
         select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == old_slug)
     ).scalar_one_or_none()

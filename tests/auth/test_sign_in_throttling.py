@@ -9,7 +9,7 @@ import redis
 
 from kb.auth import services as auth_services
 from kb.errors import ValidationError
-from tests.support import csrf_token, make_app
+from tests.support import another_app, csrf_token
 
 
 def sign_in(client, email, password, address="10.0.0.1"):
@@ -66,25 +66,25 @@ def shared_storage():
     return url
 
 
-def _worker(tmp_path, storage, email):
-    """A new app stands for another worker process: it starts with storage of its own."""
-    worker = make_app(tmp_path, RATE_LIMIT_STORAGE=storage)
+def _add_account(worker, email):
     with worker.app_context():  # on SQLite each has a database of its own; on PostgreSQL they share one
         try:
             auth_services.create_user(email, "editor", "password123")
         except ValidationError:
             pass
-    return worker
 
 
 def test_limits_hold_across_workers_with_a_shared_store(tmp_path, shared_storage):
     # The store outlives the test run: a fresh account and address keep runs apart.
     email, address = f"{uuid.uuid4().hex}@example.com", f"10.{uuid.uuid4().int % 250}.7.7"
-    first = _worker(tmp_path, shared_storage, email)
-    with first.app_context():
-        browser = first.test_client()
-        answers = [sign_in(browser, email, "wrong", address).status_code for _ in range(5)]
-    second = _worker(tmp_path, shared_storage, email)
-    with second.app_context():
-        answers.append(sign_in(second.test_client(), email, "password123", address).status_code)
+    # A new app stands for another worker process: it starts with storage of its own.
+    with another_app(tmp_path, RATE_LIMIT_STORAGE=shared_storage) as first:
+        _add_account(first, email)
+        with first.app_context():
+            browser = first.test_client()
+            answers = [sign_in(browser, email, "wrong", address).status_code for _ in range(5)]
+    with another_app(tmp_path, RATE_LIMIT_STORAGE=shared_storage) as second:
+        _add_account(second, email)
+        with second.app_context():
+            answers.append(sign_in(second.test_client(), email, "password123", address).status_code)
     assert answers == [401] * 5 + [429]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, make_app, on_postgres
+from tests.support import REPO, another_app, make_app, on_postgres
 
 
 def test_staff_pages_are_never_cached(client, make_user, login, make_document):
@@ -30,10 +30,10 @@ def test_public_pages_keep_their_own_caching(client):
 
 
 def test_absolute_links_use_the_configured_base_url_not_the_host_header(tmp_path):
-    app = make_app(tmp_path, BASE_URL="https://help.example.com", SERVER_NAME=None)
-    with app.app_context():
-        make_document_in(app)
-        sitemap = app.test_client().get("/sitemap.xml", headers={"Host": "evil.example"})
+    with another_app(tmp_path, BASE_URL="https://help.example.com", SERVER_NAME=None) as app:
+        with app.app_context():
+            make_document_in(app)
+            sitemap = app.test_client().get("/sitemap.xml", headers={"Host": "evil.example"})
     text = sitemap.get_data(as_text=True)
     assert "https://help.example.com/articles/" in text
     assert "evil.example" not in text
