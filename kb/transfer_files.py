@@ -142,15 +142,15 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[ContentFile]:
     """Every Markdown file under ``paths``, in a stable order, with its kind and folder section.
 
     A folder holding ``articles/`` or ``macros/`` is a content root: only files under those count.
-    Symlinks out of the folder given come back refused (see :class:`ContentFile`).
-
-    :raises ContentFileError: a path that does not exist.
+    Symlinks out of the folder given, and paths that do not exist, come back refused (see
+    :class:`ContentFile`), so they are reported with the rest.
     """
     found: dict[Path, ContentFile] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise ContentFileError(f"{raw}: no such file or folder")
+            found.setdefault(path.absolute(), ContentFile(path, ARTICLE, None, "no such file or folder"))
+            continue
         if path.is_file():
             found.setdefault(path.resolve(), _classify(path))
             continue
@@ -225,7 +225,8 @@ def outside_message(path: Path, top: Path) -> str:
 
 
 def _classify(file: Path) -> ContentFile:
-    parts = file.resolve().parts
+    """Kind and section from where the file sits (a symlink: where the link is, not its target)."""
+    parts = Path(os.path.abspath(file)).parts
     for index in range(len(parts) - 2, -1, -1):
         if parts[index] in ("articles", "macros"):
             kind = ARTICLE if parts[index] == "articles" else MACRO

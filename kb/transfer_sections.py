@@ -112,12 +112,23 @@ def load(path: Path) -> int:
 def _read_fields(entry, what: str) -> dict:
     if not isinstance(entry, dict) or not entry.get("slug"):
         raise SectionsFileError(f"each {what} needs a slug")
+    if isinstance(entry["slug"], (dict, list)):
+        raise SectionsFileError(f"each {what} needs a slug, a word")
     slug = slugify(str(entry["slug"]))
     position = entry.get("position", 0)
     if isinstance(position, bool) or not isinstance(position, int):
         raise SectionsFileError(f"{what} {slug!r}: position must be a whole number")
-    return {"slug": slug, "title": str(entry.get("title") or slug)[:200],
-            "description": str(entry.get("description") or ""), "position": position}
+    return {"slug": slug, "title": _text(entry, "title", what, slug)[:200] or slug,
+            "description": _text(entry, "description", what, slug), "position": position}
+
+
+def _text(entry: dict, key: str, what: str, slug: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise SectionsFileError(f"{what} {slug!r}: {key} must be text")
+    return str(value)
 
 
 def _assign(row: Category | Section, fields: dict) -> int:

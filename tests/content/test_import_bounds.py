@@ -198,7 +198,8 @@ def test_symlinks_inside_the_import_folder_are_followed_and_loops_end(runner, tm
     result = run_import(runner, folder)
     assert result.exit_code == 0, result.output
     assert last_line(result) == "imported 2, updated 0, unchanged 0, failed 0, skipped 0"
-    assert queries.find_by_slug("article", "one")[0] is not None
+    one, _ = queries.find_by_slug("article", "one")
+    assert one.published.section.path == "general/misc"  # where the link sits, not its target
 
 
 def test_a_sections_file_with_aliases_is_refused(runner, tmp_path):
@@ -234,3 +235,19 @@ def test_hostile_files_fail_alone_when_rendering_in_worker_processes(app, tmp_pa
     report = import_paths([tmp_path], system_user(), workers=2)
     assert report.summary() == "imported 4, updated 0, unchanged 0, failed 3, skipped 0"
     assert sorted(Path(path).name for path, _ in report.failures) == ["laughs.md", "long-tag.md", "python.md"]
+
+
+def test_a_missing_path_fails_alone_and_the_summary_still_prints(runner, tmp_path):
+    write(tmp_path, "articles/general/misc/good.md", ARTICLE)
+    result = run_import(runner, tmp_path / "nope", tmp_path)
+    assert result.exit_code == 1
+    assert "no such file or folder" in failure_line(result, "nope")
+    assert last_line(result) == SUMMARY_ONE_GOOD_ONE_FAILED
+
+
+def test_a_sections_file_with_a_mapping_for_a_title_fails_alone(runner, tmp_path):
+    write(tmp_path, "articles/sections.yml", "categories:\n- {slug: general, title: {a: b}}\n")
+    write(tmp_path, "articles/general/misc/good.md", ARTICLE)
+    result = run_import(runner, tmp_path)
+    assert "title must be text" in failure_line(result, "sections.yml")
+    assert last_line(result) == SUMMARY_ONE_GOOD_ONE_FAILED
