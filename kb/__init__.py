@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     load_config(app, test_config)
     app.static_folder = app.config["STATIC_DIR"]
+    app.url_map.converters["int"] = web.IdConverter  # before any route is added
 
     database.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

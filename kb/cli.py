@@ -219,8 +219,14 @@ def reindex_command():
     from kb.search import indexer
 
     started = time.perf_counter()
-    count = indexer.rebuild()
-    click.echo(f"indexed {count} documents in {time.perf_counter() - started:.1f}s")
+    rebuilt = indexer.rebuild_all()
+    for failure in rebuilt.skipped:
+        click.echo(f"skipped document {failure.document_id} (revision {failure.revision_id}): "
+                   f"{failure.error}", err=True)
+    skipped = f"; skipped {len(rebuilt.skipped)} that could not be indexed" if rebuilt.skipped else ""
+    click.echo(f"indexed {rebuilt.count} documents in {time.perf_counter() - started:.1f}s{skipped}")
+    if rebuilt.skipped:
+        sys.exit(1)
 
 
 @commands.command("index")
@@ -260,7 +266,8 @@ def publish_scheduled_command():
 @commands.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Server processes (default: two per CPU core, plus one, at most 9).")
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker; searches and pages are CPU-bound, so more workers beat more threads.")
 @click.option("--samples/--no-samples", default=None,
@@ -275,7 +282,7 @@ def serve_command(info, host: str, port: int, workers: int, threads: int, sample
     with app.app_context():
         report = friendly_errors(first_run_setup)(samples)
         print_setup_report(report)
-    server.run(app, host=host, port=port, workers=workers, threads=threads)
+    server.run(app, host=host, port=port, workers=workers or server.default_workers(), threads=threads)
 
 
 def print_setup_report(report) -> None:
@@ -286,3 +293,5 @@ def print_setup_report(report) -> None:
     if report.admin_password:
         click.echo("\n  An admin account was created. Its password is shown only this once:\n"
                    f"    e-mail:   {report.admin_email}\n    password: {report.admin_password}\n")
+    if report.index_warning:
+        click.echo(f"warning: {report.index_warning}", err=True)

@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
+        if error.response is not None:  # the raiser built the answer itself (a JSON 429, say)
+            return error.response
         status = error.code or 500
         if status == 429:
             error.description = TOO_MANY_REQUESTS

@@ -39,6 +39,8 @@ class SetupReport:
     #: Set when an admin account was created now; shown once, never stored in clear.
     admin_email: str | None = None
     admin_password: str | None = None
+    #: Why the search index could not catch up at start (the server starts anyway).
+    index_warning: str | None = None
 
 
 def upgrade_schema() -> None:
@@ -86,7 +88,12 @@ def first_run_setup(samples: bool | None = None) -> SetupReport:
             _first_set_up(samples, report)
         if not people_count():
             _create_admin(report)
-    indexer.catch_up()
+    try:
+        indexer.catch_up()
+    except Exception as exc:  # the index is a cache: serve anyway, the followers retry
+        current_app.logger.exception("search index catch-up failed at start-up")
+        report.index_warning = (f"the search index could not catch up ({exc.__class__.__name__}); "
+                                "search may lag until it does")
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -26,6 +27,15 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Flask:
         return self.application
+
+
+def default_workers() -> int:
+    """Two workers per core, plus one (gunicorn's own advice), at most 9.
+
+    A request may wait up to the render budget for a pathological Markdown body; with only as
+    many workers as cores, two such requests would leave readers' pages queueing behind them.
+    """
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
 
 
 def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
@@ -57,15 +67,18 @@ def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
 
 
 def _before_fork(app: Flask) -> None:
-    """Drop connections and the index handle so no worker shares the master's."""
+    """Drop connections, the index handle and render processes so no worker shares the master's."""
+    from kb.content import render_budget
     from kb.extensions import db
 
+    render_budget.shutdown()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
 def _after_fork(app: Flask) -> None:
+    from kb.content import render_budget
     from kb.extensions import db
     from kb.review.scheduler import start_scheduler
     from kb.search import indexer
@@ -73,6 +86,7 @@ def _after_fork(app: Flask) -> None:
     _leave_inherited_app_contexts()
     with app.app_context():
         db.engine.dispose(close=False)
+        render_budget.warm_up()
     indexer.start_follower(app, interval=float(app.config.get("INDEX_REFRESH_SECONDS", 0.5)))
     start_scheduler(app)
 

@@ -36,16 +36,32 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def _per_minute() -> str:
-    return f"{_allowance()} per minute"
+def _per_minute(setting: str = "RATE_LIMIT_PER_MINUTE") -> str:
+    return f"{_allowance(setting)} per minute"
 
 
-def _allowance() -> int:
-    return int(current_app.config.get("RATE_LIMIT_PER_MINUTE") or 0)
+def _allowance(setting: str = "RATE_LIMIT_PER_MINUTE") -> int:
+    return int(current_app.config.get(setting) or 0)
 
 
-def _off() -> bool:
-    return _allowance() <= 0
+def _off(setting: str = "RATE_LIMIT_PER_MINUTE") -> bool:
+    return _allowance(setting) <= 0
+
+
+def _signed_in_user() -> str:
+    """The signed-in user's id, else the client's address (for a request that is refused anyway)."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id()}"
+    return client_address()
+
+
+def per_user(setting: str, bucket: str, on_breach=None):
+    """``setting`` requests per signed-in user per minute (0 turns it off), wherever they come
+    from: an editor's previews, for instance, each of which may spend a whole render budget."""
+    return limiter.limit(lambda: _per_minute(setting), key_func=_signed_in_user, scope=bucket,
+                         exempt_when=lambda: _off(setting), on_breach=on_breach)
 
 
 def public_form(bucket: str, only_when=None):

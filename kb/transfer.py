@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from kb import database, ordered_pool, transfer_sections, transfer_workflow
 from kb.content import services
+from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
 from kb.content.slugs import slugify
 from kb.database import transaction
@@ -183,6 +184,7 @@ class PreparedFile:
     #: ``None`` when the file failed to parse, or when rendering raised (the save then
     #: renders again in the importing process and reports the error the same way).
     rendered: RenderedBody | None
+    #: Why the file cannot be imported: unreadable, or refused by the renderer.
     error: str | None
     parse_seconds: float
     render_seconds: float
@@ -210,7 +212,10 @@ def prepare_file(item: ContentFile, render: bool = False) -> PreparedFile:
     rendered = None
     if render and _known_bodies.get((item.kind, parsed.slug)) != _digest(body):
         try:
-            rendered = services.render_body(body)
+            rendered = services.render_body(body, item.kind)
+        except RenderRefusedError as exc:  # over the budget: trying again would only wait again
+            return PreparedFile(item, parsed, None, exc.message, parsed_at - start,
+                                time.thread_time() - parsed_at)
         except Exception:  # noqa: BLE001 - rendered again by the save, which reports it
             pass
     return PreparedFile(item, parsed, rendered, None, parsed_at - start, time.thread_time() - parsed_at)
@@ -346,7 +351,7 @@ def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, 
     report.timings["render"] += ready.render_seconds
     start = time.thread_time()
     try:
-        if ready.parsed is None:
+        if ready.parsed is None or ready.error:
             raise ContentFileError(ready.error or "cannot be read")
         other = claimed.setdefault((item.kind, ready.parsed.slug), item.path)
         if other != item.path:

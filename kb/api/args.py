@@ -8,6 +8,7 @@ from flask import current_app, request
 from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 
+from kb import validation
 from kb.errors import ValidationError
 
 
@@ -17,7 +18,13 @@ def json_body(schema: Schema) -> dict[str, Any]:
     :raises ValidationError: not JSON, not an object, or fields that fail the schema.
     """
     _refuse_oversized_stream()
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+        too_deep = not validation.nesting_within(data)
+    except RecursionError:  # deeper than the parser's own stack
+        too_deep = True
+    if too_deep:
+        raise ValidationError(f"the JSON nests deeper than {validation.MAX_JSON_DEPTH} levels")
     if data is None and request.get_data(cache=True):
         raise ValidationError("the body is not valid JSON")
     if data is None:

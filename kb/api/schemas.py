@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from kb.validation import MAX_ID
+
 STATES = ["draft", "in_review", "changes_requested", "approved", "published", "archived"]
 
 
@@ -26,7 +28,7 @@ class DocumentWrite(Strict):
 
 
 class DocumentUpdate(DocumentWrite):
-    base_revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+    base_revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "the latest revision number you edited"})
     personal = fields.Boolean(load_default=False, load_only=True)
 
@@ -58,8 +60,8 @@ class DiffArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1, max=MAX_ID))
+    to = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class CommentBody(Strict):
@@ -67,7 +69,7 @@ class CommentBody(Strict):
 
 
 class RestoreBody(Strict):
-    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ScheduleBody(Strict):

@@ -6,7 +6,7 @@ from flask import Flask, request, session
 from flask_login import current_user
 
 from kb.auth import services
-from kb.extensions import db, login_manager
+from kb.extensions import login_manager
 from kb.models import User
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kb import validation
 from kb.content.records import audit
 from kb.database import transaction
 from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
@@ -28,7 +29,9 @@ def create_user(email: str, role: str, password: str, name: str | None = None) -
 
     :raises ValidationError: bad e-mail, unknown role, short password, or the e-mail exists.
     """
-    email = (email or "").strip().lower()
+    email = validation.text(email, "email", multiline=False, max_length=254).strip().lower()
+    name = validation.text(name, "name", multiline=False, max_length=120) or None
+    validation.text(password, "password", multiline=False, max_length=1000)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise ValidationError(f"{email!r} is not an e-mail address", field="email")
     try:
@@ -55,6 +58,9 @@ def _hash_password(password: str) -> str:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (in constant-ish time)."""
+    if not validation.is_key(email, 320) or not validation.is_key(password, 1000):
+        check_password_hash(_DUMMY_HASH, "")
+        return None
     user = db.session.execute(
         select(User).where(User.email == (email or "").strip().lower())
     ).scalar_one_or_none()
@@ -96,6 +102,8 @@ def end_all_sessions(user: User) -> int:
 
 def find_user(email: str) -> User:
     """:raises NotFoundError: no user with that e-mail."""
+    if not validation.is_key(email, 320):
+        raise NotFoundError(f"no user with e-mail {validation.scrub(str(email))[:80]}")
     user = db.session.execute(
         select(User).where(User.email == (email or "").strip().lower())
     ).scalar_one_or_none()

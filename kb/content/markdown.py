@@ -13,7 +13,9 @@ filled in). Two stages, deliberately kept apart:
 The plain text, the headings and the links are all read back from the *sanitised* HTML, so
 the search index, snippets and tables of contents never see anything a reader could not.
 
-Pure functions: no Flask, no database. Safe to call from many threads at once.
+:func:`render` and :func:`render_html` run the conversion in a render process within the
+time budget (:mod:`kb.content.render_budget`); :func:`render_now` is the conversion itself.
+No database. Safe to call from many threads at once.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+from kb.content import render_budget
+
 __all__ = [
     "Heading",
     "Rendered",
     "render",
     "render_html",
+    "render_now",
     "sanitize_html",
     "to_plain_text",
 ]
@@ -374,10 +379,18 @@ def _headings(tokens: list[dict[str, Any]]) -> Iterator[Heading]:
 def render(markdown_text: str) -> Rendered:
     """Render a document once for everything that needs it: the page, search, the toc.
 
+    Runs in a render process within the budget, so no body can hold the caller for long.
+
     :param markdown_text: the document body, in kb's Markdown dialect (see :data:`EXTENSIONS`);
         raw HTML is allowed and sanitised like everything else.
     :return: the sanitised HTML and what was read back from it.
+    :raises render_budget.RenderRefusedError: the body nests too deeply or overran the budget.
     """
+    return render_budget.run(render_now, markdown_text)
+
+
+def render_now(markdown_text: str) -> Rendered:
+    """:func:`render` in this process, unbounded: for render processes and trusted text only."""
     clean_html, toc_tokens = _convert(markdown_text)
     text, links = _read(clean_html)
     return Rendered(
@@ -394,8 +407,19 @@ def render_html(markdown_text: str) -> str:
 
     :param markdown_text: the document body.
     :return: HTML safe to insert into a page as is.
+    :raises render_budget.RenderRefusedError: as :func:`render`.
     """
+    return render_budget.run(_html_now, markdown_text)
+
+
+def _html_now(markdown_text: str) -> str:
     return _convert(markdown_text)[0]
+
+
+def links_of(clean_html: str) -> list[str]:
+    """The link targets of HTML this module rendered (as :attr:`Rendered.links`), without
+    rendering anything again."""
+    return _read(clean_html)[1]
 
 
 def to_plain_text(markdown_text: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import permissions
+from kb import permissions, validation
 from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
@@ -17,6 +17,7 @@ from kb.models.content import ARTICLE
 
 def get_document(kind: str, document_id: int) -> Document:
     """:raises NotFoundError: no such document of that kind."""
+    validation.identifier(document_id, f"{kind} with id")
     document = db.session.execute(
         select(Document).where(Document.id == document_id, Document.kind == kind)
     ).unique().scalar_one_or_none()
@@ -27,6 +28,8 @@ def get_document(kind: str, document_id: int) -> Document:
 
 def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
     """The document with this slug, or the slug it moved to (for a permanent redirect)."""
+    if not validation.is_key(slug):
+        return None, None
     document = db.session.execute(
         select(Document).where(Document.kind == kind, Document.slug == slug)
     ).unique().scalar_one_or_none()
@@ -68,6 +71,7 @@ def revisions(document: Document) -> list[Revision]:
 
 def revision(document: Document, number: int) -> Revision:
     """:raises NotFoundError: no such revision."""
+    validation.identifier(number, f"revision of {document.kind} {document.id} numbered")
     found = db.session.execute(
         select(Revision).where(Revision.document_id == document.id, Revision.number == number)
     ).scalar_one_or_none()

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 
 from sqlalchemy import func, select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import markdown
 from kb.content.records import audit, index_event
 from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
@@ -23,7 +23,7 @@ from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
-from kb.macros import links, placeholders
+from kb.macros import fill_templates, links, placeholders
 from kb.models import Category, Document, Revision, Section, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import utcnow
@@ -69,7 +69,7 @@ def normalise_tags(tags: Any) -> tuple[str, ...]:
         raise ValidationError("tags must be a list of strings", field="tags")
     seen: dict[str, None] = {}
     for tag in tags:
-        clean = " ".join(tag.strip().lower().split())
+        clean = " ".join(validation.text(tag, "tags", multiline=False).strip().lower().split())
         if len(clean) > MAX_TAG:
             raise ValidationError(f"tag {clean[:20]!r}… is longer than {MAX_TAG} characters", field="tags")
         if clean:
@@ -90,12 +90,18 @@ class RenderedBody:
     #: The body after :func:`normalise_body`.
     body: str
     rendered: markdown.Rendered
+    #: A macro's fill template, when rendered for a macro.
+    fill: fill_templates.FillTemplate | None = None
 
 
-def render_body(body: str) -> RenderedBody:
-    """Normalise and render a body the way a save would (pure: safe in any process)."""
+def render_body(body: str, kind: str = ARTICLE) -> RenderedBody:
+    """Normalise and render a body the way a save would (pure: safe in any process).
+
+    :raises RenderRefusedError: the body cannot be rendered within the budget.
+    """
     normal = normalise_body(body)
-    return RenderedBody(normal, markdown.render(normal))
+    return RenderedBody(normal, markdown.render(normal),
+                        fill_templates.build(normal) if kind == MACRO else None)
 
 
 def normalise_body(body: str) -> str:
@@ -112,14 +118,18 @@ def validate_input(kind: str, data: DocumentInput) -> None:
     """
     if kind not in KINDS:
         raise ValidationError(f"unknown kind {kind!r}", field="kind")
-    if not data.title or not data.title.strip():
+    validation.text(data.title, "title", max_length=MAX_TITLE, multiline=False)
+    if not data.title or not validation.visible(data.title):
         raise ValidationError("a title is required", field="title")
-    if len(data.title) > MAX_TITLE:
-        raise ValidationError(f"the title is longer than {MAX_TITLE} characters", field="title")
-    if len(data.body) > MAX_BODY:
+    if len(data.body or "") > MAX_BODY:
         raise ValidationError("the body is larger than 1 MB", field="body")
-    if "\x00" in data.body or "\x00" in data.title:
-        raise ValidationError("the text contains a NUL character", field="body")
+    validation.text(data.body, "body")
+    validation.text(data.message, "message", max_length=500)
+    validation.text(data.slug, "slug", multiline=False, max_length=200)
+    validation.text(data.section, "section", multiline=False, max_length=200)
+    normalise_tags(data.tags)
+    validation.values(dict(data.meta or {}), "meta")
+    validation.day(data.review_by, "review_by")
     if data.visibility not in VISIBILITIES:
         raise ValidationError("visibility must be public or internal", field="visibility")
     if kind == MACRO:
@@ -140,6 +150,8 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
     validate_input(kind, data)
     if personal and kind != MACRO:
         raise ValidationError("only macros can be personal", field="personal")
+    # Rendered before the transaction: a write lock is never held while Markdown renders.
+    rendered = rendered or render_body(data.body, kind)
     with transaction():
         document = Document(kind=kind, slug=free_slug(kind, data.slug or data.title),
                             owner_id=user.id if personal else None, created_by_id=user.id)
@@ -165,6 +177,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
     :raises SlugTakenError: another document already answers at the wanted slug.
     """
     validate_input(kind, data)
+    rendered = rendered or render_body(data.body, kind)  # before the write lock, as above
     with transaction():
         document = lock_document(kind, document_id)
         user = permissions.require_document_editor(actor, document)
@@ -195,6 +208,7 @@ def lock_document(kind: str, document_id: int) -> Document:
     waits for another writer re-reads the locked row but not the rows joined to it, so a
     document loaded in the locking statement could point at a latest revision it cannot see.
     """
+    validation.identifier(document_id, f"{kind} with id")
     locked = db.session.execute(
         select(Document.id).where(Document.id == document_id, Document.kind == kind).with_for_update()
     ).scalar_one_or_none()
@@ -270,6 +284,9 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         message=data.message[:500], state="draft", origin=origin,
         slug=document.slug if number == 1 else revision_slug(document, data),
     )
+    if document.kind == MACRO:
+        template = prerendered.fill if prerendered and prerendered.fill else fill_templates.build(body)
+        revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
     document.latest = revision

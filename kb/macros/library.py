@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.extensions import db
 from kb.models import Document, Revision, User
 from kb.models.content import MACRO
@@ -64,10 +64,14 @@ class CategoryNode:
 
 
 def entry(document: Document, revision: Revision) -> MacroEntry:
-    path, name = split_title(revision.title)
-    summary = revision.text if len(revision.text) <= 160 else revision.text[:160].rsplit(" ", 1)[0] + "…"
-    return MacroEntry(id=document.id, title=revision.title, name=name, path=path,
-                      tags=tuple(revision.tags or ()), personal=document.owner_id is not None,
+    """The library's line for a macro. Its text is scrubbed for display: a revision saved
+    before input was checked may hold a lone surrogate, which no page or link can encode."""
+    title, text = validation.scrub(revision.title), validation.scrub(revision.text)
+    path, name = split_title(title)
+    summary = text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0] + "…"
+    tags = tuple(validation.scrub(tag) for tag in revision.tags or () if isinstance(tag, str))
+    return MacroEntry(id=document.id, title=title, name=name, path=path,
+                      tags=tags, personal=document.owner_id is not None,
                       use_count=document.use_count, summary=summary)
 
 

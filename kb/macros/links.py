@@ -79,7 +79,7 @@ def sync(document: Document, revision: Revision) -> None:
     """
     if document.kind != MACRO:
         return
-    slugs = article_slugs(markdown.render(revision.body).links)
+    slugs = article_slugs(markdown.links_of(revision.html))
     db.session.execute(delete(DocumentLink).where(DocumentLink.source_id == document.id))
     for slug in slugs:
         db.session.add(DocumentLink(source_id=document.id, target_slug=slug, target_id=_resolve(slug)))

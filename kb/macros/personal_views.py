@@ -40,7 +40,7 @@ def new_personal(user: User):
         document = services.create_document(MACRO, _form_input(), user, personal=True)
     except ValidationError as error:
         return render_template("agent/personal_form.html", document=None, values=_form_values(),
-                               error=error), 400
+                               error=error), error.status
     flash("Your personal macro is saved. Only you can see it.", "success")
     return redirect(url_for("agent.macro", document_id=document.id))
 

@@ -27,9 +27,7 @@ agent filling a reply must still get a draft they can complete by hand.
 
 from __future__ import annotations
 
-import html
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -360,91 +358,16 @@ def fill_text(body: str, values: Mapping[str, Any]) -> Filled:
     return Filled("".join(parts), list(missing))
 
 
-def _tag_pattern(sentinel: str) -> re.Pattern[str]:
-    # A tag (quoted attribute values may contain '>') or a sentinel in text.
-    # Serialised HTML escapes '<' in text, so every '<' starts a tag.
-    return re.compile(
-        r"(?P<tag><[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)"
-        r"|" + sentinel + r"(?P<index>\d+)e"
-    )
-
-
-def _replace_sentinels(rendered: str, sentinel: str,
-                       in_text: list[str | None], in_attribute: list[str]) -> str:
-    """Swap sentinels for their replacements, by context; ``None`` leaves one in place."""
-    inner = re.compile(sentinel + r"(\d+)e")
-
-    def in_tag(match: re.Match[str]) -> str:
-        return in_attribute[int(match.group(1))]
-
-    def replace(match: re.Match[str]) -> str:
-        tag = match.group("tag")
-        if tag is not None:
-            return inner.sub(in_tag, tag) if sentinel in tag else tag
-        replacement = in_text[int(match.group("index"))]
-        return match.group() if replacement is None else replacement
-
-    return _tag_pattern(sentinel).sub(replace, rendered)
-
-
 def fill_html(body: str, values: Mapping[str, Any]) -> Filled:
     """Fill ``body`` and render it to sanitised HTML (:attr:`Filled.text`).
 
-    Values must never be read as Markdown or HTML, so they are not put into the
-    Markdown source. Each placeholder becomes a unique alphanumeric sentinel
-    that Markdown leaves alone; after rendering, each sentinel is replaced with
-    the HTML-escaped value, and the result is sanitised once more, because a
-    value may land in an attribute — e.g. a ``javascript:`` URL in
-    ``[x]({{ url }})`` — where escaping alone is not enough.
-
-    Missing placeholders show their original text in
-    ``<mark class="missing-placeholder">`` so the agent sees what to fill. That
-    markup is ours and constant (the original text of a missing placeholder is
-    a name in braces, escaped), so it goes in *after* the last sanitising pass,
-    which would otherwise strip the class. Inside an attribute, where markup
-    would break the tag, the escaped text goes in alone.
+    Renders the body each time; stored revisions keep a fill template instead (see
+    :mod:`kb.macros.fill_templates`), and this is that template built and filled at once.
 
     :raises PlaceholderSyntaxError: malformed body.
     :raises ValidationError: unusable values (see :func:`flatten`).
+    :raises kb.content.render_budget.RenderRefusedError: a body that cannot render in time.
     """
-    from kb.content.markdown import render_html, sanitize_html
+    from kb.macros import fill_templates
 
-    flat = flatten(values)
-    # Lower-case hex, letters and digits only: Markdown, the toc slugifier and
-    # the sanitiser all leave it intact. The trailing "e" ends the index, so
-    # "…i1e" followed by a "0" in the text is never read as index 10.
-    sentinel = f"kbph{secrets.token_hex(8)}i"
-    parts: list[str] = []
-    in_text: list[str | None] = []
-    in_attribute: list[str] = []
-    marks: list[str | None] = []
-    missing: dict[str, None] = {}
-    position = 0
-    for index, token in enumerate(_scan(body)):
-        parts.append(body[position:token.start])
-        parts.append(f"{sentinel}{index}e")
-        position = token.end
-        if isinstance(token, _Escape):
-            replacement = "{{"
-        else:
-            value = flat.get(token.name, token.default)
-            if value is None:
-                missing[token.name] = None
-                original = html.escape(body[token.start:token.end], quote=True)
-                in_text.append(None)
-                in_attribute.append(original)
-                marks.append(f'<mark class="missing-placeholder">{original}</mark>')
-                continue
-            replacement = html.escape(value, quote=True)
-        in_text.append(replacement)
-        in_attribute.append(replacement)
-        marks.append(replacement)
-    parts.append(body[position:])
-
-    rendered = render_html("".join(parts))
-    if not in_text:
-        return Filled(rendered, [])
-    clean = sanitize_html(_replace_sentinels(rendered, sentinel, in_text, in_attribute))
-    if missing:
-        clean = _replace_sentinels(clean, sentinel, marks, in_attribute)
-    return Filled(clean, list(missing))
+    return fill_templates.fill(body, fill_templates.build(body), values)

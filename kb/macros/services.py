@@ -7,15 +7,16 @@ from typing import Any, Mapping
 
 from sqlalchemy import delete, select, update
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import queries
 from kb.content.records import audit, index_event
+from kb.content.render_budget import RenderRefusedError
 from kb.content.services import lock_document
 from kb.database import transaction
 from kb.errors import NotFoundError
 from kb.extensions import db
-from kb.macros import placeholders
-from kb.models import Document, Favourite, MacroUse, Role, User
+from kb.macros import fill_templates, placeholders
+from kb.models import Document, Favourite, MacroUse, Revision, Role, User
 from kb.models.types import utcnow
 from kb.models.content import MACRO
 
@@ -55,14 +56,43 @@ def preview_for_ticket(actor: User | None, document_id: int, values: Mapping[str
 def _fill(actor: User | None, document_id: int,
           values: Mapping[str, Any]) -> tuple[User, Document, RenderedMacro]:
     user = permissions.require_role(actor, Role.AGENT)
+    validation.values(values, "values")
     document = queries.get_document(MACRO, document_id)
     revision = permissions.readable_published(user, document)
     if revision is None:
         raise NotFoundError(f"no published macro with id {document_id}")
     merged = {"agent.name": user.name, "agent.email": user.email, **placeholders.flatten(values)}
     text = placeholders.fill_text(revision.body, merged)
-    html = placeholders.fill_html(revision.body, merged)
+    html = fill_templates.fill(revision.body, fill_template(revision), merged)
     return user, document, RenderedMacro(text=text.text, html=html.text, missing=text.missing)
+
+
+def fill_template(revision: Revision) -> fill_templates.FillTemplate:
+    """The revision's stored fill template, built and stored the first time for revisions
+    saved before templates existed.
+
+    A body the renderer refuses is remembered as refused, so each later view refuses at once
+    instead of spending the render budget again.
+
+    :raises RenderRefusedError: the body cannot be rendered within the budget.
+    """
+    if revision.fill_marker == fill_templates.REFUSED:
+        raise RenderRefusedError(revision.fill_template or "this macro cannot be rendered")
+    if revision.fill_marker and revision.fill_template is not None:
+        return fill_templates.FillTemplate(revision.fill_marker, revision.fill_template)
+    try:
+        template = fill_templates.build(revision.body)
+    except RenderRefusedError as error:
+        _store_template(revision.id, fill_templates.REFUSED, error.message)
+        raise
+    _store_template(revision.id, template.marker, template.html)
+    return template
+
+
+def _store_template(revision_id: int, marker: str, html: str) -> None:
+    with transaction():
+        db.session.execute(update(Revision).where(Revision.id == revision_id)
+                           .values(fill_marker=marker, fill_template=html))
 
 
 def record_use(user: User, document: Document) -> None:

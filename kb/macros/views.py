@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError
 
 from kb import permissions
 from kb.content import queries
+from kb.content.render_budget import RenderRefusedError
 from kb.content.slugs import slugify
 from kb.errors import NotFoundError, ValidationError
 from kb.macros import library, links, placeholders
@@ -176,13 +177,17 @@ def macro(user: User, document_id: int):
     document, revision = _published_macro(user, document_id)
     fields = _placeholder_fields(user, revision.body)
     values = {f["name"]: request.args[f["name"]] for f in fields if request.args.get(f["name"], "").strip()}
-    preview = macro_services.preview_for_ticket(user, document.id, values)
+    refusal, status = None, 200
+    try:
+        preview = macro_services.preview_for_ticket(user, document.id, values)
+    except RenderRefusedError as error:  # still show the page, so the macro can be fixed
+        preview, refusal, status = macro_services.RenderedMacro("", "", []), error.message, 422
     path, name = library.split_title(revision.title)
     return render_template(
         "agent/macro.html", document=document, revision=revision, name=name, path=path,
-        fields=fields, values=values, preview=preview, flags=links.flags_for(document),
+        fields=fields, values=values, preview=preview, refusal=refusal, flags=links.flags_for(document),
         favourite=macro_services.is_favourite(user, document), edit_url=edit_url(document),
-    )
+    ), status
 
 
 def _placeholder_fields(user: User, body: str) -> list[dict]:

@@ -45,6 +45,24 @@ class IndexEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class IndexFailure(db.Model):
+    """A document the search index could not take, with the last error.
+
+    One row per document (no foreign key: a deleted personal macro must not keep a row
+    alive). The indexer retries a failing document a few times, then sets it aside so the
+    documents after it are not held back; a later successful index of it deletes the row.
+    """
+
+    __tablename__ = "index_failures"
+
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
+    tries: Mapped[int] = mapped_column(Integer, default=1)
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class MacroUse(db.Model):
     __tablename__ = "macro_uses"
 

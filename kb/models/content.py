@@ -115,6 +115,13 @@ class Revision(db.Model):
     html: Mapped[str] = mapped_column(Text)
     #: Plain text for the search index, derived at save time too.
     text: Mapped[str] = mapped_column(Text)
+    #: Macros: the body rendered once with a marker in place of each placeholder, so filling
+    #: it for a ticket renders nothing (see :mod:`kb.macros.fill_templates`). NULL for
+    #: articles, and for macro revisions saved before templates existed until first filled.
+    fill_template: Mapped[str | None] = mapped_column(Text)
+    #: The marker used in :attr:`fill_template`; ``"refused"`` when the body could not be
+    #: rendered within the budget, :attr:`fill_template` then giving the reason.
+    fill_marker: Mapped[str | None] = mapped_column(String(40))
     #: The h2/h3 headings as ``[level, id, text]``, for a table of contents.
     outline: Mapped[list] = mapped_column(JSONText, default=list)
     tags: Mapped[list] = mapped_column(JSONText, default=list)

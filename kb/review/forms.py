@@ -6,9 +6,10 @@ Parsing never loses text: on any error the view re-renders the form from the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Mapping
 
+from kb import validation
 from kb.content.services import DocumentInput
 from kb.errors import ValidationError
 from kb.models import Document, Revision
@@ -65,9 +66,10 @@ def parse_date(text: str, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(f"{field.replace('_', ' ')} must be a date like 2027-03-01", field=field) from None
+    return validation.day(value, field)
 
 
 def parse_utc_datetime(text: str, field: str = "publish_at") -> datetime:
@@ -82,4 +84,4 @@ def parse_utc_datetime(text: str, field: str = "publish_at") -> datetime:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError("the publish time must look like 2027-03-01T09:30", field=field) from None
-    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return validation.moment(when, field)

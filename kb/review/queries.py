@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import queries as content_queries
 from kb.errors import KbError
 from kb.extensions import db
@@ -114,7 +114,14 @@ class AuditPage:
 
 
 def audit_page(page: int = 1, action: str | None = None, document_id: int | None = None) -> AuditPage:
-    """A page of the audit log, newest first, optionally for one action and/or one document."""
+    """A page of the audit log, newest first, optionally for one action and/or one document.
+
+    :raises ValidationError: an action that is not one line of text, or an id out of range.
+    """
+    if action is not None:
+        validation.text(action, "action", multiline=False, max_length=200)
+    if document_id is not None:
+        validation.number(document_id, "document")
     conditions = []
     if action:
         conditions.append(AuditEvent.action == action)

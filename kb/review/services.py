@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from flask import current_app
 from sqlalchemy import select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content.records import audit, index_event
 from kb.content.renames import take_revision_slug
 from kb.content.services import append_revision, copy_input, lock_document
@@ -105,7 +105,7 @@ def schedule(kind: str, document_id: int, actor: User | None, when: datetime | N
         workflow.check(document.latest.state, workflow.PUBLISH, user.role)
         if when is not None:
             # Stored as UTC: SQLite keeps no offset, so a "+02:00" time must be converted, not relabelled.
-            when = when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            when = validation.moment(when, "publish_at")
             if when <= utcnow():
                 raise ValidationError("the publish time must be in the future", field="publish_at")
         document.latest.publish_at = when
@@ -239,6 +239,7 @@ def archive_now(document: Document, actor: User, reason: str) -> None:
 
 
 def _revision(document: Document, number: int) -> Revision:
+    validation.identifier(number, f"revision of {document.kind} {document.id} numbered")
     revision = db.session.execute(
         select(Revision).where(Revision.document_id == document.id, Revision.number == number)
     ).scalar_one_or_none()
@@ -248,8 +249,8 @@ def _revision(document: Document, number: int) -> Revision:
 
 
 def _clean_comment(text: str | None, required: bool) -> str:
-    text = (text or "").strip()
-    if required and not text:
+    text = validation.text(text, "comment").strip()
+    if required and not validation.visible(text):
         raise ValidationError("a comment is required", field="comment")
     if len(text) > MAX_COMMENT:
         raise ValidationError(f"a comment is at most {MAX_COMMENT} characters", field="comment")

@@ -12,13 +12,14 @@ from functools import wraps
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import diffs, markdown, queries as content_queries, services as content_services
 from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
 from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.review import forms, queries, services as review, workflow
+from kb.throttle import per_user
 from kb.web import current_actor_or_none
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -91,7 +92,7 @@ def new(user: User, kind: str):
     try:
         document = content_services.create_document(KINDS[kind], form.to_input(), user)
     except ValidationError as error:
-        return _editor(kind, form, error=error, status=400)
+        return _editor(kind, form, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, None, None)
     flash(f"Created “{document.latest.title}” as a draft. Submit it for review when it is ready.", "success")
     return redirect(url_for("editor.review", kind=kind, document_id=document.id), code=303)
@@ -145,9 +146,19 @@ def _conflict(kind: str, document: Document, form: forms.EditorForm):
     ), 409
 
 
+def _too_many_previews(_limit):
+    return error_envelope(429, "rate_limited", "too many previews in the last minute; wait a "
+                                               "little and try again")
+
+
 @bp.post("/preview")
+@per_user("PREVIEW_RATE_LIMIT_PER_MINUTE", "preview", on_breach=_too_many_previews)
 def preview():
-    """The live preview: the same Markdown rendering and sanitising as a saved revision."""
+    """The live preview: the same Markdown rendering and sanitising as a saved revision.
+
+    Limited per user (``PREVIEW_RATE_LIMIT_PER_MINUTE``): each preview may spend a whole
+    render budget, and the editor sends one per pause in typing.
+    """
     actor = current_actor_or_none()
     if actor is None:
         return error_envelope(401, "unauthorized", "sign in to preview")
@@ -155,12 +166,22 @@ def preview():
         permissions.require_role(actor, Role.AGENT)
     except KbError as error:
         return error_envelope(error.status, error.code, error.message)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's own stack
+        data = None
     if not isinstance(data, dict) or not isinstance(data.get("body"), str):
         return error_envelope(400, "invalid", 'send JSON like {"body": "Markdown text"}')
+    try:
+        validation.text(data["body"], "body")
+    except ValidationError as error:
+        return error_envelope(400, error.code, error.message, field=error.field)
     if len(data["body"]) > content_services.MAX_BODY:
         return error_envelope(413, "too_large", "the body is larger than 1 MB")
-    return jsonify({"html": markdown.render_html(data["body"])})
+    try:
+        return jsonify({"html": markdown.render_html(data["body"])})
+    except KbError as error:
+        return error_envelope(error.status, error.code, error.message)
 
 
 # -- review screen --------------------------------------------------------------------------

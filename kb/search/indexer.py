@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -27,6 +28,7 @@ from kb.extensions import db
 from kb.models import Document, IndexEvent, Revision, Section
 from kb.models.content import MACRO
 from kb.models.types import utcnow
+from kb.search import failures
 from kb.search.documents import IndexCorruptError, IndexDoc
 from kb.search.schema import KINDS
 
@@ -90,7 +92,8 @@ def catch_up(limit_batches: int | None = None) -> int:
     """Apply the outbox events this node's index has not seen. Returns how many were applied.
 
     Safe to call from any number of threads and processes: the index writer lock serialises
-    them, and applying an event twice changes nothing.
+    them, and applying an event twice changes nothing. A document the index cannot take does
+    not stop the others (see :mod:`kb.search.failures`).
     """
     holder: _Holder = current_app.extensions[EXTENSION]
     index = holder.get()
@@ -111,14 +114,60 @@ def catch_up(limit_batches: int | None = None) -> int:
             db.session.rollback()  # end the read transaction; we keep only plain values
             if not events:
                 break
-            new_position = _safe_position(position, events)
-            ids = {document_id for _, document_id, _ in events}
-            upserts, deletes = _documents_state(ids)
-            index.apply(upserts, deletes, new_position)
+            new_position = _apply_events(index, events, position, _safe_position(position, events))
             applied += len(events)
             if new_position < events[-1][0] or len(events) < BATCH:
                 break
     return applied
+
+
+def _apply_events(index: "SearchIndex", events: list, position: int, new_position: int) -> int:
+    """Apply a batch of events; returns the position recorded.
+
+    Documents that fail are left out (and out of the index); while one has tries left the
+    recorded position stays before its first event, so it is tried again, but every other
+    document of the batch is applied now all the same.
+    """
+    upserts, deletes, broken = _documents_state({document_id for _, document_id, _ in events})
+    good = []
+    for doc in upserts:
+        try:
+            failures.check_indexable(doc)
+            good.append(doc)
+        except Exception as exc:
+            broken[doc.id] = (doc.revision_id, failures.describe(exc))
+    tries = failures.record(broken)
+    target = _position_past(tries, events, new_position)
+    try:
+        index.apply(good, deletes + list(broken), target)
+    except failures.INDEX_WIDE:
+        raise
+    except Exception:
+        more = failures.isolate(index, good, position)
+        broken.update(more)
+        tries.update(failures.record(more))
+        good = [doc for doc in good if doc.id not in more]
+        target = _position_past(tries, events, new_position)
+        index.apply([], deletes + list(broken), target)
+    for document_id, n in tries.items():
+        if n >= failures.MAX_TRIES:
+            log.error("document %s could not be indexed after %s tries; set aside: %s",
+                      document_id, n, broken[document_id][1])
+        else:
+            log.warning("document %s could not be indexed (try %s of %s): %s",
+                        document_id, n, failures.MAX_TRIES, broken[document_id][1])
+    failures.clear([doc.id for doc in good] + deletes)
+    return target
+
+
+def _position_past(tries: dict[int, int], events: list, new_position: int) -> int:
+    """How far the position may go: to just before the first event of a failing document
+    that has tries left, else all the way."""
+    held = {document_id for document_id, n in tries.items() if n < failures.MAX_TRIES}
+    for event_id, document_id, _ in events:
+        if document_id in held:
+            return min(new_position, event_id - 1)
+    return new_position
 
 
 def _safe_position(position: int, events: list) -> int:
@@ -140,8 +189,12 @@ def _latest_position() -> int:
     return db.session.scalar(select(func.max(IndexEvent.id))) or 0
 
 
-def _documents_state(ids: Iterable[int]) -> tuple[list[IndexDoc], list[int]]:
-    """What the index should hold for each document now: its published revision, or nothing."""
+def _documents_state(ids: Iterable[int]
+                     ) -> tuple[list[IndexDoc], list[int], dict[int, tuple[int, str]]]:
+    """What the index should hold for each document now: its published revision, or nothing.
+
+    The third part holds the documents whose searchable form could not even be built.
+    """
     ids = list(ids)
     found = {
         d.id: d for d in db.session.execute(
@@ -150,15 +203,18 @@ def _documents_state(ids: Iterable[int]) -> tuple[list[IndexDoc], list[int]]:
                      .joinedload(Section.category))
         ).unique().scalars()
     }
-    upserts, deletes = [], []
+    upserts, deletes, broken = [], [], {}
     for document_id in ids:
         document = found.get(document_id)
         if document is None or document.published is None:
             deletes.append(document_id)
-        else:
+            continue
+        try:
             upserts.append(index_doc(document, document.published))
+        except Exception as exc:
+            broken[document_id] = (document.published_revision_id, failures.describe(exc))
     db.session.rollback()
-    return upserts, deletes
+    return upserts, deletes, broken
 
 
 def index_doc(document: Document, revision: Revision) -> IndexDoc:
@@ -177,12 +233,15 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
     )
 
 
-def all_published() -> Iterator[IndexDoc]:
+def all_published(on_error: Callable[[int, int | None, Exception], None] | None = None
+                  ) -> Iterator[IndexDoc]:
     """Every published revision, streamed for a rebuild a kind at a time, each in id order.
 
     A kind's documents then get one run of document numbers in the new index, so a term
     loaded over several kinds (an agent's search) is its parts end to end, not a merge (see
-    :meth:`kb.search.postings.TermCache._postings`)."""
+    :meth:`kb.search.postings.TermCache._postings`). A document whose searchable form cannot
+    be built is passed to ``on_error`` and left out (without ``on_error``, the error is raised).
+    """
     for kind in KINDS:
         last = 0
         while True:
@@ -197,33 +256,73 @@ def all_published() -> Iterator[IndexDoc]:
             if not chunk:
                 break
             for document in chunk:
-                yield index_doc(document, document.published)
+                try:
+                    doc = index_doc(document, document.published)
+                except Exception as exc:
+                    if on_error is None:
+                        raise
+                    on_error(document.id, document.published_revision_id, exc)
+                    continue
+                yield doc
             last = chunk[-1].id
             db.session.expunge_all()
 
 
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild did: documents indexed, and those it had to leave out."""
+
+    count: int
+    skipped: list[failures.Failure]
+
+
+#: Rebuilds tried, each leaving out one more document the writer failed on, before giving up.
+MAX_REBUILD_ATTEMPTS = 20
+
+
 def rebuild() -> int:
+    """Build a fresh index aside from the database and swap it in; returns documents indexed."""
+    return rebuild_all().count
+
+
+def rebuild_all() -> Rebuilt:
     """Build a fresh index aside from the database and swap it in; searches keep answering.
 
     The position is read *before* the documents, so any change committed during the build is
-    re-applied by the next :func:`catch_up`.
+    re-applied by the next :func:`catch_up`. A document the index cannot take is left out and
+    set aside (and reported), never the reason the rebuild fails: text known to be unwritable
+    is left out before the writer sees it; when the writer fails on a document anyway, the
+    build starts again without that document.
     """
     holder: _Holder = current_app.extensions[EXTENSION]
+    skipped: dict[int, tuple[int | None, str]] = {}
+
+    def leave_out(document_id: int, revision_id: int | None, exc: Exception) -> None:
+        skipped[document_id] = (revision_id, failures.describe(exc))
+
     with holder.lock:
         position = _latest_position()
         index = holder.get()
-        count = 0
-
-        def counted() -> Iterator[IndexDoc]:
-            nonlocal count
-            for doc in all_published():
-                count += 1
-                yield doc
-
-        index.rebuild(counted(), position)
+        for _ in range(MAX_REBUILD_ATTEMPTS):
+            feed = failures.RebuildFeed(all_published(leave_out), skipped, leave_out)
+            try:
+                index.rebuild(feed, position)
+                break
+            except failures.INDEX_WIDE:
+                raise
+            except Exception as exc:
+                db.session.rollback()
+                if feed.current is None:  # not a document's fault (the commit, say)
+                    raise
+                leave_out(feed.current.id, feed.current.revision_id, exc)
+        else:
+            raise RuntimeError(f"the rebuild failed on {MAX_REBUILD_ATTEMPTS} documents in a row")
         db.session.rollback()
+    failures.record(skipped, set_aside=True)
+    failures.keep_only(skipped)
     catch_up()
-    return count
+    return Rebuilt(feed.count, [failure for failure in failures.listing()
+                                if failure.document_id in skipped])
 
 
 def lag() -> dict:

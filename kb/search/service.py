@@ -6,21 +6,25 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, select
 
-from kb import permissions
+from kb import permissions, validation
+from kb.errors import SearchUnavailableError
 from kb.extensions import db
 from kb.models import Document, Revision, SearchLog
-from kb.search.documents import Hit, Scope
+from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
 from kb.search.schema import SNIPPET_CHARS
 
 MAX_LIMIT = 50
 MAX_OFFSET = 10_000
+#: The longest query or pasted message accepted; the engine reads only its opening anyway.
+MAX_QUERY = 20_000
 
 
 def scope_for(actor: permissions.Actor) -> Scope:
@@ -64,12 +68,16 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            surface: str = "api") -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
     stale index can never show what is unpublished or hidden from the caller."""
+    query = validation.text(query, "q", max_length=MAX_QUERY)
+    for name, value in (("category", category), ("section", section), ("tag", tag)):
+        validation.text(value, name, multiline=False, max_length=200)
     started = time.perf_counter()
-    page = get_index().search(
-        query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
-        limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
-        as_you_type=as_you_type,
-    )
+    with unavailable_when_broken():
+        page = get_index().search(
+            query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
+            limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
+            as_you_type=as_you_type,
+        )
     results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
@@ -135,11 +143,27 @@ def _snippets_from_whole_texts(results: list[Result],
 
 
 def related(actor: permissions.Actor, document: Document, limit: int = 5) -> list[Result]:
-    return recheck(actor, get_index().related(document.id, scope_for(actor), limit=limit))
+    with unavailable_when_broken():
+        hits = get_index().related(document.id, scope_for(actor), limit=limit)
+    return recheck(actor, hits)
 
 
 def key_terms(actor: permissions.Actor, text: str, limit: int = 8) -> list[str]:
-    return get_index().key_terms(text, scope_for(actor), limit=limit)
+    text = validation.text(text, "text", max_length=MAX_QUERY)
+    with unavailable_when_broken():
+        return get_index().key_terms(text, scope_for(actor), limit=limit)
+
+
+@contextmanager
+def unavailable_when_broken() -> Iterator[None]:
+    """Turn an index that cannot be opened or read into "search is unavailable" (a 503), not
+    a 500: the database still answers, and the index is rebuilt from it (``kb reindex``)."""
+    try:
+        yield
+    except (SearchError, OSError, EOFError) as exc:
+        current_app.logger.warning("search index unavailable: %s", exc, exc_info=True)
+        raise SearchUnavailableError(
+            "search is unavailable right now; please try again in a moment") from exc
 
 
 class SearchLogBuffer:

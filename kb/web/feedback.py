@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from sqlalchemy import case, func, select
 
+from kb import validation
 from kb.database import transaction
 from kb.errors import ValidationError
 from kb.extensions import db
@@ -98,7 +99,7 @@ def parse_helpful(value: str | None) -> bool:
 
 def clean_comment(text: str | None) -> str:
     """:raises ValidationError: the comment is longer than :data:`MAX_COMMENT` characters."""
-    comment = (text or "").replace("\r\n", "\n").strip()
+    comment = validation.text(text, "comment").strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationError(f"keep the comment under {MAX_COMMENT} characters "
                               f"(it has {len(comment)})", field="comment")

@@ -22,7 +22,7 @@ from kb.errors import ValidationError
 from kb.extensions import db
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.models.types import utcnow
-from kb.search import indexer, service as search_service
+from kb.search import failures as index_failures, indexer, service as search_service
 from kb.throttle import client_address, public_form
 from kb.web import current_actor_or_none, feedback, listings
 
@@ -152,6 +152,20 @@ def healthz():
         checks["index"] = f"error: {exc.__class__.__name__}"
         status = 503
     body = {"status": "ok" if status == 200 else "unavailable", "checks": checks, "index": lag}
+    try:
+        failing = index_failures.listing()
+    except Exception as exc:
+        failing = []
+        checks["index_failures"] = f"error: {exc.__class__.__name__}"
+    stuck = [f.document_id for f in failing if f.set_aside]
+    if stuck and status == 200:
+        checks["index"] = "degraded"
+        body["status"], status = "degraded", 503
+    body["stuck_documents"] = stuck
+    # Ids and counts only: this page is public, and an error may quote an internal document
+    # (``kb reindex`` and the log give the errors).
+    body["index_failures"] = [{"document_id": f.document_id, "revision_id": f.revision_id,
+                               "tries": f.tries, "set_aside": f.set_aside} for f in failing]
     return jsonify(body), status
 
 

@@ -18,7 +18,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
-from kb import permissions
+from kb import permissions, validation
 from kb.content import queries
 from kb.content.queries import CategoryListing, SectionListing
 from kb.extensions import db
@@ -57,6 +57,8 @@ def article(slug: str) -> Document | None:
 
     The latest revision (drafts, with their stored HTML) is not loaded: the page never shows it.
     """
+    if not validation.is_key(slug):
+        return None
     return db.session.execute(
         select(Document).where(Document.kind == ARTICLE, Document.slug == slug)
         .options(lazyload(Document.latest),
