@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 
-from kb import database, ordered_pool, transfer_sections, transfer_workflow
+from kb import database, ordered_pool, transfer_sections, transfer_workflow, validation
 from kb.content import services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
@@ -93,6 +93,10 @@ def parse_file(item: ContentFile) -> ParsedFile:
     if item.refused:
         raise ContentFileError(item.refused)
     meta, body = split_front_matter(read_text(item.path))
+    try:  # every string, known keys or not: the saves check only the fields they store
+        validation.values(meta, "front_matter")
+    except KbError as exc:
+        raise ContentFileError(exc.message) from None
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
         raise ContentFileError("title must be text (quote it if it looks like a number or a list)")

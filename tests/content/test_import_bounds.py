@@ -100,6 +100,9 @@ def test_oversized_front_matter_is_refused_before_parsing(runner, tmp_path):
     ("date-key.md", "title: x\n2027-01-01: party", "front matter"),
     ("complex-key.md", "title: x\n? [a, b]\n: pair", "front matter"),
     ("not-a-mapping.md", "- just\n- a list", "front matter"),
+    ("control-title.md", 'title: "bell \\a"', "control character U+0007"),
+    ("nul-tag.md", 'title: x\ntags: ["a\\0b"]', "NUL"),
+    ("surrogate-extra.md", 'title: x\nintro: "\\ud800"', "surrogate"),
     ("nan-value.md", "title: x\nratio: .nan", "front matter"),
     ("deep.md", "title: x\nnest: " + "[" * 100 + "]" * 100, "nested"),
 ])
