@@ -149,17 +149,15 @@ def import_command(paths: tuple[str, ...], force: bool):
     the app since the last import, or archived) is skipped and reported, unless --force.
     """
     from kb.auth.services import system_user
-    from kb.transfer import ContentFileError, import_paths
+    from kb.transfer import import_paths
 
     def progress(files):
         with click.progressbar(files, label="importing", file=sys.stderr,
                                show_pos=True, item_show_func=lambda f: f.path.name[:30] if f else "") as bar:
             yield from bar
 
-    try:
-        report = import_paths(paths, system_user(), progress=progress, force=force)
-    except ContentFileError as exc:
-        raise click.ClickException(str(exc)) from None
+    # Every file's trouble, a missing path included, is a failure line: the summary always prints.
+    report = import_paths(paths, system_user(), progress=progress, force=force)
     for path, reason in report.skips:
         click.echo(f"skipped: {path}: {reason}")
     for path, reason in report.failures:

@@ -17,15 +17,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-import frontmatter
-import yaml
 from sqlalchemy import select
 
-from kb import database, ordered_pool, transfer_sections, transfer_workflow
+from kb import database, ordered_pool, transfer_sections, transfer_workflow, validation
 from kb.content import services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
@@ -34,30 +32,17 @@ from kb.database import transaction
 from kb.errors import KbError
 from kb.extensions import db
 from kb.models import Document, Revision, User
-from kb.models.content import ARTICLE, MACRO
 from kb.transfer_export import export_all, render_file  # noqa: F401 - kept importable from here
+from kb.transfer_files import ContentFile, ContentFileError, discover, read_text, split_front_matter
 from kb.transfer_workflow import IMPORT, SkippedFile
 
 KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by", "redirect_from"}
 STATUSES = {"published", "draft", "archived"}
-MAX_FILE_BYTES = 1_000_000
 #: From this many files on, an import renders Markdown in worker processes: below it, starting
 #: them costs more than they save.
 POOL_MIN_FILES = 100
 #: Files written per database transaction (each in its own savepoint).
 FILES_PER_TRANSACTION = 50
-
-
-class ContentFileError(Exception):
-    """A file that cannot be imported; the message says why."""
-
-
-@dataclass(frozen=True)
-class ContentFile:
-    path: Path
-    kind: str
-    #: ``category/section`` from the folders under ``articles/``, if any.
-    folder_section: str | None
 
 
 @dataclass
@@ -90,45 +75,6 @@ class ImportReport:
                 f"unchanged {self.unchanged}, failed {self.failed}, skipped {self.skipped}")
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> list[ContentFile]:
-    """Every Markdown file under ``paths``, in a stable order, with its kind and folder section.
-
-    A folder holding ``articles/`` or ``macros/`` is a content root: only files under those count.
-
-    :raises ContentFileError: a path that does not exist.
-    """
-    found: dict[Path, ContentFile] = {}
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise ContentFileError(f"{raw}: no such file or folder")
-        files = [path] if path.is_file() else _markdown_files(path)
-        for file in files:
-            resolved = file.resolve()
-            found.setdefault(resolved, _classify(file))
-    return sorted(found.values(), key=lambda f: (f.kind != ARTICLE, str(f.path)))
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    """The ``.md`` files under ``folder``; only those under its ``articles/`` and ``macros/`` when
-    it has them (an export, a corpus), so a README beside them is not taken for an article."""
-    roots = [folder / name for name in ("articles", "macros") if (folder / name).is_dir()] or [folder]
-    return sorted(p for root in roots for p in root.rglob("*.md") if p.is_file())
-
-
-def _classify(file: Path) -> ContentFile:
-    parts = file.resolve().parts
-    for index in range(len(parts) - 2, -1, -1):
-        if parts[index] in ("articles", "macros"):
-            kind = ARTICLE if parts[index] == "articles" else MACRO
-            folders = [slugify(p) for p in parts[index + 1:-1]]
-            section = None
-            if kind == ARTICLE and folders:
-                section = f"{folders[0]}/{folders[1] if len(folders) > 1 else 'general'}"
-            return ContentFile(file, kind, section)
-    return ContentFile(file, ARTICLE, None)
-
-
 @dataclass(frozen=True)
 class ParsedFile:
     slug: str
@@ -141,81 +87,96 @@ class ParsedFile:
 def parse_file(item: ContentFile) -> ParsedFile:
     """Read and check one content file.
 
-    :raises ContentFileError: unreadable, not UTF-8, NUL bytes, broken YAML, no title, bad fields.
+    :raises ContentFileError: unreadable, not UTF-8, NUL bytes, broken or oversized YAML, no
+        title, a field of the wrong type or value.
     """
-    try:
-        raw = item.path.read_bytes()
-    except OSError as exc:
-        raise ContentFileError(f"cannot read: {exc.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ContentFileError("larger than 1 MB")
-    if b"\x00" in raw:
-        raise ContentFileError("contains NUL bytes (is it a binary file?)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ContentFileError(f"not valid UTF-8 (byte {exc.start})") from None
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ContentFileError(f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}") from None
-    except Exception as exc:  # python-frontmatter raises plain errors for non-mapping headers
-        raise ContentFileError(f"broken front matter: {exc}") from None
-    meta = post.metadata
-    if not isinstance(meta, dict):
-        raise ContentFileError("the front matter is not a mapping of keys to values")
+    if item.refused:
+        raise ContentFileError(item.refused)
+    meta, body = split_front_matter(read_text(item.path))
+    try:  # every string, known keys or not: the saves check only the fields they store
+        validation.values(meta, "front_matter")
+    except KbError as exc:
+        raise ContentFileError(exc.message) from None
     title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if title is not None and not isinstance(title, str):
+        raise ContentFileError("title must be text (quote it if it looks like a number or a list)")
+    if not title or not title.strip():
         raise ContentFileError("no title in the front matter")
-    status = str(meta.get("status") or "published").strip().lower()
+    status = _word(meta, "status", "published")
     if status not in STATUSES:
         raise ContentFileError(f"status must be published, draft or archived, not {status!r}")
     try:
         redirect_from = transfer_workflow.redirect_slugs(meta.get("redirect_from"))
     except ValueError as exc:
         raise ContentFileError(str(exc)) from None
-    visibility = str(meta.get("visibility") or "public").strip().lower()
+    visibility = _word(meta, "visibility", "public")
     section = meta.get("section")
     if section is not None and not isinstance(section, str):
         raise ContentFileError("section must read category/section")
-    slug = slugify(str(meta.get("slug") or item.path.stem))
-    data = DocumentInput(
-        title=title.strip(), body=post.content,
-        tags=services.normalise_tags(_tags(meta.get("tags"))),
-        section=section or item.folder_section, visibility=visibility, slug=slug,
-        review_by=_date(meta.get("review_by")),
-        meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
-        message=f"Imported from {item.path.name}",
-    )
-    return ParsedFile(slug, status, data, redirect_from)
+    slug = meta.get("slug")
+    if slug is not None and (isinstance(slug, bool) or not isinstance(slug, (str, int))):
+        raise ContentFileError("slug must be text")
+    try:
+        data = DocumentInput(
+            title=title.strip(), body=body,
+            tags=services.normalise_tags(_tags(meta.get("tags"))),
+            section=section or item.folder_section, visibility=visibility,
+            slug=slugify(str(slug or item.path.stem)),
+            review_by=_date(meta.get("review_by")),
+            meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+            message=f"Imported from {item.path.name}",
+        )
+    except KbError as exc:
+        raise ContentFileError(exc.message) from None
+    return ParsedFile(data.slug, status, data, redirect_from)
+
+
+def _word(meta: dict, key: str, default: str) -> str:
+    value = meta.get(key)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str):
+        raise ContentFileError(f"{key} must be a word, not {value!r}"[:200])
+    return value.strip().lower()
 
 
 def _tags(value) -> list[str]:
+    """Tags as strings; a whole number (``tags: [2027]``) is taken as written."""
     if value is None:
         return []
     if isinstance(value, str):
         return [t for t in value.split(",")]
     if isinstance(value, (list, tuple)):
-        return [str(t) for t in value if t is not None]
-    raise ContentFileError("tags must be a list")
+        tags = [t for t in value if t is not None]
+        if all(isinstance(t, str) or (isinstance(t, int) and not isinstance(t, bool)) for t in tags):
+            return [str(t) for t in tags]
+    raise ContentFileError("tags must be a list of words")
 
 
 def _date(value) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ContentFileError(f"review_by must be a date like 2027-03-01, not {value!r}") from None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ContentFileError(f"review_by must be a date like 2027-03-01, not {value!r}"[:200])
 
 
 def _plain(meta: dict) -> dict:
-    """Unknown keys as plain JSON values, so comparing with the stored copy is exact."""
-    return json.loads(json.dumps(meta, default=str, sort_keys=True))
+    """Unknown keys as plain JSON values, so comparing with the stored copy is exact.
+
+    :raises ContentFileError: a value JSON cannot hold (a date as a key, a NaN).
+    """
+    try:
+        return json.loads(json.dumps(meta, default=str, sort_keys=True, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ContentFileError(f"broken front matter: an unknown key's value cannot be kept ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -248,6 +209,8 @@ def prepare_file(item: ContentFile, render: bool = False) -> PreparedFile:
         parsed = parse_file(item)
     except ContentFileError as exc:
         return PreparedFile(item, None, None, str(exc), time.thread_time() - start, 0.0)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the import
+        return PreparedFile(item, None, None, unexpected(exc), time.thread_time() - start, 0.0)
     parsed_at = time.thread_time()
     body = services.normalise_body(parsed.data.body)
     rendered = None
@@ -260,6 +223,12 @@ def prepare_file(item: ContentFile, render: bool = False) -> PreparedFile:
         except Exception:  # noqa: BLE001 - rendered again by the save, which reports it
             pass
     return PreparedFile(item, parsed, rendered, None, parsed_at - start, time.thread_time() - parsed_at)
+
+
+def unexpected(exc: Exception) -> str:
+    """A failure line for an error no check foresaw: what it was, in one line."""
+    text = " ".join(str(exc).split())[:300]
+    return f"cannot be imported: {type(exc).__name__}" + (f": {text}" if text else "")
 
 
 def _digest(body: str) -> bytes:
@@ -304,11 +273,15 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
     given = [Path(p) for p in paths]
     sections = transfer_sections.sections_files(given)
     files = discover(p for p in given if p.resolve() not in sections)
-    for path in sections:
+    for path, refused in sections.items():
         try:
+            if refused:
+                raise transfer_sections.SectionsFileError(refused)
             transfer_sections.load(path)
         except transfer_sections.SectionsFileError as exc:
             report.failures.append((str(path), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - rolled back; the content files still import
+            report.failures.append((str(path), unexpected(exc)))
     count = _worker_count(len(files), workers)
     with _long_lived_objects_frozen(), database.after_commit_deferred():
         _import_files(files, actor, count, progress, report, force)
@@ -394,6 +367,9 @@ def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, 
         outcome = "skipped"
     except (ContentFileError, KbError) as exc:
         report.failures.append((str(item.path), getattr(exc, "message", None) or str(exc)))
+        outcome = None
+    except Exception as exc:  # noqa: BLE001 - rolled back with its savepoint; the others go on
+        report.failures.append((str(item.path), unexpected(exc)))
         outcome = None
     if outcome in ("imported", "updated", "unchanged"):
         setattr(report, outcome, getattr(report, outcome) + 1)

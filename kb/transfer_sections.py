@@ -3,7 +3,8 @@
 Folders name an article's category and section, but not their titles, descriptions or order,
 which the help center home shows. ``kb export`` writes them here and ``kb import`` reads them
 back, so a round trip gives back the same home page. Categories and sections are not
-reviewed (nothing in the app edits them), so the file's values win over stored ones.
+reviewed (nothing in the app edits them), so the file's values win over stored ones. The file
+is read within the same bounds as content files (see :mod:`kb.transfer_files`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from kb.content.slugs import slugify
 from kb.database import transaction
 from kb.extensions import db
 from kb.models import Category, Section
+from kb.transfer_files import (ContentFileError, load_yaml, outside_message, read_text, within,
+                               yaml_problem)
 
 FILE_NAME = "sections.yml"
 
@@ -25,18 +28,24 @@ class SectionsFileError(Exception):
     """A sections file that cannot be read; the message says why."""
 
 
-def sections_files(paths: list[Path]) -> list[Path]:
+def sections_files(paths: list[Path]) -> dict[Path, str | None]:
     """The sections files that go with the paths of an import: one given by name, or one in an
-    ``articles/`` folder given or found under a folder given."""
-    found: dict[Path, None] = {}
+    ``articles/`` folder given or found under a folder given; each with why it is refused (a
+    symlink out of the folder given), if it is."""
+    found: dict[Path, str | None] = {}
     for path in paths:
         if path.is_file() and path.name == FILE_NAME:
             found.setdefault(path.resolve(), None)
         elif path.is_dir():
+            top = path.resolve()
             for candidate in (path / "articles" / FILE_NAME, path / FILE_NAME):
-                if candidate.is_file():
+                if not candidate.is_file():
+                    continue
+                if within(candidate, top):
                     found.setdefault(candidate.resolve(), None)
-    return list(found)
+                else:
+                    found.setdefault(candidate.absolute(), outside_message(candidate, top))
+    return found
 
 
 def dump() -> str:
@@ -64,11 +73,13 @@ def load(path: Path) -> int:
     :raises SectionsFileError: unreadable, broken YAML or a malformed entry (nothing is written).
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SectionsFileError(f"cannot read: {exc}") from None
+        data = load_yaml(read_text(path))
+    except ContentFileError as exc:
+        raise SectionsFileError(str(exc)) from None
     except yaml.YAMLError as exc:
-        raise SectionsFileError(f"broken YAML: {getattr(exc, 'problem', None) or exc}") from None
+        raise SectionsFileError(f"broken YAML{yaml_problem(exc)}") from None
+    except (TypeError, ValueError) as exc:  # e.g. an unhashable key
+        raise SectionsFileError(f"broken YAML: {exc}") from None
     entries = (data or {}).get("categories") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise SectionsFileError("expected a list under 'categories'")
@@ -101,12 +112,23 @@ def load(path: Path) -> int:
 def _read_fields(entry, what: str) -> dict:
     if not isinstance(entry, dict) or not entry.get("slug"):
         raise SectionsFileError(f"each {what} needs a slug")
+    if isinstance(entry["slug"], (dict, list)):
+        raise SectionsFileError(f"each {what} needs a slug, a word")
     slug = slugify(str(entry["slug"]))
     position = entry.get("position", 0)
     if isinstance(position, bool) or not isinstance(position, int):
         raise SectionsFileError(f"{what} {slug!r}: position must be a whole number")
-    return {"slug": slug, "title": str(entry.get("title") or slug)[:200],
-            "description": str(entry.get("description") or ""), "position": position}
+    return {"slug": slug, "title": _text(entry, "title", what, slug)[:200] or slug,
+            "description": _text(entry, "description", what, slug), "position": position}
+
+
+def _text(entry: dict, key: str, what: str, slug: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise SectionsFileError(f"{what} {slug!r}: {key} must be text")
+    return str(value)
 
 
 def _assign(row: Category | Section, fields: dict) -> int:
