@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": None,  # e.g. https://help.example.com: absolute links use it, never the Host header
     "RATE_LIMIT_STORAGE": None,  # a limits storage URI shared by workers, e.g. redis://host:6379
     "RENDER_TIMEOUT": 2.0,  # seconds one Markdown body may take to render before it is refused
+    "IMPORT_RENDER_TIMEOUT": 10.0,  # the same, during kb import (no reader waits on it)
     "RENDER_WORKERS": 2,  # render processes per web process, at most
     "PREVIEW_RATE_LIMIT_PER_MINUTE": 60,  # editor previews, per signed-in user
     "SESSION_COOKIE_HTTPONLY": True,

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from sqlalchemy import select
 
 from kb import database, ordered_pool, transfer_sections, transfer_workflow, validation
-from kb.content import services
+from kb.content import render_budget, services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
 from kb.content.slugs import slugify
@@ -283,7 +283,7 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
         except Exception as exc:  # noqa: BLE001 - rolled back; the content files still import
             report.failures.append((str(path), unexpected(exc)))
     count = _worker_count(len(files), workers)
-    with _long_lived_objects_frozen(), database.after_commit_deferred():
+    with _long_lived_objects_frozen(), database.after_commit_deferred(), render_budget.import_budget():
         _import_files(files, actor, count, progress, report, force)
         report.written_seconds = time.perf_counter() - started
         indexing_from = time.thread_time()  # the index catches up on leaving the block

@@ -17,6 +17,7 @@ with refused bodies leaves the readers' pages the first claim on the cores.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import os
 import re
 import socket
@@ -24,13 +25,16 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from kb.errors import KbError, ValidationError
 
 #: Seconds a render may take when nothing configures it (``KB_RENDER_TIMEOUT``).
 DEFAULT_TIMEOUT = 2.0
+#: Seconds a render may take during ``kb import`` (``KB_IMPORT_RENDER_TIMEOUT``).
+DEFAULT_IMPORT_TIMEOUT = 10.0
 #: Render processes per web process at most (``KB_RENDER_WORKERS``); started on first need.
 DEFAULT_WORKERS = 2
 #: Deepest nesting of lists and quotes accepted: far above what any help text needs, far
@@ -91,8 +95,25 @@ def run(function: Callable[..., Any], text: str, *args: Any, timeout: float | No
     :raises RenderBusyError: no render process came free within the budget.
     """
     check_nesting(text)
-    budget = _configured("RENDER_TIMEOUT", DEFAULT_TIMEOUT) if timeout is None else timeout
-    return _pool().run(function, (text, *args), float(budget))
+    if timeout is None:
+        timeout = _longer.get() or _configured("RENDER_TIMEOUT", DEFAULT_TIMEOUT)
+    return _pool().run(function, (text, *args), float(timeout))
+
+
+_longer: contextvars.ContextVar[float | None] = contextvars.ContextVar("kb_render_budget", default=None)
+
+
+@contextmanager
+def import_budget() -> Iterator[None]:
+    """Renders in this block get ``IMPORT_RENDER_TIMEOUT`` (10 s by default) instead of the
+    web's budget: an import holds no reader's request, and a long real article on a busy
+    machine must not fail a migration. Pathological bodies are still refused, only later."""
+    token = _longer.set(max(_configured("IMPORT_RENDER_TIMEOUT", DEFAULT_IMPORT_TIMEOUT),
+                            _configured("RENDER_TIMEOUT", DEFAULT_TIMEOUT)))
+    try:
+        yield
+    finally:
+        _longer.reset(token)
 
 
 def warm_up() -> None:

@@ -13,9 +13,10 @@ import time
 import pytest
 from flask import g
 
+from kb.auth import services as auth_services
 from kb.content.services import MAX_BODY
 from kb.extensions import db
-from tests.support import csrf_token, make_app
+from tests.support import another_app, csrf_token, make_app
 
 #: Seconds a render may take in these tests (production: 2).
 BUDGET = 0.5
@@ -57,7 +58,7 @@ FAMILIES = {
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path, RENDER_TIMEOUT=BUDGET)
+    app = make_app(tmp_path, RENDER_TIMEOUT=BUDGET, IMPORT_RENDER_TIMEOUT=BUDGET)
 
     @app.before_request
     def forget_the_previous_requests_user():
@@ -154,3 +155,21 @@ def test_an_import_reports_a_pathological_file_as_failed_and_imports_the_others(
     assert seconds < 2 * (BUDGET + SLACK)
 
 
+
+
+def test_an_import_renders_with_its_own_longer_budget(tmp_path):
+    """With a web budget no render can meet, the API refuses a plain body while ``kb import``,
+    which holds no reader's request, still imports it."""
+    folder = tmp_path / "content" / "articles" / "general" / "misc"
+    folder.mkdir(parents=True)
+    (folder / "plain.md").write_text("---\ntitle: Plain\n---\nPayouts go out on the 5th.\n")
+    with another_app(tmp_path, RENDER_TIMEOUT=0.000001, IMPORT_RENDER_TIMEOUT=30) as strict:
+        with strict.app_context():
+            token = auth_services.create_token(
+                auth_services.create_user("strict@example.com", "editor", "password123"), "t")
+            refused = strict.test_client().post("/api/v1/articles", json={"title": "T", "body": "Plain."},
+                                                headers={"Authorization": f"Bearer {token}"})
+            assert refused.status_code == 422
+            result = strict.test_cli_runner().invoke(args=["import", str(tmp_path / "content")])
+            assert result.output.strip().splitlines()[-1] == \
+                "imported 1, updated 0, unchanged 0, failed 0, skipped 0", result.output
