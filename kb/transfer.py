@@ -25,7 +25,7 @@ import frontmatter
 import yaml
 from sqlalchemy import select
 
-from kb import database, ordered_pool, transfer_sections, transfer_workflow
+from kb import database, macros, ordered_pool, transfer_sections, transfer_workflow  # noqa: F401 (macros registers its kind)
 from kb.content import services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
