@@ -16,10 +16,15 @@ KB = Path(__file__).resolve().parents[1] / "kb"
 #: Bottom to top: (units, whether units of this layer may import each other).
 LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.errors", "kb.extensions", "kb.models", "kb.validation", "kb.database", "kb.resources",
-      "kb.config", "kb.settings", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.errors_web"}, True),
+      "kb.config", "kb.settings", "kb.ordered_pool", "kb.records", "kb.throttle",
+      "kb.errors_web"}, True),
     ({"kb.permissions"}, False),
     ({"kb.auth"}, False),
     ({"kb.content"}, False),
+    # the shape of the index (fields, analysers, the dataclasses that cross the boundary), which
+    # the engine reads and the product writes
+    ({"kb.search.schema", "kb.search.documents"}, True),
+    ({"kb.search.engine"}, False),  # the retrieval engine: below the product's search
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),
     # use cases over the whole domain, for the command line
@@ -99,7 +104,7 @@ def test_imports_run_one_way():
     for name, path, line, source, target, target_unit in _arrows():
         if source is None or target_unit is None or target_unit == source:
             continue
-        if target == "kb":  # ``import kb`` for ``__version__``: the factory imports its parts lazily
+        if target == "kb":  # ``import kb`` for ``__version__``: its parts are imported lazily
             continue
         (here, _), (there, peers) = _layer(source), _layer(target_unit)
         if there > here or (there == here and not peers):
@@ -128,3 +133,27 @@ def test_only_the_search_package_imports_whoosh():
             if any(n == "whoosh" or n.startswith("whoosh.") for n in names):
                 users.add(name)
     assert users and all(name.startswith("kb.search") for name in users), sorted(users)
+
+
+#: Whoosh's documented way of declaring a schema and its analysers: the product layer's
+#: ``kb/search/schema.py`` may use these; every other Whoosh module is the engine's business.
+WHOOSH_SCHEMA_API = ("whoosh.fields", "whoosh.formats", "whoosh.analysis", "whoosh.columns",
+                     "whoosh.lang", "whoosh.support.charset")
+
+
+def test_whoosh_internals_are_used_only_by_the_engine():
+    wrong = []
+    for name, path in _modules():
+        if name.startswith("kb.search.engine"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh"):
+                modules = ([f"whoosh.{a.name}" for a in node.names] if node.module == "whoosh"
+                           else [node.module])
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names if a.name.startswith("whoosh")]
+            else:
+                continue
+            wrong += [f"{name} -> {m}" for m in modules
+                      if not any(m == api or m.startswith(api + ".") for api in WHOOSH_SCHEMA_API)]
+    assert wrong == []

@@ -239,7 +239,7 @@ def all_published(on_error: Callable[[int, int | None, Exception], None] | None 
 
     A kind's documents then get one run of document numbers in the new index, so a term
     loaded over several kinds (an agent's search) is its parts end to end, not a merge (see
-    :meth:`kb.search.postings.TermCache._postings`). A document whose searchable form cannot
+    :meth:`kb.search.engine.postings.TermCache._postings`). A document whose searchable form cannot
     be built is passed to ``on_error`` and left out (without ``on_error``, the error is raised).
     """
     for kind in KINDS:

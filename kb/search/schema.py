@@ -10,7 +10,7 @@ to macros (the agent's as-you-type macro search) then reads, decodes and ranks m
 only, and expands a prefix over the macros' vocabulary only, instead of loading postings over
 every article first and filtering them out afterwards: at 50,000 articles beside 10,000 macros
 that was four fifths of a macro query's time. A query over several kinds reads each kind's
-part and merges them (:class:`kb.search.postings.TermCache`); the BM25 statistics (document
+part and merges them (:class:`kb.search.engine.postings.TermCache`); the BM25 statistics (document
 frequency, average length) are summed over all the kinds, so a document scores the same
 whichever scope asks.
 
@@ -19,8 +19,8 @@ Fields, and why each exists:
 ``title``, ``tags``, ``body`` (one per kind, see above)
     Searched. Stemmed and accent-folded by :class:`FoldingAnalyzer`. Title and tags carry a field
     boost here and a query-time weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is
-    per-field BM25 summed (:mod:`kb.search.postings`). Title and body keep positions for quoted
-    phrases.
+    per-field BM25 summed (:mod:`kb.search.engine.postings`). Title and body keep positions for
+    quoted phrases.
 ``title_ng`` (one per kind)
     Edge n-grams (2 to 12 letters) of the title and tag words, so an as-you-type prefix is one
     exact term lookup instead of a prefix expansion over the whole vocabulary.

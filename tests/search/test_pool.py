@@ -5,8 +5,8 @@ import random
 import pytest
 from whoosh.writing import PostingPool
 
-from kb.search import storage
-from kb.search.pool import TermPool
+from kb.search.engine import storage
+from kb.search.engine.pool import TermPool
 
 from tests.search.test_engine import make_doc
 
@@ -74,7 +74,7 @@ def test_the_term_pool_refuses_a_document_out_of_order():
 
 
 def test_a_build_whose_reader_cannot_read_lengths_in_bulk_writes_the_same(monkeypatch):
-    from kb.search.codec import _PerDocReader
+    from kb.search.engine.codec import _PerDocReader
 
     docs = _documents(150)
     stock = _built(docs, monkeypatch, _whooshs_pool)

@@ -83,7 +83,7 @@ class Codec(W3Codec):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """Takes a bulk build's postings a term at a time (see :mod:`kb.search.pool`)."""
+    """Takes a bulk build's postings a term at a time (see :mod:`kb.search.engine.pool`)."""
 
     def add_postings(self, schema, lengths, items):
         terms = getattr(items, "terms", None)
@@ -228,7 +228,7 @@ class CompactLeafMatcher(W3LeafMatcher):
 
     Block headers are read by position (``get``), where W3 seeks and reads the postings file
     as a stream: a segment's parts are views of one memory map (see
-    :mod:`kb.search.storage`), and a stream over a view would be a copy of it."""
+    :mod:`kb.search.engine.storage`), and a stream over a view would be a copy of it."""
 
     def _read_header(self):
         if self._postfile.get(self._startoffset, 4) != WHOOSH3_HEADER_MAGIC:

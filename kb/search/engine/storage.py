@@ -29,14 +29,14 @@ from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import FileIndex
 
 from kb.search.documents import IndexCorruptError, IndexDoc
-from kb.search.codec import Codec
-from kb.search.pool import TermPool
+from kb.search.engine.codec import Codec
+from kb.search.engine.pool import TermPool
 from kb.search.schema import KINDS, SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words, part
 
 META_ID = "__meta__"
 #: Bulk builds buffer this much posting data in memory before spilling a run to disk.
 BUILD_LIMITMB = 256
-#: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.postings.
+#: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.engine.postings.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.5, tags_B=0.3)
 
 COMPOUND_EXT = Segment.COMPOUND_EXT
