@@ -18,7 +18,7 @@ from kb.editor import forms
 from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
-from kb.review import queries, services as review, workflow
+from kb.review import queries, services as review
 from kb.throttle import per_user
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -199,13 +199,8 @@ def _diff_pair(document: Document) -> tuple[Revision | None, Revision | None]:
 
 
 def available_actions(user: User, document: Document) -> list[str]:
-    """The buttons to show: what the workflow allows this role in this state, minus approving
-    one's own revision when self-approval is off (the service refuses that too)."""
-    actions = workflow.allowed_actions(document.latest.state, user.role)
-    if (workflow.APPROVE in actions and document.latest.author_id == user.id
-            and not review.self_approval_allowed()):
-        actions.remove(workflow.APPROVE)
-    return actions
+    """The buttons to show (the service refuses the others too)."""
+    return permissions.allowed_actions(user, document, self_approval_allowed=review.self_approval_allowed())
 
 
 @bp.get(f"/{KIND}/<int:document_id>", endpoint="review")
@@ -221,7 +216,8 @@ def review_screen(user: User, kind: str, document_id: int):
         source_rows=diffs.side_by_side(old.body if old else "", new.body),
         revisions=content_queries.revisions(document), thread=queries.review_thread(document),
         actions=available_actions(user, document), kept=session.pop(KEPT_COMMENT, None),
-        saved_draft=session.pop(SAVED_DRAFT, None), own_revision=document.latest.author_id == user.id,
+        saved_draft=session.pop(SAVED_DRAFT, None), own_approval_blocked=permissions.approval_blocked_as_own(
+            user, document, self_approval_allowed=review.self_approval_allowed()),
     )
 
 

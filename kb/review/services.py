@@ -178,8 +178,7 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
             raise InvalidTransitionError("personal macros are not reviewed; every save is live")
         latest = document.latest
         step = workflow.check(latest.state, action, user.role)
-        if (action == workflow.APPROVE and latest.author_id == user.id
-                and not permissions.may_approve_own(user, self_approval_allowed())):
+        if action == workflow.APPROVE and not permissions.may_approve(user, latest, self_approval_allowed()):
             raise PermissionDeniedError("you cannot approve your own revision")
         if action == workflow.PUBLISH:
             go_live(document, latest, user)
