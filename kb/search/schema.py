@@ -35,10 +35,9 @@ Fields, and why each exists:
 
 Stored fields are what a result line needs (id, kind, slug, ``title`` stored on its own) plus the opening
 ``SNIPPET_CHARS`` of the text for snippets (``snip``); everything else is re-read from the
-database. Measured on the GitHub help corpus (2,288 articles, 5,900 characters of text on
-average): no text stored, 14.2 MiB and 0.4 ms per query; the first 2,000 characters, 15.9 MiB
-and 2.0 ms (snippets for the 10 hits shown); the whole text, 18.6 MiB and 4.0 ms, because every
-snippet then scans three times as much text.
+database. Storing the whole text would make every snippet scan far more text for a passage
+that is nearly always near the start; storing none would send every snippet to the database
+(``bench/search.py`` compares the choices).
 """
 
 from __future__ import annotations
@@ -129,7 +128,7 @@ class FoldingAnalyzer(Analyzer):
 
     It does what ``StemmingAnalyzer() | CharsetFilter(accent_map)`` does, but without a generator
     per filter: folding the whole text with one ``str.translate`` before the regex, and a dict as
-    the stem cache, analyses three times faster (500 help articles: 0.80 s against 0.26 s).
+    the stem cache, analyses several times faster.
     Positions count only kept words, the same way at index and query time, so phrases skip stop
     words consistently.
 

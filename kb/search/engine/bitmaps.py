@@ -25,8 +25,8 @@ def to_bits(docnums: Collection[int], doc_count: int) -> int:
     Few documents (under 1/:data:`SPARSE_BITS` of them): their bits set in a byte array, one
     Python step each, read as one integer. Many: one flag byte per document set by ``map`` (a
     C loop; ``operator.setitem`` costs half what a bound ``__setitem__`` does), then read as a
-    base-2 numeral, three times faster per document than the Python loop but a fixed ~0.2 ms
-    at 60,000 documents, which was 10 % of the benchmark's query mix when every term paid it."""
+    base-2 numeral: faster per document than the Python loop, but with a fixed cost that rare
+    terms should not pay."""
     if len(docnums) * SPARSE_BITS < doc_count:
         packed = bytearray((doc_count >> 3) + 1)
         for d in docnums:
@@ -71,7 +71,7 @@ def exactly(planes: list[int], count: int, within: int) -> int:
 
 def docnums(bits: int, nbytes: int = 0) -> list[int]:
     """The document numbers set in a bitmap, ascending. Many: ``bin()``, a byte translation and
-    ``itertools.compress``, all in C (a loop over bytes took 9 ms at 50,000 documents); few: a
+    ``itertools.compress``, all in C (not a Python loop over bytes); few: a
     ``find()`` for each non-zero byte."""
     if bits <= 0:
         return []

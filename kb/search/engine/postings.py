@@ -2,8 +2,8 @@
 lists for ranking.
 
 Whoosh's matchers score one posting at a time in Python. That is fine for a few thousand
-documents, but two common words over 10,000 synthetic documents matched 7,000 of them and took
-90 ms to rank and count (see ``bench/search_engine.py``). So the engine reads each term's
+documents, but common words over a large help center match most of it, and ranking and counting
+them that way is slow (``bench/search_engine.py`` measures it). So the engine reads each term's
 postings once per searcher and keeps, per term:
 
 - a bitmap of its documents as a Python ``int``: intersections, unions and the total count of a
@@ -24,7 +24,7 @@ than :data:`PHRASE_VERIFY_ALL` and a sample says the phrase is common among them
 documents being ranked are checked and the total is estimated from the sample.
 
 Everything here is per searcher: a commit opens a new searcher and a new, cold :class:`TermCache`
-(loading a term in half of 50,000 documents costs ~10 ms).
+(a common term is loaded again on its first use).
 
 The searched fields are partitioned by kind (see :mod:`kb.search.schema`): a term is loaded for
 the kinds a query may see, ``TermCache.term("body", "refund", ("macro",))`` reading the macros'
@@ -62,14 +62,14 @@ K1 = 1.2
 FIELD_B = {"title": 0.5, "tags": 0.3, "title_ng": 0.5, "body": 0.75}
 
 #: Memory for decoded terms per searcher (12 bytes a posting, plus a 4-byte table entry per
-#: document for dense terms). At 50,000 documents a term in most of them takes ~0.6 MB.
+#: document for dense terms).
 CACHE_BYTES = 96 * 2**20
 #: Terms in more than 1/DENSE_RATIO of documents get a table indexed by document number for
 #: ranking, looked up instead of bisecting their sorted arrays...
 DENSE_RATIO = 8
 #: ...once ranking has looked up more than 1/TABLE_AFTER of their documents: filling a table
-#: costs about as much as that many bisections (~3 ms for a term in half of 60,000 documents),
-#: and most queries score a few hundred documents.
+#: costs about as much as that many bisections, and most queries score a few hundred
+#: documents.
 TABLE_AFTER = 4
 
 #: Typo corrections bisect a list of the vocabulary's words in memory up to this many words
@@ -98,7 +98,7 @@ class Term:
     - for a term read with codec keys (:meth:`from_keys`), the list of impacts: until a walk
       or a sum needs all of them, an impact is looked up by its document's key. A prefix's
       common completions are rarely walked, only looked up for the few hundred documents
-      ranked; not building their lists saved 5 % of the benchmark's as-you-type queries;
+      ranked, so their lists are not built for as-you-type queries;
     - the documents sorted by impact (:meth:`ranked`; sorting a whole common term took longer
       than loading it): a phrase's words and rare intersections, which :func:`top` scores
       directly, never need it;
@@ -325,8 +325,8 @@ class TermCache:
         return Lexicon(self.reader, kinds, self.words)
 
     def words(self, field: str) -> list[str] | None:
-        """Every term of an unpartitioned field, sorted, read once per searcher (~15 ms for the
-        13,000 words of the benchmark's 50,000 documents) the first time a typo is corrected:
+        """Every term of an unpartitioned field, sorted, read once per searcher the first time a
+        typo is corrected:
         walking the automaton of a word's misspellings looks up hundreds of terms, and a
         bisection of this list answers each in C where Whoosh's reads and decodes the on-disk
         term table's keys (two thirds of correcting a word). None above
@@ -388,8 +388,8 @@ class TermCache:
 
         Over several kinds, a segment's parts are sorted together only where their documents
         interleave: a rebuild numbers the documents a kind at a time (see
-        :func:`kb.search.indexer.all_published`), and sorting was 40 % of loading a term over
-        articles and macros for an agent."""
+        :func:`kb.search.indexer.all_published`), and sorting was a large part of loading a term
+        over articles and macros for an agent."""
         ids = array("I")
         values: list[int] = []
         names = []
@@ -436,7 +436,7 @@ class TermCache:
             norm, slope = self._length_norm(field)
             lengths = self.lengths(field)
             # Lengths are stored as a byte, so there are few distinct ones: compute each once
-            # and look them up per document in C (a comprehension took ~6 ms at 60,000).
+            # and look them up per document in C (not a comprehension).
             by_length = {n: norm + slope * n for n in set(lengths)}
             self._denominators[field] = list(map(by_length.__getitem__, lengths))
         return self._denominators[field]

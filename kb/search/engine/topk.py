@@ -27,8 +27,7 @@ DIRECT_LOOKUPS = 2000
 #: batches it is checked in hold 1/VERIFY_DIRECTLY of the candidates, or more documents than
 #: the head of a list :meth:`Term.ranked` sorts first (walking past it sorts whole lists).
 #: Scoring a few thousand candidates is a handful of C-level passes, where the walk scores
-#: each document it meets in Python: 32 rather than 4 took the benchmark's phrase p95 from 17.6
-#: to 13.1 ms at 10,000 documents (best of three runs per query) and left 50,000 as it was.
+#: each document it meets in Python (``bench/search_engine.py``'s phrase queries chose the value).
 VERIFY_DIRECTLY = 32
 
 
