@@ -25,6 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=False)
     load_config(app, test_config)
+    from kb import logs
+
+    logs.init_app(app)
     app.static_folder = app.config["STATIC_DIR"]
     app.url_map.converters["int"] = web.IdConverter  # before any route is added
 
