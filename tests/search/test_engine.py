@@ -9,28 +9,15 @@ import sys
 import textwrap
 import threading
 import time
-from datetime import datetime, timezone
 
 import pytest
 
 from kb.search import IndexCorruptError, IndexDoc, Scope, SearchIndex
+from tests.support import make_doc
 
 ANONYMOUS = Scope(frozenset({"article"}), frozenset({"public"}), None)
 AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 7)
 OTHER_AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 8)
-
-
-def make_doc(id: int, title: str, text: str = "", *, kind: str = "article",
-             tags: tuple[str, ...] = (), category: str | None = "account",
-             section: str | None = "account/security", visibility: str = "public",
-             owner_id: int | None = None, revision_id: int = 1) -> IndexDoc:
-    if kind == "macro":
-        section, visibility = None, "internal"
-    return IndexDoc(
-        id=id, kind=kind, revision_id=revision_id, slug=f"doc-{id}", title=title, text=text,
-        tags=tags, category=category, section=section, visibility=visibility,
-        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
-    )
 
 
 FILLER = "Read this page to learn more about how the help center works for your team. "

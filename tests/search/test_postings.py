@@ -13,7 +13,7 @@ from kb.search.engine.postings import Term
 from kb.search.engine.topk import top
 from kb.search.schema import KINDS, part
 
-from tests.search.test_pool import _documents
+from tests.support import index_docs as _documents
 
 DOCS = 20_000
 
