@@ -7,9 +7,9 @@ it chose itself. The one piece of syntax kept is a double-quoted phrase.
 
 A query is a list of :class:`Unit` values (a word, a phrase, or the prefix being typed); each
 names the ``(field, term, weight)`` lookups that make a document match it. Terms are looked up
-in a :class:`~kb.search.engine.postings.Lexicon`: the vocabulary of the kinds the query may
-see, so a macro search expands a prefix over the macros' words only. How units combine
-(all of them first, then most of them) is :mod:`kb.search.engine.postings` and the index's business.
+in a :class:`~kb.search.engine.lexicon.Lexicon`: the vocabulary of the kinds the query may
+see, so a macro search expands a prefix over the macros' words only. How units combine (all of
+them first, then most of them) is :mod:`kb.search.ranking`'s business.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from whoosh.util.filelock import FileLock
 from kb.search.engine.bitmaps import docnums, exactly, match_counts, popcount, to_bits
 from kb.search.engine.codec import Codec
 from kb.search.engine.phrases import verify_phrase
-from kb.search.engine.postings import Lexicon, Term, TermCache
+from kb.search.engine.lexicon import Lexicon
+from kb.search.engine.postings import Term, TermCache
 from kb.search.engine.storage import (MemoryStorage, create_generation, new_index, open_generation,
                                       read_current, read_meta, remove_stale, write_current)
 from kb.search.engine.topk import top

@@ -1,5 +1,5 @@
-"""Query evaluation over Whoosh's postings: bitmaps for matching and counting, impact-ordered
-lists for ranking.
+"""Terms decoded once per searcher: bitmaps for matching and counting, impact-ordered lists
+for ranking.
 
 Whoosh's matchers score one posting at a time in Python. That is fine for a few thousand
 documents, but common words over a large help center match most of it, and ranking and counting
@@ -10,33 +10,23 @@ postings once per searcher and keeps, per term:
   query are then a handful of big-integer operations, done in C;
 - its documents sorted by their BM25 contribution ("impact"), and a table for random access.
 
-The top N documents come from the threshold algorithm (Fagin): walk the terms' impact-sorted
-lists in parallel, score each new eligible document fully, and stop once the N-th best score
-beats what any unseen document could still reach. Exact, and it visits a few hundred documents
-where the matchers visited every match. With many terms (a prefix's completions, a typo's
-corrections) that bound stays loose for long, so once the top is full the terms that cannot
-lift a document into it on their own are set aside (MaxScore): their lists are not walked, and
-when few unseen documents hold one of the other terms, those are scored and the walk ends.
+The top N documents come from :mod:`kb.search.engine.topk` (the threshold algorithm with
+MaxScore) over these lists.
 
 Phrases are checked against positions (decoded blocks cached too), in document order. Every
 candidate (document with all the words) is checked, so the total is exact, unless there are more
 than :data:`PHRASE_VERIFY_ALL` and a sample says the phrase is common among them: then only the
 documents being ranked are checked and the total is estimated from the sample.
 
-Everything here is per searcher: a commit opens a new searcher and a new, cold :class:`TermCache`
-(a common term is loaded again on its first use).
-
-The searched fields are partitioned by kind (see :mod:`kb.search.schema`): a term is loaded for
-the kinds a query may see, ``TermCache.term("body", "refund", ("macro",))`` reading the macros'
-part only, and :class:`Lexicon` answers vocabulary questions (is this term indexed, how many
-documents hold it, which terms start with this prefix) over those kinds' term dictionaries.
-Scores do not depend on the kinds asked for: document frequency and average field length are
-taken over every kind.
+Everything here is per searcher: a commit opens a new searcher and a new, cold
+:class:`TermCache`. The searched fields are partitioned by kind (see :mod:`kb.search.schema`):
+``TermCache.term("body", "refund", ("macro",))`` reads the macros' part only. Scores do not
+depend on the kinds asked for: document frequency and average field length are taken over
+every kind.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from bisect import bisect_left
@@ -45,17 +35,14 @@ from collections.abc import Callable, Iterable
 from itertools import compress, islice, repeat
 from operator import add, ge, gt, mul, setitem, truediv
 
-from whoosh.automata.fsa import find_all_matches
-from whoosh.automata.lev import levenshtein_automaton
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from kb.search.engine.codec import (
-    BYTE_LENGTHS, CompactLeafMatcher, _PerDocReader, joined_values, weight_of,
-)
 from kb.search.engine.bitmaps import to_bits
+from kb.search.engine.leaves import (_deleted_in, _leaf_lengths, _read_postings, _Scaled,
+                                     _sort_from, _TfNorms, read_position_blocks)
+from kb.search.engine.lexicon import Lexicon, _text
 from kb.search.engine.phrases import TermPositions, flatten
-from kb.search.schema import KINDS, PARTITIONED, part
+from kb.search.schema import KINDS, part
 
 #: BM25 parameters; B per field (titles and tags are short, length says little about them).
 K1 = 1.2
@@ -461,181 +448,3 @@ class TermCache:
                 total = out if total is None else list(map(add, total, out))
             self._lengths[field] = total or []
         return self._lengths[field]
-
-
-class Lexicon:
-    """The vocabulary of the searched fields over some kinds' parts, with the reader's names:
-    ``(field, text) in lexicon``, ``doc_frequency``, ``expand_prefix``. Fields that are not
-    partitioned (``vocab``, the filters) are the reader's own.
-
-    Document frequencies are raw (deleted documents count until a merge drops them), as the
-    reader's are.
-    """
-
-    def __init__(self, reader, kinds: tuple[str, ...],
-                 words: Callable[[str], list[str] | None]) -> None:
-        self.reader = reader
-        self.kinds = kinds
-        self._words = words
-
-    @property
-    def doc_count(self) -> int:
-        """Documents in the whole index (every kind), deleted ones not counted."""
-        return self.reader.doc_count()
-
-    def _names(self, field: str) -> list[str]:
-        return [part(field, k) for k in self.kinds] if field in PARTITIONED else [field]
-
-    def __contains__(self, key: tuple[str, str]) -> bool:
-        field, text = key
-        return any((name, text) in self.reader for name in self._names(field))
-
-    def doc_frequency(self, field: str, text: str) -> int:
-        return sum(self.reader.doc_frequency(name, text) for name in self._names(field))
-
-    def expand_prefix(self, field: str, prefix: str) -> Iterable[str]:
-        """The terms starting with ``prefix``, in order, each once (lazily)."""
-        streams = [map(_text, self.reader.expand_prefix(name, prefix))
-                   for name in self._names(field)]
-        if len(streams) == 1:
-            yield from streams[0]
-            return
-        last = None
-        for t in heapq.merge(*streams):
-            if t != last:
-                yield t
-                last = t
-
-    def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0
-                     ) -> Iterable[str]:
-        """The terms within ``maxdist`` edits (insertions, deletions, substitutions) of
-        ``text`` that share its first ``prefix`` letters, in order, as Whoosh's
-        ``terms_within`` finds them: a Levenshtein automaton walked over the sorted terms."""
-        if field in PARTITIONED:
-            raise ValueError(f"{field}: a partitioned field has no single term list")
-        words = self._words(field)
-        if words is None:  # too many to hold: walk the term table on disk
-            return map(_text, self.reader.terms_within(field, text, maxdist, prefix=prefix))
-
-        def first_from(s: str) -> str | None:
-            i = bisect_left(words, s)
-            return words[i] if i < len(words) else None
-
-        dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
-        return find_all_matches(dfa, first_from)
-
-
-def _text(t) -> str:
-    return t.decode("utf-8") if isinstance(t, bytes) else t
-
-
-class _Scaled(dict):
-    """One term's impact by codec key: ``scale`` (its idf x (K1 + 1)) times the field's
-    :class:`_TfNorms`, each computed the first time it is looked up (a few hundred per term),
-    so turning a posting's key into its impact is one C-level lookup."""
-
-    def __init__(self, norms: "_TfNorms", scale: float) -> None:
-        super().__init__()
-        self.norms = norms
-        self.scale = scale
-
-    def __missing__(self, key: int) -> float:
-        # Rounded to 32 bits, as Term's array of impacts holds them.
-        value = self[key] = array("f", [self.scale * self.norms[key]])[0]
-        return value
-
-
-class _TfNorms(dict):
-    """BM25's ``weight / (weight + norm + slope * length)`` by codec key (see
-    :class:`~.codec.CompactPostingsWriter`), each computed the first time it is looked
-    up: a field's postings have a few hundred distinct keys, so a term's impacts are one
-    lookup per posting."""
-
-    def __init__(self, norm: float, slope: float) -> None:
-        super().__init__()
-        self.norm = norm
-        self.slope = slope
-
-    def __missing__(self, key: int) -> float:
-        weight = weight_of(key)
-        value = self[key] = weight / (weight + (self.norm + self.slope * BYTE_LENGTHS[key & 255]))
-        return value
-
-
-def _read_postings(leaf, field: str, text: str, offset: int, ids: array | list[int],
-                   weights: list | None, blocks: list[tuple] | None = None,
-                   keyed: bool = False) -> bool:
-    """Append one segment's postings of a term, a block at a time where the codec allows it
-    (:class:`~kb.search.engine.codec.CompactLeafMatcher`: whole arrays per block); any other matcher
-    (inlined single postings, another codec) goes through the public API.
-
-    :param blocks: when given, also gets the segment's positions as
-        :func:`kb.search.engine.phrases.flatten` takes them (segment-local ids, deleted documents
-        included).
-    :param keyed: ``weights`` gets each posting's codec key instead of its weight.
-    :return: False when asked for keys and a block has none (what was read is incomplete)."""
-    m = leaf.postings(field, text)
-    raw = m.child if isinstance(m, FilterMatcher) else m  # deletions are dropped by the caller
-    if isinstance(raw, CompactLeafMatcher):
-        while not raw._atend:
-            raw._read_ids()
-            ids.extend(raw._ids if not offset else map(offset.__add__, raw._ids))
-            if keyed:
-                keys = raw.read_keys()
-                if keys is None:
-                    return False
-                weights.extend(keys)
-            elif weights is not None:
-                raw._read_weights()
-                weights.extend(raw._weights)
-            if blocks is not None:
-                blocks.append((raw._ids,) + raw.packed_values())
-            raw._next_block()
-        return True
-    if keyed:
-        return False
-    local, values = [], []
-    while raw.is_active():
-        ids.append(raw.id() + offset)
-        if weights is not None:
-            weights.append(raw.weight())
-        if blocks is not None:
-            local.append(raw.id())
-            values.append(raw.value())
-        raw.next()
-    if blocks is not None and local:
-        blocks.append((local,) + joined_values(values))
-    return True
-
-
-def _sort_from(start: int, ids: array, values: list) -> None:
-    """Put ``ids[start:]`` (runs in document order, one per kind, interleaved) in document
-    order, and ``values`` with them."""
-    ranked = sorted(range(start, len(ids)), key=ids.__getitem__)
-    ids[start:] = array("I", map(ids.__getitem__, ranked))
-    values[start:] = list(map(values.__getitem__, ranked))
-
-
-def read_position_blocks(leaf, field: str, text: str) -> TermPositions:
-    """A term's postings in one segment with their positions, flattened (ids segment-local)."""
-    blocks: list[tuple] = []
-    _read_postings(leaf, field, text, 0, [], None, blocks)
-    return flatten(blocks)
-
-
-def _deleted_in(leaf) -> Iterable[int]:
-    if not leaf.has_deletions():
-        return ()
-    known = getattr(leaf, "deleted_docs_set", None)
-    if known is not None:
-        return known
-    return [d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
-
-
-def _leaf_lengths(leaf, field: str) -> list[int]:
-    count = leaf.doc_count_all()
-    perdoc = getattr(leaf, "_perdoc", None)
-    table = perdoc.all_lengths(field) if isinstance(perdoc, _PerDocReader) else None
-    if table is None:
-        return [leaf.doc_field_length(d, field, 0) for d in range(count)]
-    return (table + [0] * (count - len(table)))[:count]
