@@ -18,13 +18,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     :param test_config: settings applied over every other layer (tests use it).
     """
-    from kb import auth, database, errors_web, web
+    from kb import agent, auth, database, editor, errors_web, helpcenter, macros, web  # noqa: F401
     from kb.api import api_blueprint
     from kb.config import load_config
     from kb.extensions import csrf, login_manager, migrate, db
 
     app = Flask(__name__, instance_relative_config=False)
     load_config(app, test_config)
+    from kb import logs
+
+    logs.init_app(app)
     app.static_folder = app.config["STATIC_DIR"]
     app.url_map.converters["int"] = web.IdConverter  # before any route is added
 
@@ -41,6 +44,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     auth.init_app(app)
     web.init_app(app)
+    helpcenter.init_app(app)  # readers
+    agent.init_app(app)  # support agents
+    editor.init_app(app)  # editors and reviewers
     app.register_blueprint(api_blueprint)
     errors_web.init_app(app)
     from kb import cli

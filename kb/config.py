@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }
 
 #: Keys kb understands; anything else in the instance file earns a warning.

@@ -1,6 +1,11 @@
 """The one place that decides who may see and do what.
 
-Views, the API and search all ask here; nothing else compares roles or visibilities.
+Views, the API, templates (given booleans), search and its indexer all ask here; nothing else
+compares roles or visibilities. In this module: who sees a document (:func:`visible`), what
+lists it (:func:`visible_documents`, the sitemap's :func:`sitemap_articles`), that macros are
+internal (:func:`effective_visibility`), which review action each role may take in which state
+(:data:`ACTION_ROLES`, :data:`TRANSITIONS`, :func:`allowed_actions`) and self-approval
+(:func:`may_approve`).
 """
 
 from __future__ import annotations
@@ -9,7 +14,8 @@ from typing import Optional
 
 from sqlalchemy import Select, and_, or_, select
 
-from kb.errors import AuthenticationRequiredError, NotFoundError, PermissionDeniedError
+from kb.errors import (AuthenticationRequiredError, InvalidTransitionError, NotFoundError,
+                       PermissionDeniedError)
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 
@@ -39,13 +45,17 @@ def is_staff(actor: Actor) -> bool:
     return role_of(actor) is not None
 
 
-def may_see_document(actor: Actor, document: Document) -> bool:
+def visible(actor: Actor, document: Document) -> bool:
     """Whether the document exists at all for this actor (any revision of it)."""
     if document.owner_id is not None:
         return actor is not None and actor.id == document.owner_id
     if is_staff(actor):
         return True
     return readable_published(actor, document) is not None
+
+
+#: The name most callers know :func:`visible` by.
+may_see_document = visible
 
 
 def readable_published(actor: Actor, document: Document) -> Revision | None:
@@ -74,7 +84,7 @@ def visible_revision(actor: Actor, document: Document) -> Revision:
     :raises NotFoundError: the actor may not see this document at all (the same answer as a
         missing one, so nothing leaks).
     """
-    if not may_see_document(actor, document):
+    if not visible(actor, document):
         raise NotFoundError(f"no {document.kind} with id {document.id}")
     if is_staff(actor):
         return document.latest  # type: ignore[return-value]
@@ -87,7 +97,7 @@ def require_document_editor(actor: Actor, document: Document) -> User:
     Whether the document exists for the actor is asked first, so a hidden document answers
     the same 404 as a missing one, for anonymous callers too (not a telling 401).
     """
-    if not may_see_document(actor, document):
+    if not visible(actor, document):
         raise NotFoundError(f"no {document.kind} with id {document.id}")
     return require_role(actor, Role.AGENT)
 
@@ -115,6 +125,117 @@ def search_scope_parts(actor: Actor) -> tuple[frozenset[str], frozenset[str], in
 def may_approve_own(actor: User, allow_self_approval: bool) -> bool:
     """Whether a reviewer may approve a revision they wrote: only where an admin allows it."""
     return allow_self_approval and actor.role >= Role.REVIEWER
+
+
+def effective_visibility(kind: str, visibility: str) -> str:
+    """Macros are for staff only, whatever the input says."""
+    return visibility if kind == ARTICLE else "internal"
+
+
+def sitemap_articles() -> Select:
+    """What the sitemap lists: every published, public, shared article (``(Document,
+    Revision)`` rows, the published revision)."""
+    return (
+        select(Document, Revision)
+        .join(Revision, Revision.id == Document.published_revision_id)
+        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.visibility == "public")
+    )
+
+
+# -- the review workflow: which role may take which action, in which state ------------------
+
+DRAFT = "draft"
+IN_REVIEW = "in_review"
+CHANGES_REQUESTED = "changes_requested"
+APPROVED = "approved"
+PUBLISHED = "published"
+ARCHIVED = "archived"
+STATES = (DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, PUBLISHED, ARCHIVED)
+
+SUBMIT = "submit"
+REQUEST_CHANGES = "request_changes"
+APPROVE = "approve"
+PUBLISH = "publish"
+ARCHIVE = "archive"
+
+#: The least role each action needs.
+ACTION_ROLES: dict[str, Role] = {
+    SUBMIT: Role.AGENT,
+    REQUEST_CHANGES: Role.REVIEWER,
+    APPROVE: Role.REVIEWER,
+    PUBLISH: Role.REVIEWER,
+    ARCHIVE: Role.REVIEWER,
+}
+
+#: (state of the latest revision, action) -> state it moves to.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (DRAFT, SUBMIT): IN_REVIEW,
+    (CHANGES_REQUESTED, SUBMIT): IN_REVIEW,
+    (IN_REVIEW, REQUEST_CHANGES): CHANGES_REQUESTED,
+    (APPROVED, REQUEST_CHANGES): CHANGES_REQUESTED,
+    (IN_REVIEW, APPROVE): APPROVED,
+    (APPROVED, PUBLISH): PUBLISHED,
+    **{(state, ARCHIVE): ARCHIVED for state in STATES if state != ARCHIVED},
+}
+
+ACTIONS = tuple(ACTION_ROLES)
+
+
+def may_take(actor: Actor, action: str) -> bool:
+    """Whether the actor's role may ever take ``action`` (in some state)."""
+    role = role_of(actor)
+    return role is not None and action in ACTION_ROLES and role >= ACTION_ROLES[action]
+
+
+def action_target(state: str, action: str, role: Role) -> str:
+    """The state ``action`` moves a revision in ``state`` to, when ``role`` may take it.
+
+    The role is checked first: someone who may never take an action learns that (403) before
+    learning whether the state would allow it (409).
+
+    :raises PermissionDeniedError: the role may not take this action at all.
+    :raises InvalidTransitionError: the action does not apply in this state.
+    """
+    if action not in ACTION_ROLES:
+        raise InvalidTransitionError(f"unknown action {action!r}")
+    needed = ACTION_ROLES[action]
+    if role < needed:
+        raise PermissionDeniedError(
+            f"{action.replace('_', ' ')} needs the {needed.label} role; you are {role.label}"
+        )
+    target = TRANSITIONS.get((state, action))
+    if target is None:
+        raise InvalidTransitionError(
+            f"cannot {action.replace('_', ' ')} a revision that is {state.replace('_', ' ')}",
+            state=state,
+        )
+    return target
+
+
+def may_approve(actor: User, revision: Revision, self_approval_allowed: bool) -> bool:
+    """Nobody approves their own revision unless an admin allows it (and they are a reviewer)."""
+    return revision.author_id != actor.id or may_approve_own(actor, self_approval_allowed)
+
+
+def allowed_actions(actor: Actor, document: Document, *, self_approval_allowed: bool) -> list[str]:
+    """The review actions the actor may take on the document's latest revision now: what their
+    role may do in its state, without approving their own revision unless that is allowed.
+    Personal macros are never reviewed."""
+    role, latest = role_of(actor), document.latest
+    if role is None or latest is None or document.owner_id is not None:
+        return []
+    actions = [a for a in ACTIONS if (latest.state, a) in TRANSITIONS and role >= ACTION_ROLES[a]]
+    if APPROVE in actions and not may_approve(actor, latest, self_approval_allowed):
+        actions.remove(APPROVE)
+    return actions
+
+
+def approval_blocked_as_own(actor: User, document: Document, *, self_approval_allowed: bool) -> bool:
+    """Whether the one thing keeping the actor from approving is that the revision is theirs
+    (the review screen says so)."""
+    latest = document.latest
+    return (latest is not None and latest.state == IN_REVIEW and may_take(actor, APPROVE)
+            and not may_approve(actor, latest, self_approval_allowed))
 
 
 def forbid(message: str) -> PermissionDeniedError:

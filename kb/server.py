@@ -42,11 +42,10 @@ def run(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     """Serve ``app`` until stopped.
 
     One thread a worker means gunicorn's sync workers, which close each connection after its
-    response (no keep-alive: 0.6 ms more a sequential request on loopback) but accept a
-    connection only when idle, so busy workers never queue requests an idle one could take.
-    gthread workers with one thread keep connections alive but served up to half fewer
-    searches a second under wrk (16 connections, 2 workers, 50,000 documents: 502 and 248
-    against sync's 646 and 520): each worker took connections greedily, busy or not.
+    response (no keep-alive, a little more per sequential request) but accept a connection only
+    when idle, so busy workers never queue requests an idle one could take. gthread workers
+    with one thread keep connections alive but served far fewer searches a second under load
+    (``bench/pages.py``): each worker took connections greedily, busy or not.
     """
     options = {
         "bind": f"{host}:{port}",

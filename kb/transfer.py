@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 
-from kb import database, ordered_pool, transfer_sections, transfer_workflow, validation
+from kb import database, macros, ordered_pool, transfer_sections, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
 from kb.content import render_budget, services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kb.content.records import audit
+from kb.records import audit
 from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, Revision, SlugRedirect, User

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -26,6 +28,7 @@ SHARED = Path(_SHARED_DIR) if _SHARED_DIR else REPO.parent / "shared"
 
 from kb import create_app  # noqa: E402
 from kb.extensions import db  # noqa: E402
+from kb.search import IndexDoc  # noqa: E402
 
 counter = itertools.count(1)
 _pg_schema_ready = False
@@ -156,3 +159,28 @@ def csrf_token(client, path: str = "/login") -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+# -- search index documents -------------------------------------------------------------------
+
+def make_doc(id: int, title: str, text: str = "", *, kind: str = "article",
+             tags: tuple[str, ...] = (), category: str | None = "account",
+             section: str | None = "account/security", visibility: str = "public",
+             owner_id: int | None = None, revision_id: int = 1) -> IndexDoc:
+    if kind == "macro":
+        section, visibility = None, "internal"
+    return IndexDoc(
+        id=id, kind=kind, revision_id=revision_id, slug=f"doc-{id}", title=title, text=text,
+        tags=tags, category=category, section=section, visibility=visibility,
+        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    )
+
+
+def index_docs(count: int) -> list:
+    """``count`` random documents over a small vocabulary (a quarter of them macros)."""
+    rng = random.Random(5)
+    words = [f"w{i}x" for i in range(400)] + ["refund", "payout", "creator"]
+    return [make_doc(i, title=" ".join(rng.choices(words, k=4)),
+                     text=" ".join(rng.choices(words, k=rng.randint(20, 120))),
+                     kind="macro" if i % 4 == 0 else "article", tags=(rng.choice(words),))
+            for i in range(1, count + 1)]

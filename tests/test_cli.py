@@ -103,6 +103,7 @@ def test_servers_started_together_on_an_empty_database_set_it_up_once(app_on_an_
         assert db.session.scalar(db.select(db.func.count()).select_from(Document)) > 30
 
 
+@pytest.mark.slow
 def test_init_run_by_several_processes_at_once_succeeds_in_each(app_on_an_empty_database, tmp_path):
     url = app_on_an_empty_database().config["DATABASE_URL"]
     env = {**os.environ, "KB_DATABASE_URL": url, "KB_INSTANCE": str(tmp_path / "instance")}

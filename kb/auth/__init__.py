@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from functools import wraps
+
+from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user
 
+from kb import permissions
 from kb.auth import services
+from kb.errors import KbError
 from kb.extensions import login_manager
-from kb.models import User
+from kb.models import Role, User
 
 
 def init_app(app: Flask) -> None:
@@ -87,3 +91,30 @@ def token_authenticated() -> bool:
 
 
 _UNSET = object()
+
+
+def current_actor_or_none() -> User | None:
+    """Pages never use API tokens; a broken Authorization header just means anonymous here."""
+    try:
+        return current_actor()
+    except KbError:
+        request.environ["kb.actor"] = None
+        return None
+
+
+def page_requires(role: Role = Role.AGENT):
+    """The one guard of staff pages: anonymous visitors are sent to sign in, a role below
+    ``role`` gets the 403 page, and the view receives the signed-in user as its first argument.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor_or_none()
+            if actor is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return view(permissions.require_role(actor, role), *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import validation
-from kb.content.records import audit
+from kb.records import audit
 from kb.database import transaction
 from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
 from kb.extensions import db

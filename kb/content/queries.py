@@ -120,12 +120,7 @@ def help_center_tree(actor: permissions.Actor = None) -> list[CategoryListing]:
 
 def published_public_articles() -> list[tuple[Document, Revision]]:
     """Every article an anonymous reader may open (the sitemap)."""
-    return list(db.session.execute(
-        select(Document, Revision)
-        .join(Revision, Revision.id == Document.published_revision_id)
-        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.visibility == "public")
-        .order_by(Document.slug)
-    ).unique().all())
+    return list(db.session.execute(permissions.sitemap_articles().order_by(Document.slug)).unique().all())
 
 
 def due_for_review(owner: User | None = None, today: date | None = None) -> list[tuple[Document, Revision]]:

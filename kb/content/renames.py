@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, or_, select
 
-from kb.content.records import audit, index_event
+from kb.records import audit, index_event
 from kb.content.slugs import slugify
 from kb.errors import SlugTakenError
 from kb.extensions import db

@@ -16,14 +16,13 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 
 from kb import permissions, validation
-from kb.content import markdown
-from kb.content.records import audit, index_event
+from kb.content import kinds, markdown
+from kb.records import audit, index_event
 from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
 from kb.content.slugs import slugify, title_from_slug
 from kb.database import transaction
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.extensions import db
-from kb.macros import fill_templates, links, placeholders
 from kb.models import Category, Document, Revision, Section, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import utcnow
@@ -91,7 +90,7 @@ class RenderedBody:
     body: str
     rendered: markdown.Rendered
     #: A macro's fill template, when rendered for a macro.
-    fill: fill_templates.FillTemplate | None = None
+    fill: kinds.Prepared | None = None
 
 
 def render_body(body: str, kind: str = ARTICLE) -> RenderedBody:
@@ -100,8 +99,8 @@ def render_body(body: str, kind: str = ARTICLE) -> RenderedBody:
     :raises RenderRefusedError: the body cannot be rendered within the budget.
     """
     normal = normalise_body(body)
-    return RenderedBody(normal, markdown.render(normal),
-                        fill_templates.build(normal) if kind == MACRO else None)
+    prepare = kinds.rules_for(kind).prepare
+    return RenderedBody(normal, markdown.render(normal), prepare(normal) if prepare else None)
 
 
 def normalise_body(body: str) -> str:
@@ -132,8 +131,9 @@ def validate_input(kind: str, data: DocumentInput) -> None:
     validation.day(data.review_by, "review_by")
     if data.visibility not in VISIBILITIES:
         raise ValidationError("visibility must be public or internal", field="visibility")
-    if kind == MACRO:
-        placeholders.validate(data.body)
+    validate = kinds.rules_for(kind).validate
+    if validate is not None:
+        validate(data.body)
 
 
 def create_document(kind: str, data: DocumentInput, actor: User | None, *,
@@ -160,7 +160,7 @@ def create_document(kind: str, data: DocumentInput, actor: User | None, *,
         revision = _append_revision(document, data, user, create_sections, rendered, origin)
         audit(user, "create", document, revision)
         if personal:
-            _go_live(document, revision)
+            go_live(document, revision, None)
     return document
 
 
@@ -197,7 +197,7 @@ def save_revision(kind: str, document_id: int, data: DocumentInput, base_revisio
         revision = _append_revision(document, data, user, create_sections, rendered, origin)
         audit(user, "edit", document, revision)
         if document.owner_id is not None:
-            _go_live(document, revision)
+            go_live(document, revision, None)
     return document
 
 
@@ -284,8 +284,9 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         message=data.message[:500], state="draft", origin=origin,
         slug=document.slug if number == 1 else revision_slug(document, data),
     )
-    if document.kind == MACRO:
-        template = prerendered.fill if prerendered and prerendered.fill else fill_templates.build(body)
+    prepare = kinds.rules_for(document.kind).prepare
+    if prepare is not None:
+        template = prerendered.fill if prerendered and prerendered.fill else prepare(body)
         revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
@@ -295,17 +296,25 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
     return revision
 
 
-def effective_visibility(kind: str, visibility: str) -> str:
-    """Macros are for staff only, whatever the input says."""
-    return visibility if kind == ARTICLE else "internal"
+#: Macros are for staff only, whatever the input says (the rule is :mod:`kb.permissions`').
+effective_visibility = permissions.effective_visibility
 
 
-def _go_live(document: Document, revision: Revision) -> None:
-    """Personal macros skip review: each save is live at once."""
-    take_revision_slug(document, revision, None)
+def go_live(document: Document, revision: Revision, actor: User | None) -> None:
+    """Make ``revision`` what readers see, under the slug it carries (inside the caller's
+    transaction). The one way anything is published: the review workflow's publish step, and
+    each save of a personal macro, which skips review.
+
+    :raises ConflictError: another document took the revision's slug since it was saved.
+    """
+    take_revision_slug(document, revision, actor)
     revision.state = "published"
+    revision.publish_at = None
     document.published = revision
-    links.sync(document, revision)
+    document.updated_at = utcnow()
+    went_live = kinds.rules_for(document.kind).went_live
+    if went_live is not None:
+        went_live(document, revision)
     index_event(document)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 
 from kb import permissions, validation
 from kb.content import queries
-from kb.content.records import audit, index_event
+from kb.records import audit, index_event
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import lock_document
 from kb.database import transaction

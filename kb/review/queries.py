@@ -35,7 +35,7 @@ def holds_role(user: User | None, role: Role) -> bool:
 
 def may_review(user: User) -> bool:
     """Reviewers and up: the workflow table lets them approve what is in review."""
-    return workflow.APPROVE in workflow.allowed_actions(workflow.IN_REVIEW, user.role)
+    return permissions.may_take(user, workflow.APPROVE)
 
 
 @dataclass

@@ -14,14 +14,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from kb import permissions, validation
-from kb.content.records import audit, index_event
-from kb.content.renames import take_revision_slug
-from kb.content.services import append_revision, copy_input, lock_document
+from kb.records import audit, index_event
+from kb.content.services import append_revision, copy_input, go_live, lock_document
 from kb.database import transaction
 from kb.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
                        ValidationError)
 from kb.extensions import db
-from kb.macros import links
 from kb.models import Document, ReviewComment, Revision, Role, Setting, User
 from kb.models.types import utcnow
 from kb.review import workflow
@@ -76,7 +74,7 @@ def restore(kind: str, document_id: int, number: int, actor: User | None) -> Doc
                                    create_sections=True)
         audit(user, "restore", document, revision, restored=number)
         if document.owner_id is not None:  # personal macros skip review: every save is live
-            _go_live(document, revision, user)
+            go_live(document, revision, user)
     return document
 
 
@@ -149,7 +147,7 @@ def _publish_scheduled(kind: str, document_id: int, revision_id: int, now: datet
                 or latest.publish_at is None or latest.publish_at > now):
             return None  # edited, published, unscheduled or rescheduled meanwhile
         scheduled_for = latest.publish_at.isoformat()
-        _go_live(document, latest, None)
+        go_live(document, latest, None)
         audit(None, "publish", document, latest, scheduled_for=scheduled_for)
     return document
 
@@ -180,11 +178,10 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
             raise InvalidTransitionError("personal macros are not reviewed; every save is live")
         latest = document.latest
         step = workflow.check(latest.state, action, user.role)
-        if (action == workflow.APPROVE and latest.author_id == user.id
-                and not permissions.may_approve_own(user, self_approval_allowed())):
+        if action == workflow.APPROVE and not permissions.may_approve(user, latest, self_approval_allowed()):
             raise PermissionDeniedError("you cannot approve your own revision")
         if action == workflow.PUBLISH:
-            _go_live(document, latest, user)
+            go_live(document, latest, user)
         elif action == workflow.ARCHIVE:
             latest.state = workflow.ARCHIVED
             document.published = None
@@ -204,27 +201,13 @@ def _transition(kind: str, document_id: int, action: str, actor: User | None,
     return document
 
 
-def _go_live(document: Document, revision: Revision, actor: User | None) -> None:
-    """Make ``revision`` what readers see, under the slug it carries.
-
-    :raises ConflictError: another document took the revision's slug since it was saved.
-    """
-    take_revision_slug(document, revision, actor)
-    revision.state = workflow.PUBLISHED
-    revision.publish_at = None
-    document.published = revision
-    document.updated_at = utcnow()
-    links.sync(document, revision)
-    index_event(document)
-
-
 def publish_now(document: Document, actor: User, reason: str) -> None:
     """Publish the latest revision inside the caller's transaction, skipping review.
 
     For trusted bulk loads (``kb import`` by an admin) only.
     """
     permissions.require_role(actor, Role.ADMIN)
-    _go_live(document, document.latest, actor)
+    go_live(document, document.latest, actor)
     audit(actor, "publish", document, document.latest, via=reason)
 
 

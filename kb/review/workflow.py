@@ -1,4 +1,7 @@
-"""The review workflow as one pure table: (state, action) -> new state, and who may act.
+"""The review workflow's steps: (state, action) -> new state, checked before anything changes.
+
+The rules themselves (which role may take which action in which state, self-approval) live in
+:mod:`kb.permissions`; the names are repeated here for the workflow's callers.
 
 No Flask and no database here: services consult :func:`check` before they change anything,
 so every surface (API, pages, CLI) obeys the same rules.
@@ -8,45 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.errors import InvalidTransitionError, PermissionDeniedError
 from kb.models.users import Role
+from kb.permissions import (ACTION_ROLES, ACTIONS, APPROVE, APPROVED, ARCHIVE, ARCHIVED,
+                            CHANGES_REQUESTED, DRAFT, IN_REVIEW, PUBLISH, PUBLISHED, REQUEST_CHANGES,
+                            STATES, SUBMIT, TRANSITIONS, action_target)
 
-DRAFT = "draft"
-IN_REVIEW = "in_review"
-CHANGES_REQUESTED = "changes_requested"
-APPROVED = "approved"
-PUBLISHED = "published"
-ARCHIVED = "archived"
-
-STATES = (DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, PUBLISHED, ARCHIVED)
-
-SUBMIT = "submit"
-REQUEST_CHANGES = "request_changes"
-APPROVE = "approve"
-PUBLISH = "publish"
-ARCHIVE = "archive"
-
-#: The least role each action needs.
-ACTION_ROLES: dict[str, Role] = {
-    SUBMIT: Role.AGENT,
-    REQUEST_CHANGES: Role.REVIEWER,
-    APPROVE: Role.REVIEWER,
-    PUBLISH: Role.REVIEWER,
-    ARCHIVE: Role.REVIEWER,
-}
-
-#: (state of the latest revision, action) -> state it moves to.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (DRAFT, SUBMIT): IN_REVIEW,
-    (CHANGES_REQUESTED, SUBMIT): IN_REVIEW,
-    (IN_REVIEW, REQUEST_CHANGES): CHANGES_REQUESTED,
-    (APPROVED, REQUEST_CHANGES): CHANGES_REQUESTED,
-    (IN_REVIEW, APPROVE): APPROVED,
-    (APPROVED, PUBLISH): PUBLISHED,
-    **{(state, ARCHIVE): ARCHIVED for state in STATES if state != ARCHIVED},
-}
-
-ACTIONS = tuple(ACTION_ROLES)
+__all__ = ["ACTION_ROLES", "ACTIONS", "APPROVE", "APPROVED", "ARCHIVE", "ARCHIVED", "CHANGES_REQUESTED",
+           "DRAFT", "IN_REVIEW", "PUBLISH", "PUBLISHED", "REQUEST_CHANGES", "STATES", "SUBMIT",
+           "TRANSITIONS", "Transition", "allowed_actions", "check"]
 
 
 @dataclass(frozen=True)
@@ -62,25 +34,10 @@ def allowed_actions(state: str, role: Role) -> list[str]:
 
 
 def check(state: str, action: str, role: Role) -> Transition:
-    """Decide whether ``role`` may take ``action`` on a revision in ``state``.
-
-    The role is checked first: someone who may never take an action learns that (403) before
-    learning whether the state would allow it (409).
+    """Decide whether ``role`` may take ``action`` on a revision in ``state``
+    (see :func:`kb.permissions.action_target`).
 
     :raises PermissionDeniedError: the role may not take this action at all.
     :raises InvalidTransitionError: the action does not apply in this state.
     """
-    if action not in ACTION_ROLES:
-        raise InvalidTransitionError(f"unknown action {action!r}")
-    needed = ACTION_ROLES[action]
-    if role < needed:
-        raise PermissionDeniedError(
-            f"{action.replace('_', ' ')} needs the {needed.label} role; you are {role.label}"
-        )
-    target = TRANSITIONS.get((state, action))
-    if target is None:
-        raise InvalidTransitionError(
-            f"cannot {action.replace('_', ' ')} a revision that is {state.replace('_', ' ')}",
-            state=state,
-        )
-    return Transition(action, state, target)
+    return Transition(action, state, action_target(state, action, role))

@@ -1,22 +1,23 @@
-"""Search: the one package that knows Whoosh.
+"""Search: the one package that knows Whoosh, in two layers.
 
-Layers, from the outside in:
+The product, here:
 
-- ``indexer`` (app glue, written against the database): follows the search outbox, turns
-  published revisions into :class:`IndexDoc` values, calls :meth:`SearchIndex.apply` and serves
-  the search views. It is the only part that knows Flask or the database.
-- :mod:`kb.search.index` (:class:`SearchIndex`): the engine's front. One writer at a time
-  across processes, a searcher kept open and refreshed, scope filters, result cache, and the
-  all-words / typo / most-words strategy.
-- :mod:`kb.search.postings`: ranking and counting. Each term's postings read once per searcher
-  into a bitmap (matching and exact totals in a few big-integer operations) and an
-  impact-ordered list (top hits by the threshold algorithm); phrases checked on positions.
-- :mod:`kb.search.query`: what people type turned into the terms to look up (never the Whoosh
-  query language), typo corrections from the index's vocabulary, snippets.
-- :mod:`kb.search.storage`: generations on disk, CURRENT, crash recovery, document fields.
-- :mod:`kb.search.schema` and :mod:`kb.search.codec`: fields and analysers (stemming, accent
-  folding, edge n-grams); a W3 codec variant with compact posting blocks.
-- :mod:`kb.search.documents`: the plain dataclasses and errors that cross the boundary.
+- :mod:`~kb.search.indexer` (app glue, written against the database): follows the search outbox,
+  turns published revisions into :class:`IndexDoc` values and calls :meth:`SearchIndex.apply`.
+- :mod:`~kb.search.service`: who may see what (asking :mod:`kb.permissions`), results re-checked
+  against the database, search logs; :mod:`~kb.search.failures`: documents the index refused.
+- :mod:`~kb.search.index` (:class:`SearchIndex`): one writer at a time across processes, a
+  searcher kept open and refreshed, scope filters, the result cache.
+- :mod:`~kb.search.ranking`: the strategy (all words, then most words; typo corrections; prefixes
+  as you type; quoted phrases).
+- :mod:`~kb.search.query`: what people type turned into terms (never the Whoosh query
+  language), typo corrections from the vocabulary, snippets.
+- :mod:`~kb.search.schema` and :mod:`~kb.search.documents`: the index's fields and analysers, and
+  the plain dataclasses and errors that cross the boundary (the engine reads both).
+
+The engine, :mod:`kb.search.engine` (see its ``README.md``): the posting codec, per-searcher term
+caches, bitmaps, top-k ranking, phrase checks, the bulk-build pool and memory-mapped
+generations on disk. Only it uses Whoosh's internals.
 
 Nothing outside this package imports ``whoosh``; callers see only the names below. The index is a
 cache of the database: it can be rebuilt at any time, and results are re-checked against the

@@ -3,14 +3,15 @@
 Incremental changes (:meth:`SearchIndex.apply`) commit into the live generation under Whoosh's
 own write lock, an ``flock`` the kernel releases when its holder dies, so a killed writer never
 blocks the next one. A rebuild writes a new generation aside, fsyncs it, then points CURRENT at
-it (see :mod:`kb.search.storage`); searchers notice on their next :meth:`~SearchIndex.refresh`.
+it (see :mod:`kb.search.engine.storage`); searchers notice on their next
+:meth:`~SearchIndex.refresh`.
 
 The outbox position applied is stored in the same commit as the changes (a meta document), so
 the index never claims changes it does not hold. A change applied to the old generation while a
 rebuild runs is lost with it, but the new generation records the rebuild's (older) position, so
 an indexer that resumes from :meth:`SearchIndex.position` applies it again.
 
-Answering queries is :mod:`kb.search.ranking` (strategy) over :mod:`kb.search.postings`
+Answering queries is :mod:`kb.search.ranking` (strategy) over :mod:`kb.search.engine.postings`
 (bitmaps and ranking); what people type is :mod:`kb.search.query`.
 """
 
@@ -23,13 +24,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh.index import FileIndex, LockError
-from whoosh.util.filelock import FileLock
-
 from kb.search import query as qb
-from kb.search import storage as st
-from kb.search.codec import Codec
 from kb.search.documents import Hit, IndexBusyError, IndexDoc, Scope, SearchPage
+from kb.search.engine import Codec, FileIndex, FileLock, LockError
+from kb.search.engine import storage as st
 from kb.search.ranking import Snapshot
 
 #: How long a writer waits for another process's writer before giving up.

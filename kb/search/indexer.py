@@ -22,7 +22,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import database
+from kb import database, permissions
 from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, IndexEvent, Revision, Section
@@ -228,7 +228,7 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
         id=document.id, kind=document.kind, revision_id=revision.id, slug=document.slug,
         title=revision.title, text=revision.text, tags=tuple(revision.tags or ()),
         category=category, section=section.path if section else None,
-        visibility=revision.visibility if document.kind != MACRO else "internal",
+        visibility=permissions.effective_visibility(document.kind, revision.visibility),
         owner_id=document.owner_id, updated_at=document.updated_at,
     )
 
@@ -239,7 +239,7 @@ def all_published(on_error: Callable[[int, int | None, Exception], None] | None 
 
     A kind's documents then get one run of document numbers in the new index, so a term
     loaded over several kinds (an agent's search) is its parts end to end, not a merge (see
-    :meth:`kb.search.postings.TermCache._postings`). A document whose searchable form cannot
+    :meth:`kb.search.engine.postings.TermCache._postings`). A document whose searchable form cannot
     be built is passed to ``on_error`` and left out (without ``on_error``, the error is raised).
     """
     for kind in KINDS:

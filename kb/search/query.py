@@ -7,9 +7,9 @@ it chose itself. The one piece of syntax kept is a double-quoted phrase.
 
 A query is a list of :class:`Unit` values (a word, a phrase, or the prefix being typed); each
 names the ``(field, term, weight)`` lookups that make a document match it. Terms are looked up
-in a :class:`~kb.search.postings.Lexicon`: the vocabulary of the kinds the query may see, so a
-macro search expands a prefix over the macros' words only. How units combine
-(all of them first, then most of them) is :mod:`kb.search.postings` and the index's business.
+in a :class:`~kb.search.engine.lexicon.Lexicon`: the vocabulary of the kinds the query may
+see, so a macro search expands a prefix over the macros' words only. How units combine (all of
+them first, then most of them) is :mod:`kb.search.ranking`'s business.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from whoosh.reading import TermNotFound
-
+from kb.search.engine import TermNotFound
 from kb.search.schema import (
     MAX_WORD, MIN_WORD, NGRAM_MAX, SNIPPET_CHARS, STOPS, TEXT_FIELDS, WORD_RE, fold, stem,
 )

@@ -1,4 +1,4 @@
-"""Answering queries on one open searcher: the strategy around :mod:`kb.search.postings`.
+"""Answering queries on one open searcher: the strategy around :mod:`kb.search.engine.postings`.
 
 A :class:`Snapshot` holds everything tied to one searcher (its term cache, scope and facet
 bitmaps) and is replaced as a whole when the index changes, so nothing cached can outlive the
@@ -21,10 +21,12 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from functools import partial
 
-from kb.search import phrases as ph
-from kb.search import postings as pl
+from kb.search.engine import bitmaps as bm
+from kb.search.engine import phrases as ph
+from kb.search.engine import postings as pl
 from kb.search import query as qb
-from kb.search import storage as st
+from kb.search.engine import storage as st
+from kb.search.engine import topk
 from kb.search.documents import Hit, Scope, SearchPage
 from kb.search.schema import fold, kinds_of, part
 
@@ -72,7 +74,7 @@ class Snapshot:
         for t, _ in terms:
             eligible |= t.bits
         eligible &= allowed & ~(1 << docnum)
-        items = pl.top(terms, eligible, cache.nbytes(), limit)
+        items = topk.top(terms, eligible, cache.nbytes(), limit)
         return self._hits(items, units, self._unit_bits(units, kinds))
 
     def key_terms(self, text: str, scope: Scope, limit: int = 8) -> list[str]:
@@ -174,7 +176,7 @@ class Snapshot:
             if not u.phrase:
                 continue
             candidates = both & bits[i]
-            every = pl.docnums(candidates, cache.nbytes())
+            every = bm.docnums(candidates, cache.nbytes())
             if len(every) > pl.PHRASE_VERIFY_ALL:
                 # A run of consecutive candidates is cheap to check (few posting blocks) and
                 # tells how rare the phrase is among them: rare means ranking would have to
@@ -198,9 +200,9 @@ class Snapshot:
             verified.update(ok)
             return ok
 
-        items = pl.top(self._weighted_terms(units, kinds), both, cache.nbytes(), need,
+        items = topk.top(self._weighted_terms(units, kinds), both, cache.nbytes(), need,
                        verify if lazy else None, batch if lazy else 32)
-        total = pl.popcount(both)
+        total = bm.popcount(both)
         if lazy:
             total = max(len(items), round(total * estimate))
             for i, _ in lazy:
@@ -224,23 +226,23 @@ class Snapshot:
         for i, u in enumerate(units):
             # Phrases were verified among documents with all the other words only.
             candidates = raw[i] & allowed
-            if u.phrase and pl.popcount(candidates) <= pl.PHRASE_VERIFY_ALL:
-                bits[i] = cache.bits_of(self._verify(u, pl.docnums(candidates, cache.nbytes()),
+            if u.phrase and bm.popcount(candidates) <= pl.PHRASE_VERIFY_ALL:
+                bits[i] = cache.bits_of(self._verify(u, bm.docnums(candidates, cache.nbytes()),
                                                      kinds))
         anything = 0
         for b in bits:
             anything |= b
         anything &= allowed
-        planes = pl.match_counts(bits)
+        planes = bm.match_counts(bits)
         terms = self._weighted_terms(units, kinds)
         items: list[tuple[float, int]] = []
         for count in range(len(units), 0, -1):
-            tier = pl.exactly(planes, count, anything)
+            tier = bm.exactly(planes, count, anything)
             if tier:
-                items.extend(pl.top(terms, tier, cache.nbytes(), need - len(items)))
+                items.extend(topk.top(terms, tier, cache.nbytes(), need - len(items)))
             if len(items) >= need:
                 break
-        return pl.popcount(anything), items, bits
+        return bm.popcount(anything), items, bits
 
     def _suggest(self, text: str, weak: list[qb.Unit], allowed: int,
                  lexicon: pl.Lexicon) -> str | None:

@@ -10,7 +10,7 @@ to macros (the agent's as-you-type macro search) then reads, decodes and ranks m
 only, and expands a prefix over the macros' vocabulary only, instead of loading postings over
 every article first and filtering them out afterwards: at 50,000 articles beside 10,000 macros
 that was four fifths of a macro query's time. A query over several kinds reads each kind's
-part and merges them (:class:`kb.search.postings.TermCache`); the BM25 statistics (document
+part and merges them (:class:`kb.search.engine.postings.TermCache`); the BM25 statistics (document
 frequency, average length) are summed over all the kinds, so a document scores the same
 whichever scope asks.
 
@@ -19,8 +19,8 @@ Fields, and why each exists:
 ``title``, ``tags``, ``body`` (one per kind, see above)
     Searched. Stemmed and accent-folded by :class:`FoldingAnalyzer`. Title and tags carry a field
     boost here and a query-time weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is
-    per-field BM25 summed (:mod:`kb.search.postings`). Title and body keep positions for quoted
-    phrases.
+    per-field BM25 summed (:mod:`kb.search.engine.postings`). Title and body keep positions for
+    quoted phrases.
 ``title_ng`` (one per kind)
     Edge n-grams (2 to 12 letters) of the title and tag words, so an as-you-type prefix is one
     exact term lookup instead of a prefix expansion over the whole vocabulary.
@@ -35,10 +35,9 @@ Fields, and why each exists:
 
 Stored fields are what a result line needs (id, kind, slug, ``title`` stored on its own) plus the opening
 ``SNIPPET_CHARS`` of the text for snippets (``snip``); everything else is re-read from the
-database. Measured on the GitHub help corpus (2,288 articles, 5,900 characters of text on
-average): no text stored, 14.2 MiB and 0.4 ms per query; the first 2,000 characters, 15.9 MiB
-and 2.0 ms (snippets for the 10 hits shown); the whole text, 18.6 MiB and 4.0 ms, because every
-snippet then scans three times as much text.
+database. Storing the whole text would make every snippet scan far more text for a passage
+that is nearly always near the start; storing none would send every snippet to the database
+(``bench/search.py`` compares the choices).
 """
 
 from __future__ import annotations
@@ -129,7 +128,7 @@ class FoldingAnalyzer(Analyzer):
 
     It does what ``StemmingAnalyzer() | CharsetFilter(accent_map)`` does, but without a generator
     per filter: folding the whole text with one ``str.translate`` before the regex, and a dict as
-    the stem cache, analyses three times faster (500 help articles: 0.80 s against 0.26 s).
+    the stem cache, analyses several times faster.
     Positions count only kept words, the same way at index and query time, so phrases skip stop
     words consistently.
 

@@ -1,14 +1,18 @@
-"""The server-rendered site: the public help center and the staff screens."""
+"""What every server-rendered page shares, whichever package serves it: the id converter, the
+security headers, the Jinja finalizer and the template context.
+
+The page packages (:mod:`kb.helpcenter`, :mod:`kb.agent`, :mod:`kb.editor`) register their
+own blueprints in ``create_app``; this package registers none and imports none of them.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from kb import validation
-from kb.auth import current_actor
-from kb.errors import KbError
+from kb.auth import current_actor_or_none
 from kb.models import Role
 from kb.web import headers
 
@@ -35,13 +39,6 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    from kb.web.helpcenter import bp as helpcenter_bp
-
-    app.register_blueprint(helpcenter_bp)
-    from kb.macros.views import bp as agent_bp  # the agent workspace (macro library)
-    app.register_blueprint(agent_bp)
-    from kb.review.views import bp as editor_bp  # the editorial screens (review workflow)
-    app.register_blueprint(editor_bp)
     headers.init_app(app)
     app.jinja_env.finalize = displayable
     app.jinja_env.filters["scrub"] = validation.scrub
@@ -62,11 +59,3 @@ def displayable(value):
             return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
 
-
-def current_actor_or_none():
-    """Pages never use API tokens; a broken Authorization header just means anonymous here."""
-    try:
-        return current_actor()
-    except KbError:
-        request.environ["kb.actor"] = None
-        return None

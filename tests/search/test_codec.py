@@ -11,10 +11,10 @@ from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.util.numeric import length_to_byte
 
-from kb.search import codec
-from kb.search.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
-from kb.search.pool import TermPool
-from kb.search.storage import MappedStorage, _ViewStream
+from kb.search.engine import codec
+from kb.search.engine.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
+from kb.search.engine.pool import TermPool
+from kb.search.engine.storage import MappedStorage, _ViewStream
 from kb.search.schema import _text as text_field
 
 

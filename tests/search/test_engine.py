@@ -9,28 +9,15 @@ import sys
 import textwrap
 import threading
 import time
-from datetime import datetime, timezone
 
 import pytest
 
 from kb.search import IndexCorruptError, IndexDoc, Scope, SearchIndex
+from tests.support import make_doc
 
 ANONYMOUS = Scope(frozenset({"article"}), frozenset({"public"}), None)
 AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 7)
 OTHER_AGENT = Scope(frozenset({"article", "macro"}), frozenset({"public", "internal"}), 8)
-
-
-def make_doc(id: int, title: str, text: str = "", *, kind: str = "article",
-             tags: tuple[str, ...] = (), category: str | None = "account",
-             section: str | None = "account/security", visibility: str = "public",
-             owner_id: int | None = None, revision_id: int = 1) -> IndexDoc:
-    if kind == "macro":
-        section, visibility = None, "internal"
-    return IndexDoc(
-        id=id, kind=kind, revision_id=revision_id, slug=f"doc-{id}", title=title, text=text,
-        tags=tags, category=category, section=section, visibility=visibility,
-        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
-    )
 
 
 FILLER = "Read this page to learn more about how the help center works for your team. "
@@ -425,7 +412,7 @@ def test_an_unknown_kind_is_refused_when_indexing(index):
 
 def test_an_index_built_with_an_older_schema_is_refused_then_rebuilt(tmp_path, monkeypatch):
     from kb.search import indexer
-    from kb.search import storage
+    from kb.search.engine import storage
     from kb.search.schema import SCHEMA_VERSION
 
     root = tmp_path / "ix"
@@ -487,7 +474,7 @@ def test_a_phrase_checked_lazily_while_ranking_ranks_as_a_full_check_would(monke
     # Over PHRASE_VERIFY_ALL candidates, a common phrase is checked in batches while ranking
     # (batches far smaller than the words' postings); the page must be the one checking every
     # candidate first gives.
-    from kb.search import postings
+    from kb.search.engine import postings
 
     docs = _phrase_corpus(2000, seed=11)
     ix = SearchIndex.in_memory()
@@ -504,7 +491,7 @@ def test_a_phrase_checked_lazily_while_ranking_ranks_as_a_full_check_would(monke
 
 
 def test_a_phrase_check_answers_for_the_candidates_it_is_given_only():
-    from kb.search.phrases import verify_phrase
+    from kb.search.engine.phrases import verify_phrase
     from kb.search.schema import stem
 
     docs = _phrase_corpus(300, seed=7)
@@ -523,7 +510,7 @@ def test_a_phrase_check_answers_for_the_candidates_it_is_given_only():
 
 
 def test_phrase_words_keep_the_positions_a_separate_read_would_give():
-    from kb.search.postings import read_position_blocks
+    from kb.search.engine.postings import read_position_blocks
 
     docs = _phrase_corpus(400, seed=5) + [make_doc(900, "Lonely zebra crossing", "zebra")]
     ix = SearchIndex.in_memory()
@@ -568,8 +555,8 @@ def test_a_typo_that_swaps_two_letters_is_corrected(index):
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["word list", "term table"])
 def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them(in_memory, monkeypatch):
-    from kb.search import postings
-    from kb.search.postings import _text
+    from kb.search.engine import postings
+    from kb.search.engine.postings import _text
 
     if not in_memory:
         monkeypatch.setattr(postings, "WORDS_IN_MEMORY", 5)

@@ -12,7 +12,7 @@ from flask import g
 from kb.database import transaction
 from kb.extensions import db
 from kb.models import IndexEvent, Revision
-from kb.search import storage
+from kb.search.engine import storage
 from tests.support import make_app
 
 

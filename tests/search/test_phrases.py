@@ -5,7 +5,7 @@ from array import array
 
 import pytest
 
-from kb.search.phrases import TermPositions, _held_by_both, flatten
+from kb.search.engine.phrases import TermPositions, _held_by_both, flatten
 
 
 def _held(ids_a: array, ids_b: array, docs: list[int]) -> list[tuple[int, int, int]]:

@@ -1,23 +1,12 @@
 """A bulk build's postings, grouped by term, index exactly what Whoosh's own pool does."""
 
-import random
-
 import pytest
 from whoosh.writing import PostingPool
 
-from kb.search import storage
-from kb.search.pool import TermPool
+from kb.search.engine import storage
+from kb.search.engine.pool import TermPool
 
-from tests.search.test_engine import make_doc
-
-
-def _documents(count: int) -> list:
-    rng = random.Random(5)
-    words = [f"w{i}x" for i in range(400)] + ["refund", "payout", "creator"]
-    return [make_doc(i, title=" ".join(rng.choices(words, k=4)),
-                     text=" ".join(rng.choices(words, k=rng.randint(20, 120))),
-                     kind="macro" if i % 4 == 0 else "article", tags=(rng.choice(words),))
-            for i in range(1, count + 1)]
+from tests.support import index_docs as _documents
 
 
 def _everything(ix) -> tuple[dict, list]:
@@ -74,7 +63,7 @@ def test_the_term_pool_refuses_a_document_out_of_order():
 
 
 def test_a_build_whose_reader_cannot_read_lengths_in_bulk_writes_the_same(monkeypatch):
-    from kb.search.codec import _PerDocReader
+    from kb.search.engine.codec import _PerDocReader
 
     docs = _documents(150)
     stock = _built(docs, monkeypatch, _whooshs_pool)

@@ -6,12 +6,14 @@ from array import array
 
 import pytest
 
-from kb.search import postings, storage
-from kb.search.codec import Codec, CompactPostingsWriter
-from kb.search.postings import Term, docnums, to_bits, top
+from kb.search.engine import postings, storage, topk
+from kb.search.engine.codec import Codec, CompactPostingsWriter
+from kb.search.engine.bitmaps import docnums, to_bits
+from kb.search.engine.postings import Term
+from kb.search.engine.topk import top
 from kb.search.schema import KINDS, part
 
-from tests.search.test_pool import _documents
+from tests.support import index_docs as _documents
 
 DOCS = 20_000
 
@@ -39,7 +41,7 @@ def _term(rng: random.Random, df: int, levels: int = 300,
 @pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600])
 def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, impacts,
                                                            monkeypatch):
-    monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
+    monkeypatch.setattr(topk, "_cheaper_directly", lambda *_: route == "direct")
     if tables == "never":
         monkeypatch.setattr(postings, "TABLE_AFTER", 0)
     rng = random.Random(3)
@@ -147,7 +149,7 @@ def test_a_bitmap_has_exactly_the_given_documents_however_many(held):
 
 @pytest.mark.parametrize("route", ["threshold", "direct"])
 def test_documents_no_term_holds_are_never_ranked(route, monkeypatch):
-    monkeypatch.setattr(postings, "_cheaper_directly", lambda *_: route == "direct")
+    monkeypatch.setattr(topk, "_cheaper_directly", lambda *_: route == "direct")
     rng = random.Random(9)
     term, impacts = _term(rng, 50)
     everything = to_bits(range(DOCS), DOCS)

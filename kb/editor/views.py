@@ -8,19 +8,18 @@ back to the review screen, never a crash. Anonymous visitors are sent to sign in
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 
 from kb import permissions, validation
+from kb.auth import current_actor_or_none, page_requires
 from kb.content import diffs, markdown, queries as content_queries, services as content_services
 from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
+from kb.editor import forms
 from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
-from kb.review import forms, queries, services as review, workflow
+from kb.review import queries, services as review
 from kb.throttle import per_user
-from kb.web import current_actor_or_none
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -31,19 +30,6 @@ ACTION = "<any(submit, 'request-changes', approve, publish, archive):action>"
 SAVED_DRAFT = "kb.saved_draft"
 #: Session key keeping a refused comment's text so the review screen can offer it again.
 KEPT_COMMENT = "kb.kept_comment"
-
-
-def editor_page(view):
-    """Send anonymous visitors to sign in; agents and up get the page (services check the rest)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        actor = current_actor_or_none()
-        if actor is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(permissions.require_role(actor, Role.AGENT), *args, **kwargs)
-
-    return wrapper
 
 
 def _document(kind: str, document_id: int, user: User) -> Document:
@@ -61,7 +47,7 @@ def draft_key(kind: str, document_id: int | None, base: int | None) -> str:
 # -- dashboard ------------------------------------------------------------------------------
 
 @bp.get("/")
-@editor_page
+@page_requires()
 def dashboard(user: User):
     return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user),
                            kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
@@ -83,7 +69,7 @@ def _editor(kind: str, form: forms.EditorForm, document: Document | None = None,
 
 
 @bp.route(f"/{KIND}/new", methods=["GET", "POST"])
-@editor_page
+@page_requires()
 def new(user: User, kind: str):
     if request.method == "GET":
         return _editor(kind, forms.EditorForm.blank())
@@ -99,7 +85,7 @@ def new(user: User, kind: str):
 
 
 @bp.route(f"/{KIND}/<int:document_id>/edit", methods=["GET", "POST"])
-@editor_page
+@page_requires()
 def edit(user: User, kind: str, document_id: int):
     document = _document(kind, document_id, user)
     if document.is_personal:
@@ -213,17 +199,12 @@ def _diff_pair(document: Document) -> tuple[Revision | None, Revision | None]:
 
 
 def available_actions(user: User, document: Document) -> list[str]:
-    """The buttons to show: what the workflow allows this role in this state, minus approving
-    one's own revision when self-approval is off (the service refuses that too)."""
-    actions = workflow.allowed_actions(document.latest.state, user.role)
-    if (workflow.APPROVE in actions and document.latest.author_id == user.id
-            and not review.self_approval_allowed()):
-        actions.remove(workflow.APPROVE)
-    return actions
+    """The buttons to show (the service refuses the others too)."""
+    return permissions.allowed_actions(user, document, self_approval_allowed=review.self_approval_allowed())
 
 
 @bp.get(f"/{KIND}/<int:document_id>", endpoint="review")
-@editor_page
+@page_requires()
 def review_screen(user: User, kind: str, document_id: int):
     document = _document(kind, document_id, user)
     if document.is_personal:
@@ -235,7 +216,8 @@ def review_screen(user: User, kind: str, document_id: int):
         source_rows=diffs.side_by_side(old.body if old else "", new.body),
         revisions=content_queries.revisions(document), thread=queries.review_thread(document),
         actions=available_actions(user, document), kept=session.pop(KEPT_COMMENT, None),
-        saved_draft=session.pop(SAVED_DRAFT, None), own_revision=document.latest.author_id == user.id,
+        saved_draft=session.pop(SAVED_DRAFT, None), own_approval_blocked=permissions.approval_blocked_as_own(
+            user, document, self_approval_allowed=review.self_approval_allowed()),
     )
 
 
@@ -249,7 +231,7 @@ _DONE = {
 
 
 @bp.post(f"/{KIND}/<int:document_id>/{ACTION}")
-@editor_page
+@page_requires()
 def act(user: User, kind: str, document_id: int, action: str):
     comment = request.form.get("comment", "")
     k = KINDS[kind]
@@ -264,7 +246,7 @@ def act(user: User, kind: str, document_id: int, action: str):
 
 
 @bp.post(f"/{KIND}/<int:document_id>/comment")
-@editor_page
+@page_requires()
 def comment(user: User, kind: str, document_id: int):
     text = request.form.get("comment", "")
     return _attempt(kind, document_id, lambda: review.comment(KINDS[kind], document_id, user, text),
@@ -272,7 +254,7 @@ def comment(user: User, kind: str, document_id: int):
 
 
 @bp.post(f"/{KIND}/<int:document_id>/schedule")
-@editor_page
+@page_requires()
 def schedule(user: User, kind: str, document_id: int):
     def run():
         when = None if request.form.get("clear") else forms.parse_utc_datetime(request.form.get("publish_at", ""))
@@ -284,7 +266,7 @@ def schedule(user: User, kind: str, document_id: int):
 
 
 @bp.post(f"/{KIND}/<int:document_id>/restore")
-@editor_page
+@page_requires()
 def restore(user: User, kind: str, document_id: int):
     try:
         number = int(request.form.get("revision", ""))
@@ -313,7 +295,7 @@ def _attempt(kind: str, document_id: int, step, done: str | None, keep: tuple[st
 # -- history and audit ----------------------------------------------------------------------
 
 @bp.get(f"/{KIND}/<int:document_id>/history")
-@editor_page
+@page_requires()
 def history(user: User, kind: str, document_id: int):
     document = _document(kind, document_id, user)
     return render_template("editor/history.html", kind=kind, document=document,
@@ -321,7 +303,7 @@ def history(user: User, kind: str, document_id: int):
 
 
 @bp.get("/audit")
-@editor_page
+@page_requires()
 def audit(user: User):
     permissions.require_role(user, Role.ADMIN)
     action = request.args.get("action", "").strip() or None

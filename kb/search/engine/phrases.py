@@ -2,7 +2,7 @@
 
 A phrase's candidates are the documents holding all its words (a bitmap intersection); these
 functions keep the ones where the words are adjacent and in order. Positions come from
-:meth:`kb.search.postings.TermCache.position_blocks` (decoded once per searcher, one flat
+:meth:`kb.search.engine.postings.TermCache.position_blocks` (decoded once per searcher, one flat
 :class:`TermPositions` per term and segment), are looked up in document order by bisection with
 a moving lower bound, and the common two-word case compares integers.
 """
@@ -19,7 +19,7 @@ from operator import add, setitem
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from kb.search.postings import TermCache
+    from kb.search.engine.postings import TermCache
 
 
 class TermPositions:

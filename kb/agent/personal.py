@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from kb.agent.views import bp
+from kb.auth import page_requires
 from kb.content import queries, services
 from kb.content.services import DocumentInput
 from kb.errors import NotFoundError, StaleRevisionError, ValidationError
 from kb.macros import services as macro_services
-from kb.macros.views import bp, staff_page
 from kb.models import User
 from kb.models.content import MACRO
 
@@ -32,7 +33,7 @@ def _form_values() -> dict:
 
 
 @bp.route("/macros/new", methods=["GET", "POST"])
-@staff_page()
+@page_requires()
 def new_personal(user: User):
     if request.method == "GET":
         return render_template("agent/personal_form.html", document=None, values={}, error=None)
@@ -54,7 +55,7 @@ def _own_personal(user: User, document_id: int):
 
 
 @bp.route("/macros/<int:document_id>/edit", methods=["GET", "POST"])
-@staff_page()
+@page_requires()
 def edit_personal(user: User, document_id: int):
     document = _own_personal(user, document_id)
     if request.method == "GET":
@@ -76,7 +77,7 @@ def edit_personal(user: User, document_id: int):
 
 
 @bp.post("/macros/<int:document_id>/delete")
-@staff_page()
+@page_requires()
 def delete_personal(user: User, document_id: int):
     macro_services.delete_personal(user, document_id)
     flash("Your personal macro is deleted.", "success")

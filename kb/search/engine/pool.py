@@ -2,15 +2,15 @@
 
 Whoosh's writer hands every posting to a pool as a ``(field, term, docnum, weight, value)``
 tuple; the stock pool sorts all of them at the end and, past its memory limit, pickles them one
-by one into sorted runs and merges those a posting at a time. At 60,000 documents that is about
-19 million postings: pickling, unpickling, sorting and merging them was a third of ``kb
-reindex``. Documents arrive in document order, so each term's postings do too: :class:`TermPool`
-appends them to the term's arrays, sorts only the terms, and spills a run as whole terms
-(``marshal``, a chunk of terms at a time). Merging runs is then a term at a time, and the
-codec's field writer (:meth:`kb.search.codec.CompactFieldWriter.add_postings`) writes each
-term's blocks straight from its arrays.
+by one into sorted runs and merges those a posting at a time: a large index has tens of
+millions of postings, and pickling, unpickling, sorting and merging them was a large share of
+``kb reindex``. Documents arrive in document order, so each term's postings do too:
+:class:`TermPool` appends them to the term's arrays, sorts only the terms, and spills a run as
+whole terms (``marshal``, a chunk of terms at a time). Merging runs is then a term at a time,
+and the codec's field writer (:meth:`kb.search.engine.codec.CompactFieldWriter.add_postings`)
+writes each term's blocks straight from its arrays.
 
-Only :func:`kb.search.storage.new_index` uses it: an incremental commit's few documents go
+Only :func:`kb.search.engine.storage.new_index` uses it: an incremental commit's few documents go
 through Whoosh's own pool.
 """
 
@@ -123,7 +123,7 @@ class TermPool:
 
 class GroupedPostings:
     """The pool's contents in (field, term) order, a term at a time, for
-    :class:`kb.search.codec.CompactFieldWriter` (which tells them from Whoosh's pool by
+    :class:`kb.search.engine.codec.CompactFieldWriter` (which tells them from Whoosh's pool by
     :meth:`terms`)."""
 
     def __init__(self, terms: Iterator[TermPostings]) -> None:

@@ -1,6 +1,6 @@
 """The public help center: home, categories, sections, articles, search, feedback, sitemap, health.
 
-Every page asks :mod:`kb.permissions` (through :mod:`kb.web.listings` and the search service)
+Every page asks :mod:`kb.permissions` (through :mod:`kb.helpcenter.listings` and the search service)
 what the reader may see; anything else answers the one 404 page, so a draft, an internal
 article or an archived one is indistinguishable from a page that never existed.
 """
@@ -17,14 +17,15 @@ from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
 
 from kb import permissions
+from kb.auth import current_actor_or_none
 from kb.content import queries
 from kb.errors import ValidationError
 from kb.extensions import db
+from kb.helpcenter import feedback, listings
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.models.types import utcnow
 from kb.search import failures as index_failures, indexer, service as search_service
 from kb.throttle import client_address, public_form
-from kb.web import current_actor_or_none, feedback, listings
 
 bp = Blueprint("web", __name__)
 
@@ -179,7 +180,7 @@ def _readable_revision(actor, document):
 
 def _reader(actor) -> tuple[str, bool]:
     """(who is voting, whether to give them a voter cookie): the account when signed in, else
-    the voter cookie, else one reader per address per day (see :mod:`kb.web.feedback`)."""
+    the voter cookie, else one reader per address per day (see :mod:`kb.helpcenter.feedback`)."""
     if actor is not None:
         return feedback.account_reader_id(actor.id), False
     secret = current_app.secret_key

@@ -3,7 +3,7 @@
 W3 writes each block of up to 128 postings as one pickled tuple of Python ints, floats and
 one bytes object per posting (the positions), compressed as a whole. Reading a term therefore
 builds hundreds of Python objects per block even when only ids and weights are wanted, and
-unpickling was 60 % of loading a common term at 50,000 documents. :class:`Codec` keeps W3's
+unpickling was most of the cost of loading a common term. :class:`Codec` keeps W3's
 files, block headers and skipping, but pickles each block as three packed byte strings, which
 unpickle in microseconds and decode with ``array`` in C:
 
@@ -16,10 +16,10 @@ unpickle in microseconds and decode with ``array`` in C:
 - positions joined, after the index of their ends, zlib-compressed on their own, so only a
   phrase check pays for inflating them (compressing whole blocks made every query inflate them).
 
-Measured at 60,000 documents: loading a common term from cold 24 % faster than with whole
-blocks compressed, reading positions 10 % faster, for an index 24 % larger (274 MB, was 221).
-The blocks are pickled at protocol 5, where W3 uses 2 (see
-:meth:`CompactPostingsWriter._write_block`): 227 MB at 60,000 documents, was 269.
+Loading a common term from cold and reading positions are both faster than with whole blocks
+compressed, for a somewhat larger index. The blocks are pickled at protocol 5, where W3 uses 2
+(see :meth:`CompactPostingsWriter._write_block`), which makes the index smaller again.
+``bench/search_engine.py`` measures all of this.
 
 It also reads field lengths in bulk and remembers which columns exist (see
 :class:`_PerDocReader`). Segments remember the codec that wrote them, so an index written by an
@@ -44,8 +44,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 #: zlib level for the positions in posting blocks (Whoosh's default for whole blocks is 3).
 COMPRESSION = 3
 #: Postings a block holds (W3: 128). kb reads a term's postings whole and never skips inside
-#: them, so a block is only overhead (a header and a pickle to read, arrays to join); blocks
-#: of 1,024 cut the instructions of the benchmark's query mix by 6 % at 50,000 documents.
+#: them, so a block is only overhead (a header and a pickle to read, arrays to join), and
+#: larger blocks mean less of it.
 BLOCK_POSTINGS = 1024
 
 #: Pickle protocol of a block's data (see :meth:`CompactPostingsWriter._write_block`).
@@ -83,7 +83,7 @@ class Codec(W3Codec):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """Takes a bulk build's postings a term at a time (see :mod:`kb.search.pool`)."""
+    """Takes a bulk build's postings a term at a time (see :mod:`kb.search.engine.pool`)."""
 
     def add_postings(self, schema, lengths, items):
         terms = getattr(items, "terms", None)
@@ -153,8 +153,8 @@ class CompactPostingsWriter(W3PostingsWriter):
         """W3's block layout (a length, the block's statistics, its data), with the data
         pickled at protocol 5, not W3's 2: protocol 2 stores a byte string as latin-1 text, so
         a block's packed bytes went to disk half again as large and came back through a UTF-8
-        decode and a latin-1 encode, 15 times slower to unpickle (~60 us a block of a common
-        term at 50,000 documents). Protocol 2 blocks written before this still read."""
+        decode and a latin-1 encode, many times slower to unpickle. Protocol 2 blocks written
+        before this still read."""
         postfile = self._postfile
         if not self._blockcount:
             postfile.write(WHOOSH3_HEADER_MAGIC)
@@ -228,7 +228,7 @@ class CompactLeafMatcher(W3LeafMatcher):
 
     Block headers are read by position (``get``), where W3 seeks and reads the postings file
     as a stream: a segment's parts are views of one memory map (see
-    :mod:`kb.search.storage`), and a stream over a view would be a copy of it."""
+    :mod:`kb.search.engine.storage`), and a stream over a view would be a copy of it."""
 
     def _read_header(self):
         if self._postfile.get(self._startoffset, 4) != WHOOSH3_HEADER_MAGIC:
@@ -328,8 +328,8 @@ class _PerDocReader(W3PerDocReader):
     """Remembers which columns a segment has, and reads field lengths in bulk.
 
     Writing a segment asks for the field length of every posting. The stock reader answered
-    with a ``stat`` for each unscored field's (missing) length column, 30 % of build time in the
-    bench, and a seek and unpack for each scored one, another 15 %.
+    with a ``stat`` for each unscored field's (missing) length column, and a seek and unpack for
+    each scored one: a large share of build time.
     """
 
     def has_column(self, fieldname: str) -> bool:

@@ -29,14 +29,14 @@ from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import FileIndex
 
 from kb.search.documents import IndexCorruptError, IndexDoc
-from kb.search.codec import Codec
-from kb.search.pool import TermPool
+from kb.search.engine.codec import Codec
+from kb.search.engine.pool import TermPool
 from kb.search.schema import KINDS, SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words, part
 
 META_ID = "__meta__"
 #: Bulk builds buffer this much posting data in memory before spilling a run to disk.
 BUILD_LIMITMB = 256
-#: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.postings.
+#: Only used by Whoosh's own matchers (the phrase check); ranking is kb.search.engine.postings.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.5, tags_B=0.3)
 
 COMPOUND_EXT = Segment.COMPOUND_EXT
@@ -56,10 +56,10 @@ class MappedStorage(FileStorage):
     """FileStorage whose segment files are mapped into memory once and read in place.
 
     Whoosh maps a segment file too, but gives each part of it (postings, term table, columns)
-    a ``BytesIO`` over its view, which copies it: opening a searcher on the 60,000-document
-    benchmark index took 100 ms and 320 MB of memory private to the process, again after every
-    commit, in every worker. Here the parts are views of one shared, read-only map; the page
-    cache holds the data once for every process.
+    a ``BytesIO`` over its view, which copies it: opening a searcher on a large index cost time
+    and memory private to the process, again after every commit, in every worker. Here the
+    parts are views of one shared, read-only map; the page cache holds the data once for every
+    process.
     """
 
     supports_mmap = False  # the map is made here; Whoosh's would copy each part
@@ -71,8 +71,7 @@ class MappedStorage(FileStorage):
                     mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
                     if hasattr(mapped, "madvise"):
                         # Read ahead in the background, and map pages in bulk when first
-                        # touched: a new map's first reads of a page cost 1.2 us, 0.4 after
-                        # this (0.2 ms for the 60,000-document index's 226 MB).
+                        # touched: a new map's first reads of a page cost less after this.
                         mapped.madvise(mmap.MADV_WILLNEED)
                     return _MappedFile(mapped, name)
         return super().open_file(name, **kwargs)
@@ -160,9 +159,9 @@ def fields_of(doc: IndexDoc, seen: set[str]) -> dict[str, Any]:
     """The Whoosh fields of a document.
 
     :param seen: words already given to ``vocab`` in this commit. The speller needs each word
-        once per segment, not once per document: that was 45 % of all postings. (A word whose only
-        carrier is later deleted drops out of the speller when segments merge; a rebuild
-        restores it.)
+        once per segment, not once per document, which was a large share of all postings. (A word
+        whose only carrier is later deleted drops out of the speller when segments merge; a
+        rebuild restores it.)
     """
     if doc.kind not in KINDS:
         raise ValueError(f"document {doc.id}: unknown kind {doc.kind!r}")

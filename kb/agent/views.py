@@ -8,12 +8,12 @@ answer as the agent types. Anonymous visitors are sent to sign in; nothing here 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from kb import permissions
+from kb.auth import page_requires
 from kb.content import queries
 from kb.content.render_budget import RenderRefusedError
 from kb.content.slugs import slugify
@@ -23,7 +23,6 @@ from kb.macros import services as macro_services
 from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
-from kb.web import current_actor_or_none
 
 bp = Blueprint("agent", __name__)
 
@@ -33,22 +32,6 @@ PAGE_SIZE = 100
 SEARCH_LIMIT = 50
 MAX_QUERY = 512
 MAX_TICKET = 20_000
-
-
-def staff_page(role: Role = Role.AGENT):
-    """Send anonymous visitors to sign in; refuse (403 page) a role below ``role``."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            actor = current_actor_or_none()
-            if actor is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            return view(permissions.require_role(actor, role), *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 @dataclass(frozen=True)
@@ -128,13 +111,13 @@ def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 2
 
 
 @bp.get("/macros", endpoint="library")
-@staff_page()
+@page_requires()
 def library_page(user: User):
     return _library_page(user)
 
 
 @bp.post("/macros/suggest")
-@staff_page()
+@page_requires()
 def suggest(user: User):
     """The no-JavaScript path of the suggestion box; ``suggest.js`` calls the API instead."""
     ticket = request.form.get("text", "").strip()
@@ -172,7 +155,7 @@ def edit_url(document: Document) -> str | None:
 
 
 @bp.get("/macros/<int:document_id>")
-@staff_page()
+@page_requires()
 def macro(user: User, document_id: int):
     document, revision = _published_macro(user, document_id)
     fields = _placeholder_fields(user, revision.body)
@@ -207,7 +190,7 @@ def _placeholder_fields(user: User, body: str) -> list[dict]:
 
 
 @bp.post("/macros/<int:document_id>/favourite")
-@staff_page()
+@page_requires()
 def favourite(user: User, document_id: int):
     wanted = request.form.get("favourite") == "1"
     macro_services.set_favourite(user, document_id, wanted)
@@ -218,7 +201,7 @@ def favourite(user: User, document_id: int):
 
 
 @bp.get("/macros/flagged")
-@staff_page(Role.EDITOR)
+@page_requires(Role.EDITOR)
 def flagged(user: User):
     """Macros whose links point at archived, moved or missing articles (editors and up)."""
     found = links.flagged(permissions.visible_documents(user, MACRO))
@@ -227,4 +210,4 @@ def flagged(user: User):
     return render_template("agent/flagged.html", items=items)
 
 
-from kb.macros import personal_views  # noqa: E402,F401  (routes register on import)
+from kb.agent import personal  # noqa: E402,F401  (routes register on import)

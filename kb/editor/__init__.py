@@ -1,0 +1,13 @@
+"""The editorial screens, for editors and reviewers: dashboard, editor, conflict page, review
+screen, history and audit log. Every change calls one use case in :mod:`kb.content` or
+:mod:`kb.review`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from kb.editor.views import bp
+
+    app.register_blueprint(bp)
