@@ -28,7 +28,8 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),
     # use cases over the whole domain, for the command line
-    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_sections", "kb.transfer_workflow",
+    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_sections",
+      "kb.transfer_workflow",
       "kb.backup", "kb.instance"}, True),
     ({"kb.web"}, False),  # what every page shares
     ({"kb.helpcenter", "kb.agent", "kb.editor", "kb.api"}, False),  # each for its own users
