@@ -10,8 +10,8 @@ from flask import jsonify
 from kb import permissions
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body, query_args
-from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs, RequiredComment,
-                            RestoreBody, ScheduleBody)
+from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs,
+                            RequiredComment, RestoreBody, ScheduleBody)
 from kb.api.serializers import KIND_PATHS, comment_dict, document_dict, revision_dict, revision_summary, \
     visible_document_dict
 from kb.auth import current_actor
@@ -52,7 +52,8 @@ def list_documents(kind: str):
     """
     args = query_args(ListArgs())
     actor = current_actor()
-    total, documents = queries.list_documents(actor, KIND_PATHS[kind], args.get("status"), args["limit"], args["offset"])
+    total, documents = queries.list_documents(actor, KIND_PATHS[kind], args.get("status"), args["limit"],
+                                              args["offset"])
     items = [visible_document_dict(actor, d) for d in documents]
     return jsonify({"total": total, "limit": args["limit"], "offset": args["offset"], "items": items})
 
@@ -263,7 +264,8 @@ def _schedule(kind, document_id, actor):
 
 _register_action("submit", "submit", review.submit, "Send the latest revision to review.")
 _register_action("request-changes", "request_changes", _request_changes,
-                 "Send the revision back to its author with a comment (required).", "RequiredComment")
+                 "Send the revision back to its author with a comment (required).",
+                 "RequiredComment")
 _register_action("approve", "approve", _approve, "Approve the latest revision.", "CommentBody",
                  body_required=False)
 _register_action("publish", "publish", review.publish, "Publish the approved revision.")

@@ -26,15 +26,16 @@ from kb.api import schemas
 from kb.validation import MAX_ID
 
 _SCHEMAS = [
-    "DocumentWrite", "ArticleWrite", "DocumentUpdate", "DocumentOut", "DocumentPage", "RevisionSummary", "RevisionOut",
-    "DiffOut", "CommentBody", "RequiredComment", "CommentOut", "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut",
-    "SearchResponse", "SuggestBody", "SuggestResponse", "ErrorOut",
+    "DocumentWrite", "ArticleWrite", "DocumentUpdate", "DocumentOut", "DocumentPage",
+    "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
+    "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "SearchResponse", "SuggestBody",
+    "SuggestResponse", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.
 RESPONSES = {
     "BadRequest": "the input is invalid: `field` and `fields` say where",
-    "Unauthorized": "sign-in required, or the bearer token is unknown, revoked or its user inactive",
+    "Unauthorized": "sign-in required, or the token is unknown, revoked or its user inactive",
     "Forbidden": "the caller's role may not do this (or a session caller sent no CSRF token)",
     "NotFound": "nothing the caller may see has this id",
     "Conflict": "the document's state does not allow this; a stale `base_revision` answers "
@@ -43,8 +44,8 @@ RESPONSES = {
     "TooManyRequests": "too many requests in a short time; `Retry-After` says how long to wait",
     "SearchUnavailable": "the search index cannot answer right now",
 }
-_STATUS = {"BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404, "Conflict": 409,
-           "TooLarge": 413, "TooManyRequests": 429, "SearchUnavailable": 503}
+_STATUS = {"BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404,
+           "Conflict": 409, "TooLarge": 413, "TooManyRequests": 429, "SearchUnavailable": 503}
 _UNSAFE = {"post", "put", "patch", "delete"}
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
@@ -99,7 +100,8 @@ def _per_kind(paths: dict) -> dict:
         for name in ("articles", "macros"):
             text = json.dumps(item)
             if name == "articles":
-                text = text.replace('"#/components/schemas/DocumentWrite"', '"#/components/schemas/ArticleWrite"')
+                text = text.replace('"#/components/schemas/DocumentWrite"',
+                                    '"#/components/schemas/ArticleWrite"')
             concrete = json.loads(text)
             for operation in concrete.values():
                 operation["parameters"] = [p for p in operation.get("parameters", []) if p != kind]
@@ -110,8 +112,8 @@ def _per_kind(paths: dict) -> dict:
 
 
 def _error(description: str, retry_after: bool = False) -> dict:
-    response = {"description": description,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    envelope = {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+    response = {"description": description, "content": {"application/json": envelope}}
     if retry_after:
         response["headers"] = {"Retry-After": {
             "description": "seconds to wait", "schema": {"type": "integer", "minimum": 0}}}

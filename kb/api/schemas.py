@@ -27,18 +27,21 @@ def _visible_class() -> str:
         if shown and start is None:
             start = code
         elif not shown and start is not None:
-            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}" if code - 1 > start else f"\\u{start:04x}")
+            last = code - 1
+            ranges.append(f"\\u{start:04x}-\\u{last:04x}" if last > start else f"\\u{start:04x}")
             start = None
     return "[" + "".join(ranges) + "]"
 
 
 _VISIBLE = _visible_class()
 #: One line (a title) or text (a comment) that shows at least one character.
-VISIBLE_LINE = {"pattern": f"^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*{_VISIBLE}[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$"}
-VISIBLE_TEXT = {"pattern": f"^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*{_VISIBLE}[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"}
+_LINE_CHAR = "[^\\x00-\\x08\\x0a-\\x1f\\x7f]"
+_TEXT_CHAR = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+VISIBLE_LINE = {"pattern": f"^{_LINE_CHAR}*{_VISIBLE}{_LINE_CHAR}*$"}
+VISIBLE_TEXT = {"pattern": f"^{_TEXT_CHAR}*{_VISIBLE}{_TEXT_CHAR}*$"}
 
 
-#: kb.validation's EARLIEST .. LATEST (1900-01-01 .. 9998-12-31), as the years a date may start with.
+#: kb.validation's EARLIEST .. LATEST (1900-01-01 .. 9998-12-31): the years a date may start with.
 _YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
 DAY = {"pattern": f"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}$", "description": "1900-01-01 .. 9998-12-31"}
 MOMENT = {"pattern": f"^{_YEAR}-", "description": "with its time zone; 1900-01-01 .. 9998-12-31"}
@@ -71,10 +74,12 @@ class DocumentWrite(Strict):
     section = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
                             metadata={**LINE, "description": "category-slug/section-slug"})
     visibility = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["public", "internal"]))
-    slug = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80), metadata=LINE)
+    slug = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80),
+                         metadata=LINE)
     review_by = fields.Date(load_default=None, allow_none=True, metadata=DAY)
     message = _text(500, load_default="")
-    personal = StrictBoolean(load_default=False, metadata={"description": "macros: a private macro only you see"})
+    personal = StrictBoolean(load_default=False,
+                             metadata={"description": "macros: a private macro only you see"})
 
 
 class WholeNumber(fields.Integer):
@@ -91,7 +96,8 @@ class WholeNumber(fields.Integer):
 
 
 class ArticleWrite(DocumentWrite):
-    personal = StrictBoolean(load_default=False, validate=validate.OneOf([False], error="only macros can be personal"),
+    personal = StrictBoolean(load_default=False,
+                             validate=validate.OneOf([False], error="only macros can be personal"),
                              metadata={"description": "only macros can be personal"})
 
 
@@ -146,13 +152,15 @@ class RestoreBody(Strict):
 
 
 class ScheduleBody(Strict):
-    publish_at = fields.AwareDateTime(required=True, allow_none=True, default_timezone=None, metadata=MOMENT)
+    publish_at = fields.AwareDateTime(required=True, allow_none=True, default_timezone=None,
+                                      metadata=MOMENT)
 
 
 class RenderBody(Strict):
     values = fields.Dict(keys=fields.String(), load_default=dict, metadata={
-        "description": "placeholder values by name, nested: `{\"customer\": {\"first_name\": \"Ana\"}}`",
-        "propertyNames": NAME, "additionalProperties": {"$ref": "#/components/schemas/PlaceholderValue"}})
+        "description": "values by placeholder name, nested: `{\"customer\": {\"first_name\": \"Ana\"}}`",
+        "propertyNames": NAME,
+        "additionalProperties": {"$ref": "#/components/schemas/PlaceholderValue"}})
 
 
 #: A placeholder value: text, a number, true/false, null, or a list or mapping of them.
@@ -268,6 +276,9 @@ class RenderOut(Schema):
     use_count = fields.Integer(metadata={"description": "the macro's uses so far, this one included"})
 
 
+CURRENT_REVISION = {"description": "409 stale_revision: the latest revision"}
+
+
 class ErrorDetail(Schema):
     """What every error carries; some carry more (``fields``, ``current_revision``), so other
     keys are allowed."""
@@ -278,8 +289,9 @@ class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "stable, machine-readable"})
     message = fields.String(required=True, metadata={"description": "for a person to read"})
     field = fields.String(metadata={"description": "the input field at fault"})
-    fields_ = fields.Dict(data_key="fields", metadata={"description": "every field at fault, with its messages"})
-    current_revision = fields.Integer(metadata={"description": "409 stale_revision: the latest revision"})
+    fields_ = fields.Dict(data_key="fields",
+                          metadata={"description": "every field at fault, with its messages"})
+    current_revision = fields.Integer(metadata=CURRENT_REVISION)
 
 
 class ErrorOut(Schema):
@@ -287,4 +299,4 @@ class ErrorOut(Schema):
         unknown = INCLUDE
 
     error = fields.Nested(ErrorDetail, required=True)
-    current_revision = fields.Integer(metadata={"description": "409 stale_revision: the latest revision"})
+    current_revision = fields.Integer(metadata=CURRENT_REVISION)

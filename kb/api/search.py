@@ -27,11 +27,13 @@ def search():
       responses:
         200: {content: {application/json: {schema: SearchResponse}}}
         429: TooManyRequests
+        503: SearchUnavailable
     """
     args = query_args(SearchArgs())
     found = service.search(
         current_actor(), args["q"], kind=args.get("type"), category=args.get("category"),
-        section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"], as_you_type=args["as_you_type"],
+        section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
+        as_you_type=args["as_you_type"],
     )
     return jsonify({"query": args["q"], "total": found.total,
                     "results": [result_dict(r) for r in found.results], "suggestion": found.suggestion})
@@ -46,6 +48,8 @@ def suggest():
       requestBody: {required: true, content: {application/json: {schema: SuggestBody}}}
       responses:
         200: {content: {application/json: {schema: SuggestResponse}}}
+        403: Forbidden
+        503: SearchUnavailable
     """
     actor = permissions.require_role(current_actor(), Role.AGENT)
     data = json_body(SuggestBody())
