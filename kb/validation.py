@@ -21,6 +21,9 @@ from kb.errors import NotFoundError, ValidationError
 
 #: The largest id a database column holds (signed 64-bit); anything above is simply not found.
 MAX_ID = 2**63 - 1
+#: The largest id a document or revision row can have: their id and number columns are
+#: INTEGER, 32 bits on PostgreSQL, which refuses a larger value in a query (an error, not "no row").
+MAX_ROW_ID = 2**31 - 1
 #: The earliest and latest dates accepted. The latest leaves a day's margin below year 9999,
 #: so moving any time to UTC stays representable.
 EARLIEST = date(1900, 1, 1)
@@ -108,12 +111,13 @@ def values(data: Any, field: str, *, max_length: int = 10_000, depth: int = 0) -
 
 
 def identifier(value: Any, what: str = "document with id") -> int:
-    """An id as stored: a whole number from 1 to :data:`MAX_ID`.
+    """An id as stored: a whole number from 1 to :data:`MAX_ROW_ID` (any id up to
+    :data:`MAX_ID` may be asked for; past the column's range it simply names nothing).
 
     :param what: how the message names it: "no {what} {value}".
     :raises NotFoundError: anything else, as no row can have that id (the normal 404).
     """
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
         raise NotFoundError(f"no {what} {str(value)[:30]}")
     return value
 

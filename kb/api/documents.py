@@ -10,8 +10,8 @@ from flask import jsonify
 from kb import permissions
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body, query_args
-from kb.api.schemas import (CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs, RestoreBody,
-                            ScheduleBody)
+from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs,
+                            RequiredComment, RestoreBody, ScheduleBody)
 from kb.api.serializers import KIND_PATHS, comment_dict, document_dict, revision_dict, revision_summary, \
     visible_document_dict
 from kb.auth import current_actor
@@ -49,11 +49,11 @@ def list_documents(kind: str):
       - {in: query, schema: ListArgs}
       responses:
         200: {content: {application/json: {schema: DocumentPage}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
     """
     args = query_args(ListArgs())
     actor = current_actor()
-    total, documents = queries.list_documents(actor, KIND_PATHS[kind], args["status"], args["limit"], args["offset"])
+    total, documents = queries.list_documents(actor, KIND_PATHS[kind], args.get("status"), args["limit"],
+                                              args["offset"])
     items = [visible_document_dict(actor, d) for d in documents]
     return jsonify({"total": total, "limit": args["limit"], "offset": args["offset"], "items": items})
 
@@ -69,13 +69,11 @@ def create_document(kind: str):
       requestBody: {required: true, content: {application/json: {schema: DocumentWrite}}}
       responses:
         201: {content: {application/json: {schema: DocumentOut}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
-        401: {content: {application/json: {schema: ErrorOut}}}
-        403: {content: {application/json: {schema: ErrorOut}}}
+        403: Forbidden
     """
     actor = current_actor()
     permissions.require_role(actor, Role.AGENT)
-    data = json_body(DocumentWrite())
+    data = json_body(ArticleWrite() if kind == "articles" else DocumentWrite())
     document = services.create_document(KIND_PATHS[kind], _input(data), actor, personal=data["personal"])
     return jsonify(document_dict(document, document.latest)), 201
 
@@ -91,7 +89,6 @@ def get_document(kind: str, document_id: int):
       - DocumentId
       responses:
         200: {content: {application/json: {schema: DocumentOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
     """
     _, document, revision = _visible(kind, document_id)
     return jsonify(document_dict(document, revision))
@@ -109,9 +106,8 @@ def update_document(kind: str, document_id: int):
       requestBody: {required: true, content: {application/json: {schema: DocumentUpdate}}}
       responses:
         200: {content: {application/json: {schema: DocumentOut}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
-        403: {content: {application/json: {schema: ErrorOut}}}
-        409: {description: the base revision is not the latest; the body has current_revision}
+        403: Forbidden
+        409: Conflict
     """
     actor = current_actor()
     permissions.require_role(actor, Role.AGENT)
@@ -134,7 +130,7 @@ def list_revisions(kind: str, document_id: int):
       - DocumentId
       responses:
         200: {content: {application/json: {schema: {type: array, items: RevisionSummary}}}}
-        401: {content: {application/json: {schema: ErrorOut}}}
+        403: Forbidden
     """
     document = _staff_document(kind, document_id)
     return jsonify([revision_summary(r) for r in queries.revisions(document)])
@@ -149,10 +145,10 @@ def get_revision(kind: str, document_id: int, number: int):
       parameters:
       - Kind
       - DocumentId
-      - {in: path, name: number, required: true, schema: {type: integer}}
+      - RevisionNumber
       responses:
         200: {content: {application/json: {schema: RevisionOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
+        403: Forbidden
     """
     document = _staff_document(kind, document_id)
     return jsonify(revision_dict(queries.revision(document, number)))
@@ -170,7 +166,7 @@ def diff(kind: str, document_id: int):
       - {in: query, schema: DiffArgs}
       responses:
         200: {content: {application/json: {schema: DiffOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
+        403: Forbidden
     """
     args = query_args(DiffArgs())
     document = _staff_document(kind, document_id)
@@ -193,6 +189,7 @@ def list_comments(kind: str, document_id: int):
       - DocumentId
       responses:
         200: {content: {application/json: {schema: {type: array, items: CommentOut}}}}
+        403: Forbidden
     """
     document = _staff_document(kind, document_id)
     numbers = {r.id: r.number for r in queries.revisions(document)}
@@ -211,11 +208,11 @@ def add_comment(kind: str, document_id: int):
       parameters:
       - Kind
       - DocumentId
-      requestBody: {required: true, content: {application/json: {schema: CommentBody}}}
+      requestBody: {required: true, content: {application/json: {schema: RequiredComment}}}
       responses:
         201: {content: {application/json: {schema: CommentOut}}}
     """
-    data = json_body(CommentBody())
+    data = json_body(RequiredComment())
     note = review.comment(KIND_PATHS[kind], document_id, current_actor(), data["comment"])
     return jsonify(comment_dict(note, queries.get_document(KIND_PATHS[kind], document_id).latest.number)), 201
 
@@ -227,11 +224,13 @@ def _workflow(action):
     return handler
 
 
-def _register_action(path: str, name: str, action, doc: str, body_schema: str | None = None) -> None:
+def _register_action(path: str, name: str, action, doc: str, body_schema: str | None = None,
+                     body_required: bool = True) -> None:
     handler = _workflow(action)
     handler.__name__ = name
-    request_body = (f"      requestBody: {{content: {{application/json: {{schema: {body_schema}}}}}}}\n"
-                    if body_schema else "")
+    required = "true" if body_required else "false"
+    request_body = (f"      requestBody: {{required: {required}, "
+                    f"content: {{application/json: {{schema: {body_schema}}}}}}}\n" if body_schema else "")
     handler.__doc__ = f"""{doc}
     ---
     post:
@@ -241,14 +240,14 @@ def _register_action(path: str, name: str, action, doc: str, body_schema: str | 
       - DocumentId
 {request_body}      responses:
         200: {{content: {{application/json: {{schema: DocumentOut}}}}}}
-        403: {{description: the caller's role may not take this action}}
-        409: {{description: the document's state does not allow this action}}
+        403: Forbidden
+        409: Conflict
     """
     bp.add_url_rule(f"/{KIND}/<int:document_id>/{path}", name, handler, methods=["POST"])
 
 
 def _request_changes(kind, document_id, actor):
-    return review.request_changes(kind, document_id, actor, json_body(CommentBody())["comment"])
+    return review.request_changes(kind, document_id, actor, json_body(RequiredComment())["comment"])
 
 
 def _approve(kind, document_id, actor):
@@ -265,8 +264,10 @@ def _schedule(kind, document_id, actor):
 
 _register_action("submit", "submit", review.submit, "Send the latest revision to review.")
 _register_action("request-changes", "request_changes", _request_changes,
-                 "Send the revision back to its author with a comment (required).", "CommentBody")
-_register_action("approve", "approve", _approve, "Approve the latest revision.", "CommentBody")
+                 "Send the revision back to its author with a comment (required).",
+                 "RequiredComment")
+_register_action("approve", "approve", _approve, "Approve the latest revision.", "CommentBody",
+                 body_required=False)
 _register_action("publish", "publish", review.publish, "Publish the approved revision.")
 _register_action("archive", "archive", review.archive, "Take the document off the help center and search.")
 _register_action("restore", "restore", _restore, "Make an old revision's content the new draft.", "RestoreBody")

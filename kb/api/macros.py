@@ -19,11 +19,9 @@ def render_macro(document_id: int):
       tags: [macros]
       parameters:
       - DocumentId
-      requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
+      requestBody: {required: false, content: {application/json: {schema: RenderBody}}}
       responses:
         200: {content: {application/json: {schema: RenderOut}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
     """
     data = json_body(RenderBody())
     filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"])
@@ -38,11 +36,9 @@ def preview_macro(document_id: int):
       tags: [macros]
       parameters:
       - DocumentId
-      requestBody: {required: true, content: {application/json: {schema: RenderBody}}}
+      requestBody: {required: false, content: {application/json: {schema: RenderBody}}}
       responses:
         200: {content: {application/json: {schema: RenderOut}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
     """
     data = json_body(RenderBody())
     return jsonify(_rendered(macro_services.preview_for_ticket(current_actor(), document_id, data["values"])))
@@ -58,8 +54,6 @@ def delete_personal_macro(document_id: int):
       - DocumentId
       responses:
         204: {description: deleted; its revisions stay in the audit log}
-        401: {content: {application/json: {schema: ErrorOut}}}
-        404: {content: {application/json: {schema: ErrorOut}}}
     """
     macro_services.delete_personal(current_actor(), document_id)
     return current_app.response_class(status=204)

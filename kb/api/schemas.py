@@ -2,11 +2,49 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
-from kb.validation import MAX_ID
+from kb.validation import MAX_ID, visible
 
 STATES = ["draft", "in_review", "changes_requested", "approved", "published", "archived"]
+
+#: What kb.validation.text accepts, as patterns for the OpenAPI document (the checks themselves
+#: stay in kb.validation): text has no control characters but tab, line feed and carriage
+#: return; a line has no line breaks either.
+TEXT = {"pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"}
+LINE = {"pattern": "^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$"}
+#: A placeholder's name (a key in render values).
+NAME = {"type": "string", "maxLength": 200, **TEXT}
+
+
+def _visible_class() -> str:
+    """A character class of the characters kb counts as visible (kb.validation.visible), from
+    the Basic Multilingual Plane only: a class with characters beyond it reads differently in
+    JavaScript's regular expressions (UTF-16) and Python's, and the document must mean one thing."""
+    ranges, start = [], None
+    for code in range(0x10000):
+        shown = not 0xD800 <= code <= 0xDFFF and visible(chr(code))
+        if shown and start is None:
+            start = code
+        elif not shown and start is not None:
+            last = code - 1
+            ranges.append(f"\\u{start:04x}-\\u{last:04x}" if last > start else f"\\u{start:04x}")
+            start = None
+    return "[" + "".join(ranges) + "]"
+
+
+_VISIBLE = _visible_class()
+#: One line (a title) or text (a comment) that shows at least one character.
+_LINE_CHAR = "[^\\x00-\\x08\\x0a-\\x1f\\x7f]"
+_TEXT_CHAR = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+VISIBLE_LINE = {"pattern": f"^{_LINE_CHAR}*{_VISIBLE}{_LINE_CHAR}*$"}
+VISIBLE_TEXT = {"pattern": f"^{_TEXT_CHAR}*{_VISIBLE}{_TEXT_CHAR}*$"}
+
+
+#: kb.validation's EARLIEST .. LATEST (1900-01-01 .. 9998-12-31): the years a date may start with.
+_YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+DAY = {"pattern": f"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}$", "description": "1900-01-01 .. 9998-12-31"}
+MOMENT = {"pattern": f"^{_YEAR}-", "description": "with its time zone; 1900-01-01 .. 9998-12-31"}
 
 
 class Strict(Schema):
@@ -14,30 +52,66 @@ class Strict(Schema):
         unknown = RAISE
 
 
+class StrictBoolean(fields.Boolean):
+    """``true`` or ``false`` in a JSON body; marshmallow would also take 0, 1, "yes"..., which
+    the document (and so a client's generated code) does not promise."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def _text(max_length: int, pattern: dict = TEXT, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), metadata=dict(pattern), **kwargs)
+
+
 class DocumentWrite(Strict):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    body = fields.String(load_default="", validate=validate.Length(max=1_000_000))
-    tags = fields.List(fields.String(validate=validate.Length(max=50)), load_default=list,
-                       validate=validate.Length(max=30))
-    section = fields.String(load_default=None, allow_none=True, metadata={"description": "category-slug/section-slug"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata={
+        **VISIBLE_LINE, "description": "one line with at least one visible character"})
+    body = _text(1_000_000, load_default="")
+    tags = fields.List(_text(50, LINE), load_default=list, validate=validate.Length(max=30))
+    section = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                            metadata={**LINE, "description": "category-slug/section-slug"})
     visibility = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["public", "internal"]))
-    slug = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
-    review_by = fields.Date(load_default=None, allow_none=True)
-    message = fields.String(load_default="", validate=validate.Length(max=500))
-    personal = fields.Boolean(load_default=False, metadata={"description": "macros: a private macro only you see"})
+    slug = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80),
+                         metadata=LINE)
+    review_by = fields.Date(load_default=None, allow_none=True, metadata=DAY)
+    message = _text(500, load_default="")
+    personal = StrictBoolean(load_default=False,
+                             metadata={"description": "macros: a private macro only you see"})
+
+
+class WholeNumber(fields.Integer):
+    """A whole number from a JSON body: ``3`` or ``3.0`` (JSON, and the document's JSON Schema,
+    do not tell them apart), never ``"3"``, ``3.5`` or ``true``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**64:
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class ArticleWrite(DocumentWrite):
+    personal = StrictBoolean(load_default=False,
+                             validate=validate.OneOf([False], error="only macros can be personal"),
+                             metadata={"description": "only macros can be personal"})
 
 
 class DocumentUpdate(DocumentWrite):
-    base_revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID),
+    base_revision = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "the latest revision number you edited"})
-    personal = fields.Boolean(load_default=False, load_only=True)
+    personal = StrictBoolean(load_default=False, load_only=True)
 
 
 class ListArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    status = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    status = fields.String(validate=validate.OneOf(STATES))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
@@ -46,13 +120,13 @@ class SearchArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(required=True, validate=validate.Length(min=1, max=512))
-    type = fields.String(load_default=None, validate=validate.OneOf(["article", "macro"]))
+    q = fields.String(required=True, validate=validate.Length(min=1, max=512), metadata=TEXT)
+    type = fields.String(validate=validate.OneOf(["article", "macro"]))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))
-    category = fields.String(load_default=None)
-    section = fields.String(load_default=None)
-    tag = fields.String(load_default=None)
+    category = _text(200, LINE)
+    section = _text(200, LINE)
+    tag = _text(200, LINE)
     as_you_type = fields.Boolean(load_default=False, data_key="prefix")
 
 
@@ -65,24 +139,43 @@ class DiffArgs(Schema):
 
 
 class CommentBody(Strict):
-    comment = fields.String(load_default="", validate=validate.Length(max=10_000))
+    comment = _text(10_000, load_default="")
+
+
+class RequiredComment(Strict):
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=10_000), metadata={
+        **VISIBLE_TEXT, "description": "at least one visible character"})
 
 
 class RestoreBody(Strict):
-    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    revision = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ScheduleBody(Strict):
-    publish_at = fields.AwareDateTime(required=True, allow_none=True, default_timezone=None)
+    publish_at = fields.AwareDateTime(required=True, allow_none=True, default_timezone=None,
+                                      metadata=MOMENT)
 
 
 class RenderBody(Strict):
-    values = fields.Dict(keys=fields.String(), load_default=dict)
+    values = fields.Dict(keys=fields.String(), load_default=dict, metadata={
+        "description": "values by placeholder name, nested: `{\"customer\": {\"first_name\": \"Ana\"}}`",
+        "propertyNames": NAME,
+        "additionalProperties": {"$ref": "#/components/schemas/PlaceholderValue"}})
+
+
+#: A placeholder value: text, a number, true/false, null, or a list or mapping of them.
+PLACEHOLDER_VALUE = {"anyOf": [
+    {"type": "string", "maxLength": 10_000, **TEXT},
+    {"type": ["number", "boolean", "null"]},
+    {"type": "array", "items": {"$ref": "#/components/schemas/PlaceholderValue"}},
+    {"type": "object", "propertyNames": NAME,
+     "additionalProperties": {"$ref": "#/components/schemas/PlaceholderValue"}},
+]}
 
 
 class SuggestBody(Strict):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
-    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=TEXT)
+    limit = WholeNumber(load_default=5, validate=validate.Range(min=1, max=20))
 
 
 class DocumentOut(Schema):
@@ -183,11 +276,27 @@ class RenderOut(Schema):
     use_count = fields.Integer(metadata={"description": "the macro's uses so far, this one included"})
 
 
+CURRENT_REVISION = {"description": "409 stale_revision: the latest revision"}
+
+
 class ErrorDetail(Schema):
-    code = fields.String()
-    message = fields.String()
-    field = fields.String()
+    """What every error carries; some carry more (``fields``, ``current_revision``), so other
+    keys are allowed."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, metadata={"description": "stable, machine-readable"})
+    message = fields.String(required=True, metadata={"description": "for a person to read"})
+    field = fields.String(metadata={"description": "the input field at fault"})
+    fields_ = fields.Dict(data_key="fields",
+                          metadata={"description": "every field at fault, with its messages"})
+    current_revision = fields.Integer(metadata=CURRENT_REVISION)
 
 
 class ErrorOut(Schema):
-    error = fields.Nested(ErrorDetail)
+    class Meta:
+        unknown = INCLUDE
+
+    error = fields.Nested(ErrorDetail, required=True)
+    current_revision = fields.Integer(metadata=CURRENT_REVISION)

@@ -26,13 +26,14 @@ def search():
       - {in: query, schema: SearchArgs}
       responses:
         200: {content: {application/json: {schema: SearchResponse}}}
-        400: {content: {application/json: {schema: ErrorOut}}}
-        429: {content: {application/json: {schema: ErrorOut}}}
+        429: TooManyRequests
+        503: SearchUnavailable
     """
     args = query_args(SearchArgs())
     found = service.search(
-        current_actor(), args["q"], kind=args["type"], category=args["category"], section=args["section"],
-        tag=args["tag"], limit=args["limit"], offset=args["offset"], as_you_type=args["as_you_type"],
+        current_actor(), args["q"], kind=args.get("type"), category=args.get("category"),
+        section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
+        as_you_type=args["as_you_type"],
     )
     return jsonify({"query": args["q"], "total": found.total,
                     "results": [result_dict(r) for r in found.results], "suggestion": found.suggestion})
@@ -47,7 +48,8 @@ def suggest():
       requestBody: {required: true, content: {application/json: {schema: SuggestBody}}}
       responses:
         200: {content: {application/json: {schema: SuggestResponse}}}
-        401: {content: {application/json: {schema: ErrorOut}}}
+        403: Forbidden
+        503: SearchUnavailable
     """
     actor = permissions.require_role(current_actor(), Role.AGENT)
     data = json_body(SuggestBody())

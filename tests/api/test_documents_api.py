@@ -161,6 +161,23 @@ def test_openapi_document_lists_every_api_route(client, app):
     documented = {(path, method) for path, item in spec["paths"].items() for method in item}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1") and rule.endpoint != "api.openapi":
-            path = rule.rule.replace("<int:", "{").replace("<any(articles, macros):", "{").replace(">", "}")
+            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            # One route serves both kinds; the document shows each kind as its own resource.
+            paths = [path.replace("<any(articles, macros):kind}", kind)
+                     for kind in ("articles", "macros")]
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                assert (path, method.lower()) in documented, (path, method)
+                for each in set(paths):
+                    assert (each, method.lower()) in documented, (each, method)
+
+
+def test_openapi_document_lists_every_status_an_update_can_answer(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    update = spec["paths"]["/api/v1/articles/{document_id}"]["put"]
+    assert sorted(update["responses"]) == ["200", "400", "401", "403", "404", "409", "413"]
+    assert update["requestBody"]["required"] is True
+    document_id = spec["components"]["parameters"]["DocumentId"]["schema"]
+    assert (document_id["minimum"], document_id["maximum"]) == (1, 2**63 - 1)
+    envelope = spec["components"]["schemas"]["ErrorDetail"]
+    assert envelope["required"] == ["code", "message"] and envelope["additionalProperties"] is True
+    assert "personal" in spec["components"]["schemas"]["DocumentWrite"]["properties"]
+    assert spec["components"]["schemas"]["ArticleWrite"]["properties"]["personal"]["enum"] == [False]
