@@ -26,7 +26,8 @@ def render_macro(document_id: int):
         404: {content: {application/json: {schema: ErrorOut}}}
     """
     data = json_body(RenderBody())
-    filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"], request.host_url)
+    filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"],
+                                              request.host_url)
     return jsonify(_rendered(filled))
 
 
@@ -45,8 +46,9 @@ def preview_macro(document_id: int):
         404: {content: {application/json: {schema: ErrorOut}}}
     """
     data = json_body(RenderBody())
-    return jsonify(_rendered(macro_services.preview_for_ticket(current_actor(), document_id, data["values"],
-                                                                     request.host_url)))
+    filled = macro_services.preview_for_ticket(current_actor(), document_id, data["values"],
+                                               request.host_url)
+    return jsonify(_rendered(filled))
 
 
 @bp.delete("/macros/<int:document_id>")
@@ -67,5 +69,5 @@ def delete_personal_macro(document_id: int):
 
 
 def _rendered(filled: macro_services.RenderedMacro) -> dict:
-    return {"text": filled.text, "html": filled.html, "markdown": filled.markdown, "missing": filled.missing,
-            "use_count": filled.use_count}
+    return {"text": filled.text, "html": filled.html, "markdown": filled.markdown,
+            "missing": filled.missing, "use_count": filled.use_count}

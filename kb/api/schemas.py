@@ -177,7 +177,7 @@ class SuggestResponse(Schema):
 
 
 class RenderOut(Schema):
-    text = fields.String(metadata={"description": "plain text for plain-text channels, no Markdown"})
+    text = fields.String(metadata={"description": "plain text for plain-text channels"})
     markdown = fields.String(metadata={"description": "the filled Markdown"})
     html = fields.String()
     missing = fields.List(fields.String())

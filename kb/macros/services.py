@@ -71,8 +71,8 @@ def _fill(actor: User | None, document_id: int, values: Mapping[str, Any],
     merged = {"agent.name": user.name, "agent.email": user.email, **placeholders.flatten(values)}
     text = placeholders.fill_text(revision.body, merged)
     html = fill_templates.fill(revision.body, fill_template(revision), merged)
-    return user, document, RenderedMacro(text=plaintext.to_text(html.text, base_url), html=html.text,
-                                         missing=text.missing, markdown=text.text)
+    plain = plaintext.to_text(html.text, base_url)
+    return user, document, RenderedMacro(plain, html.text, text.missing, markdown=text.text)
 
 
 def fill_template(revision: Revision) -> fill_templates.FillTemplate:

@@ -1,7 +1,9 @@
 // The macro library: search as you type, move with the arrow keys, open with Enter, copy with "c".
 // Without this script the page still works: a server-rendered list and a GET search form.
 
-import { MissingPlaceholders, copyLink, copyRendered, isTyping, rememberedValues } from "./macro.js";
+import {
+  MissingPlaceholders, copyLink, copyRendered, isTyping, rememberedValues,
+} from "./macro.js";
 
 const TYPING_DELAY_MS = 30;
 const SEPARATOR = "::";
@@ -152,7 +154,8 @@ function initLibrary() {
       }
     } catch (error) {
       copyStatus.textContent = error instanceof MissingPlaceholders
-        ? `“${name}” was not copied. Still to fill: ${error.missing.join(", ")}. Open it to fill them.`
+        ? `“${name}” was not copied. Still to fill: ${error.missing.join(", ")}. `
+          + "Open it to fill them."
         : `Could not copy: ${error.message}`;
     }
   }

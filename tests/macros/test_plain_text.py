@@ -56,7 +56,8 @@ def test_emphasis_loses_its_markers_and_headings_stand_alone(api_as, macro):
     body = "## Your refund\n\nThe charge from **FANLANE** is *on its way* back, __{{ amount }}__."
     answer = render(api, macro(body).id, {"amount": "$5"})
     assert answer["text"] == "Your refund\n\nThe charge from FANLANE is on its way back, $5."
-    assert answer["markdown"] == "## Your refund\n\nThe charge from **FANLANE** is *on its way* back, __$5__.\n"
+    assert answer["markdown"] == ("## Your refund\n\n"
+                                  "The charge from **FANLANE** is *on its way* back, __$5__.\n")
     assert "<strong>FANLANE</strong>" in answer["html"]
 
 
@@ -72,7 +73,8 @@ def test_links_read_text_then_url_or_just_the_url(api_as, macro):
 
 def test_lists_keep_dashes_and_numbers_nested_by_indentation(api_as, macro):
     api, _ = api_as("agent")
-    body = "Steps:\n\n1. Open **Settings**\n2. Pick a card:\n    - Visa\n    - Amex\n\nOr:\n\n- Call us\n- Write"
+    body = ("Steps:\n\n1. Open **Settings**\n2. Pick a card:\n    - Visa\n    - Amex\n\n"
+            "Or:\n\n- Call us\n- Write")
     answer = render(api, macro(body).id, {})
     assert answer["text"] == ("Steps:\n\n1. Open Settings\n2. Pick a card:\n   - Visa\n   - Amex\n\n"
                               "Or:\n\n- Call us\n- Write")
@@ -97,7 +99,8 @@ def test_values_stay_literal_in_plain_text(api_as, macro):
 
 def test_missing_placeholders_are_listed_and_the_render_still_answers(api_as, macro):
     api, _ = api_as("agent")
-    answer = render(api, macro("Refund of {{ refund.amount }} for {{ name | default: \"you\" }}").id, {})
+    body = 'Refund of {{ refund.amount }} for {{ name | default: "you" }}'
+    answer = render(api, macro(body).id, {})
     assert answer["missing"] == ["refund.amount"]
     assert answer["text"] == "Refund of {{ refund.amount }} for you"
     assert answer["markdown"] == "Refund of {{ refund.amount }} for you\n"
