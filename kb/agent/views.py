@@ -162,7 +162,7 @@ def macro(user: User, document_id: int):
     values = {f["name"]: request.args[f["name"]] for f in fields if request.args.get(f["name"], "").strip()}
     refusal, status = None, 200
     try:
-        preview = macro_services.preview_for_ticket(user, document.id, values)
+        preview = macro_services.preview_for_ticket(user, document.id, values, request.host_url)
     except RenderRefusedError as error:  # still show the page, so the macro can be fixed
         preview, refusal, status = macro_services.RenderedMacro("", "", []), error.message, 422
     path, name = library.split_title(revision.title)

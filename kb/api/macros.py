@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body
@@ -24,7 +24,8 @@ def render_macro(document_id: int):
         200: {content: {application/json: {schema: RenderOut}}}
     """
     data = json_body(RenderBody())
-    filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"])
+    filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"],
+                                              request.host_url)
     return jsonify(_rendered(filled))
 
 
@@ -41,7 +42,9 @@ def preview_macro(document_id: int):
         200: {content: {application/json: {schema: RenderOut}}}
     """
     data = json_body(RenderBody())
-    return jsonify(_rendered(macro_services.preview_for_ticket(current_actor(), document_id, data["values"])))
+    filled = macro_services.preview_for_ticket(current_actor(), document_id, data["values"],
+                                               request.host_url)
+    return jsonify(_rendered(filled))
 
 
 @bp.delete("/macros/<int:document_id>")
@@ -60,4 +63,5 @@ def delete_personal_macro(document_id: int):
 
 
 def _rendered(filled: macro_services.RenderedMacro) -> dict:
-    return {"text": filled.text, "html": filled.html, "missing": filled.missing, "use_count": filled.use_count}
+    return {"text": filled.text, "html": filled.html, "markdown": filled.markdown,
+            "missing": filled.missing, "use_count": filled.use_count}

@@ -270,7 +270,8 @@ class SuggestResponse(Schema):
 
 
 class RenderOut(Schema):
-    text = fields.String()
+    text = fields.String(metadata={"description": "plain text for plain-text channels"})
+    markdown = fields.String(metadata={"description": "the filled Markdown"})
     html = fields.String()
     missing = fields.List(fields.String())
     use_count = fields.Integer(metadata={"description": "the macro's uses so far, this one included"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -15,7 +16,7 @@ from kb.content.services import lock_document
 from kb.database import transaction
 from kb.errors import NotFoundError
 from kb.extensions import db
-from kb.macros import fill_templates, placeholders
+from kb.macros import fill_templates, placeholders, plaintext
 from kb.models import Document, Favourite, MacroUse, Revision, Role, User
 from kb.models.types import utcnow
 from kb.models.content import MACRO
@@ -23,38 +24,44 @@ from kb.models.content import MACRO
 
 @dataclass(frozen=True)
 class RenderedMacro:
+    #: Plain text for plain-text channels: no Markdown syntax (see :mod:`kb.macros.plaintext`).
     text: str
     html: str
     missing: list[str]
+    #: The filled Markdown source.
+    markdown: str = ""
     #: The macro's use count after this render (unchanged by a preview).
     use_count: int = 0
 
 
-def render_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any]) -> RenderedMacro:
+def render_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any],
+                      base_url: str | None = None) -> RenderedMacro:
     """Fill a published macro with a ticket's values and count the use.
 
-    ``agent.name`` and ``agent.email`` default to the signed-in agent's own.
+    ``agent.name`` and ``agent.email`` default to the signed-in agent's own. Site-relative links
+    in the plain text are made absolute on ``base_url``: a customer cannot follow ``/help/…``.
 
     :raises NotFoundError: no such macro visible to the actor.
     :raises ValidationError: values that cannot be used (too long).
     """
-    user, document, filled = _fill(actor, document_id, values)
+    user, document, filled = _fill(actor, document_id, values, base_url)
     record_use(user, document)
     count = db.session.scalar(select(Document.use_count).where(Document.id == document.id))
-    return RenderedMacro(filled.text, filled.html, filled.missing, use_count=count or 0)
+    return dataclasses.replace(filled, use_count=count or 0)
 
 
-def preview_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any]) -> RenderedMacro:
+def preview_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any],
+                       base_url: str | None = None) -> RenderedMacro:
     """Fill a macro like :func:`render_for_ticket` without counting a use.
 
     The macro page previews on every keystroke; only the copy that goes into a ticket is a use.
     """
-    _, document, filled = _fill(actor, document_id, values)
-    return RenderedMacro(filled.text, filled.html, filled.missing, use_count=document.use_count)
+    _, document, filled = _fill(actor, document_id, values, base_url)
+    return dataclasses.replace(filled, use_count=document.use_count)
 
 
-def _fill(actor: User | None, document_id: int,
-          values: Mapping[str, Any]) -> tuple[User, Document, RenderedMacro]:
+def _fill(actor: User | None, document_id: int, values: Mapping[str, Any],
+          base_url: str | None) -> tuple[User, Document, RenderedMacro]:
     user = permissions.require_role(actor, Role.AGENT)
     validation.values(values, "values")
     document = queries.get_document(MACRO, document_id)
@@ -64,7 +71,8 @@ def _fill(actor: User | None, document_id: int,
     merged = {"agent.name": user.name, "agent.email": user.email, **placeholders.flatten(values)}
     text = placeholders.fill_text(revision.body, merged)
     html = fill_templates.fill(revision.body, fill_template(revision), merged)
-    return user, document, RenderedMacro(text=text.text, html=html.text, missing=text.missing)
+    plain = plaintext.to_text(html.text, base_url)
+    return user, document, RenderedMacro(plain, html.text, text.missing, markdown=text.text)
 
 
 def fill_template(revision: Revision) -> fill_templates.FillTemplate:

@@ -1,7 +1,9 @@
 // The macro library: search as you type, move with the arrow keys, open with Enter, copy with "c".
 // Without this script the page still works: a server-rendered list and a GET search form.
 
-import { copyLink, copyRendered, isTyping, rememberedValues } from "./macro.js";
+import {
+  MissingPlaceholders, copyLink, copyRendered, isTyping, rememberedValues,
+} from "./macro.js";
 
 const TYPING_DELAY_MS = 30;
 const SEPARATOR = "::";
@@ -144,15 +146,17 @@ function initLibrary() {
     try {
       if (row.dataset.kind === "macro") {
         const url = renderTemplate.replace("/0/", `/${row.dataset.id}/`);
-        const result = await copyRendered(url, rememberedValues(), "text");
-        const left = result.missing.length ? ` Still to fill: ${result.missing.join(", ")}.` : "";
-        copyStatus.textContent = `Copied “${name}”.${left}`;
+        await copyRendered(url, rememberedValues(), "text");
+        copyStatus.textContent = `Copied “${name}”.`;
       } else {
         await copyLink(row.dataset.url);
         copyStatus.textContent = `Copied the link to “${name}”.`;
       }
     } catch (error) {
-      copyStatus.textContent = `Could not copy: ${error.message}`;
+      copyStatus.textContent = error instanceof MissingPlaceholders
+        ? `“${name}” was not copied. Still to fill: ${error.missing.join(", ")}. `
+          + "Open it to fill them."
+        : `Could not copy: ${error.message}`;
     }
   }
 

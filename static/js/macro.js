@@ -48,11 +48,17 @@ export async function postJSON(url, body, signal) {
   return data;
 }
 
-/** Links in a macro are site-relative; a customer reading the reply needs the full address. */
-export function absoluteText(text) {
-  return text.replace(/\]\((\/[^)\s]*)\)/g, (_, path) => `](${new URL(path, location.origin).href})`);
+/** A copy refused because the reply still has placeholders with no value and no default. */
+export class MissingPlaceholders extends Error {
+  constructor(names) {
+    super(`Not copied. Still to fill: ${names.join(", ")}.`);
+    this.name = "MissingPlaceholders";
+    this.missing = names;
+  }
 }
 
+/** Links in a macro are site-relative; a customer reading the reply needs the full address
+ * (the server's plain text already has full addresses). */
 export function absoluteHTML(html) {
   const template = document.createElement("template");
   template.innerHTML = html;
@@ -66,12 +72,19 @@ export function absoluteHTML(html) {
  * Render (which counts one use) and put the result on the clipboard, as plain text or as rich
  * text with a plain-text alternative. The ClipboardItem gets promises, so the write starts inside
  * the key press or click even though the text is still on its way (Safari insists on that).
+ *
+ * A reply with unfilled placeholders is never copied: a preview (which counts no use) checks
+ * first, and the promise rejects with MissingPlaceholders before anything reaches the clipboard.
  */
 export async function copyRendered(renderUrl, values, format) {
-  const rendered = postJSON(renderUrl, { values });
+  const previewUrl = renderUrl.replace(/\/render$/, "/preview");
+  const rendered = postJSON(previewUrl, { values }).then((checked) => {
+    if (checked.missing.length) throw new MissingPlaceholders(checked.missing);
+    return postJSON(renderUrl, { values });
+  });
   rendered.catch(() => {});
   const blob = (type, pick) => rendered.then((r) => new Blob([pick(r)], { type }));
-  const plain = (r) => absoluteText(r.text);
+  const plain = (r) => r.text;
   if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
     const parts = { "text/plain": blob("text/plain", plain) };
     if (format === "html") parts["text/html"] = blob("text/html", (r) => absoluteHTML(r.html));
@@ -79,7 +92,7 @@ export async function copyRendered(renderUrl, values, format) {
       await navigator.clipboard.write([new ClipboardItem(parts)]);
       return await rendered;
     } catch (error) {
-      await rendered; // a failed render is the real error; otherwise fall back to plain text
+      await rendered; // a refusal or a failed render is the real error; otherwise plain text
     }
   }
   const result = await rendered;
@@ -147,10 +160,14 @@ function initMacroPage(root) {
         const label = root.querySelector("[data-use-label]");
         if (label) label.textContent = result.use_count === 1 ? "time" : "times";
       }
-      const left = result.missing.length ? ` Still to fill: ${result.missing.join(", ")}.` : "";
-      status.textContent = `Copied as ${format === "html" ? "rich text" : "text"}.${left}`;
+      status.textContent = `Copied as ${format === "html" ? "rich text" : "text"}.`;
     } catch (error) {
-      status.textContent = `Could not copy: ${error.message}`;
+      if (error instanceof MissingPlaceholders) {
+        showMissing(error.missing);
+        status.textContent = error.message;
+      } else {
+        status.textContent = `Could not copy: ${error.message}`;
+      }
     }
   }
 

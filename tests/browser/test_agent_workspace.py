@@ -90,7 +90,8 @@ def test_enter_opens_a_macro_and_the_filled_reply_is_copied(agent_page, library,
     expect(page.locator("[data-preview]")).to_contain_text("Hi Ana, your refund of $10 is on its way.")
     page.get_by_role("button", name="Copy as text").click()
     expect(page.locator("[data-copy-status]")).to_contain_text("Copied as text")
-    assert page.evaluate("navigator.clipboard.readText()") == "Hi Ana, your refund of $10 is on its way.\n"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == "Hi Ana, your refund of $10 is on its way."
     expect(page.locator("[data-use-count]")).to_have_text("1")
     db.session.rollback()  # end the test thread's read snapshot
     assert db.session.get(Document, library["refund"].id).use_count == 1
@@ -102,6 +103,7 @@ def test_rich_text_copy_puts_html_on_the_clipboard(agent_page, library):
     page.goto(f"/macros/{library['refund'].id}")
     expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
     page.fill("#ph-customer-first-name", "Bea")
+    page.fill("#ph-amount", "$4")
     page.keyboard.press("Escape")
     page.keyboard.press("r")
     expect(page.locator("[data-copy-status]")).to_contain_text("Copied as rich text")
@@ -130,7 +132,67 @@ def test_c_copies_the_selected_macro_from_the_library(agent_page, library):
     page.locator("#macro-q").blur()
     page.keyboard.press("c")
     expect(page.locator("[data-copy-status]")).to_contain_text("Copied “Payout schedule”")
-    assert page.evaluate("navigator.clipboard.readText()") == "Payouts arrive on the first of each month.\n"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == "Payouts arrive on the first of each month."
+
+
+def test_keyboard_only_an_agent_fills_and_copies_plain_text(agent_page, make_document):
+    page = agent_page
+    macro = make_document("macro", state="published", title="Billing::Refund sent",
+                          body="## Refund sent\n\nHi {{ customer.first_name }}, the charge from "
+                               "**FANLANE** of *{{ amount }}* is refunded.\n\n"
+                               "- See [refunds](https://help.example/r)\n- Reply to reopen\n\n"
+                               "| Item | Amount |\n|---|---|\n| Refund | {{ amount }} |")
+    type_in_search(page, "refund sent")
+    expect(names(page).first).to_have_text("Refund sent")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/macros/{macro.id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    page.keyboard.press("f")
+    page.keyboard.type("Ana")
+    page.keyboard.press("Tab")
+    page.keyboard.type("$10")
+    expect(page.locator("[data-missing]")).to_have_text("")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied as text")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == ("Refund sent\n\nHi Ana, the charge from FANLANE of $10 is refunded.\n\n"
+                      "- See refunds (https://help.example/r)\n- Reply to reopen\n\n"
+                      "Item    Amount\n------  ------\nRefund  $10")
+    for syntax in ("**", "__", "](", "#", "{", "}"):
+        assert syntax not in copied
+    assert page.errors == []
+
+
+def test_a_reply_with_unfilled_placeholders_is_not_copied(agent_page, library):
+    page = agent_page
+    page.goto(f"/macros/{library['refund'].id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    page.evaluate("navigator.clipboard.writeText('before')")
+    page.keyboard.press("f")
+    page.keyboard.type("Ana")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[data-copy-status]")).to_have_text("Not copied. Still to fill: amount.")
+    expect(page.locator("[data-missing]")).to_have_text("Still to fill: amount")
+    page.keyboard.press("Escape")
+    page.keyboard.press("r")
+    expect(page.locator("[data-copy-status]")).to_have_text("Not copied. Still to fill: amount.")
+    assert page.evaluate("navigator.clipboard.readText()") == "before"
+    expect(page.locator("[data-use-count]")).to_have_text("0")
+
+
+def test_quick_copy_from_the_library_refuses_unfilled_placeholders(agent_page, library):
+    page = agent_page
+    type_in_search(page, "refund timel")
+    expect(names(page).first).to_have_text("Refund timeline")
+    page.evaluate("navigator.clipboard.writeText('before')")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[data-copy-status]")).to_have_text(
+        "“Refund timeline” was not copied. Still to fill: customer.first_name, amount. "
+        "Open it to fill them.")
+    assert page.evaluate("navigator.clipboard.readText()") == "before"
+    db.session.rollback()
+    assert db.session.get(Document, library["refund"].id).use_count == 0
 
 
 def test_the_suggestion_box_ranks_the_right_macro_first(agent_page, library):

@@ -64,7 +64,9 @@ def test_filling_uses_the_stored_template_not_the_body(api_as, make_document):
     response = api.post(f"/macros/{macro.id}/render", json={"values": {"name": "<b>Ana</b>"}})
     assert response.status_code == 200
     assert response.get_json()["html"] == "<p>Stored: <em>&lt;b&gt;Ana&lt;/b&gt;</em></p>"
-    assert response.get_json()["text"] == "Hi <b>Ana</b>!\n"
+    # The plain text is read from the filled template too; only the Markdown is the filled body.
+    assert response.get_json()["text"] == "Stored: <b>Ana</b>"
+    assert response.get_json()["markdown"] == "Hi <b>Ana</b>!\n"
 
 
 def test_a_revision_saved_before_templates_gets_one_on_first_fill(api_as, make_document):

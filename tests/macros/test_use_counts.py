@@ -17,7 +17,7 @@ def test_previews_never_count(api_as, make_document):
     for value in ("A", "An", "Ana"):
         response = api.post(f"/macros/{macro.id}/preview", json={"values": {"name": value}})
         assert response.status_code == 200
-    assert response.get_json()["text"] == "Thanks Ana!\n"
+    assert response.get_json()["text"] == "Thanks Ana!"
     assert use_count(macro.id) == 0
 
 
@@ -25,7 +25,8 @@ def test_a_copy_counts_exactly_once_and_reports_the_new_count(api_as, make_docum
     macro = make_document("macro", state="published", title="Thanks", body="Thanks {{ name }}!")
     api, user = api_as("agent")
     response = api.post(f"/macros/{macro.id}/render", json={"values": {"name": "Ana"}})
-    assert response.get_json() == {"text": "Thanks Ana!\n", "html": "<p>Thanks Ana!</p>", "missing": [],
+    assert response.get_json() == {"text": "Thanks Ana!", "markdown": "Thanks Ana!\n",
+                                   "html": "<p>Thanks Ana!</p>", "missing": [],
                                    "use_count": 1}
     assert use_count(macro.id) == 1
     assert db.session.query(MacroUse).filter_by(document_id=macro.id, user_id=user.id).count() == 1
