@@ -14,8 +14,7 @@ from kb.api import schemas
 _SCHEMAS = [
     "DocumentWrite", "DocumentUpdate", "DocumentOut", "DocumentPage", "RevisionSummary", "RevisionOut",
     "DiffOut", "CommentBody", "CommentOut", "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut",
-    "LinkFlagOut", "MacroFlagsOut",
-    "SearchResponse", "SuggestBody", "SuggestResponse", "ErrorOut",
+    "MacroFlagsOut", "SearchResponse", "SuggestBody", "SuggestResponse", "ErrorOut",
 ]
 
 
