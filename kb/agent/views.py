@@ -154,6 +154,14 @@ def edit_url(document: Document) -> str | None:
     return None
 
 
+def diff_url(flag: links.LinkFlag) -> str | None:
+    """Where an editor reads what changed in a linked article since the macro was confirmed."""
+    if flag.reason != links.CHANGED or "editor.review" not in current_app.view_functions:
+        return None
+    return url_for("editor.review", kind="articles", document_id=flag.article_id,
+                   **{"from": flag.confirmed_number, "to": flag.live_number})
+
+
 @bp.get("/macros/<int:document_id>")
 @page_requires()
 def macro(user: User, document_id: int):
@@ -170,7 +178,19 @@ def macro(user: User, document_id: int):
         "agent/macro.html", document=document, revision=revision, name=name, path=path,
         fields=fields, values=values, preview=preview, refusal=refusal, flags=links.flags_for(document),
         favourite=macro_services.is_favourite(user, document), edit_url=edit_url(document),
+        diff_url=diff_url, may_confirm=user.has_role(Role.EDITOR),
     ), status
+
+
+@bp.post("/macros/<int:document_id>/confirm-links")
+@page_requires(Role.EDITOR)
+def confirm_links(user: User, document_id: int):
+    """An editor read the changed articles and the macro still fits them."""
+    links.confirm(user, document_id)
+    flash("Confirmed: the macro fits the linked articles as they are now.", "success")
+    if request.form.get("return_to") == "flagged":
+        return redirect(url_for("agent.flagged"))
+    return redirect(url_for("agent.macro", document_id=document_id))
 
 
 def _placeholder_fields(user: User, body: str) -> list[dict]:
@@ -203,11 +223,11 @@ def favourite(user: User, document_id: int):
 @bp.get("/macros/flagged")
 @page_requires(Role.EDITOR)
 def flagged(user: User):
-    """Macros whose links point at archived, moved or missing articles (editors and up)."""
+    """Macros whose links point at archived, moved, missing or changed articles (editors and up)."""
     found = links.flagged(permissions.visible_documents(user, MACRO))
     items = [(document, library.split_title(document.published.title), flags, edit_url(document))
              for document, flags in found]
-    return render_template("agent/flagged.html", items=items)
+    return render_template("agent/flagged.html", items=items, diff_url=diff_url)
 
 
 from kb.agent import personal  # noqa: E402,F401  (routes register on import)

@@ -12,12 +12,13 @@ from kb.api import api_blueprint as bp
 from kb.api.args import json_body, query_args
 from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs,
                             RequiredComment, RestoreBody, ScheduleBody)
-from kb.api.serializers import KIND_PATHS, comment_dict, document_dict, revision_dict, revision_summary, \
+from kb.api.serializers import KIND_PATHS, link_flags, comment_dict, document_dict, revision_dict, revision_summary, \
     visible_document_dict
 from kb.auth import current_actor
 from kb.content import diffs, queries, services
 from kb.content.services import DocumentInput
 from kb.models import ReviewComment, Role
+from kb.models.content import MACRO
 from kb.extensions import db
 from kb.review import services as review
 
@@ -91,7 +92,10 @@ def get_document(kind: str, document_id: int):
         200: {content: {application/json: {schema: DocumentOut}}}
     """
     _, document, revision = _visible(kind, document_id)
-    return jsonify(document_dict(document, revision))
+    found = document_dict(document, revision)
+    if document.kind == MACRO:
+        found["flags"] = link_flags(document)
+    return jsonify(found)
 
 
 @bp.put(f"/{KIND}/<int:document_id>")

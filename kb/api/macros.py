@@ -1,4 +1,5 @@
-"""Macro rendering for tickets, and deleting an agent's personal macros."""
+"""Macro rendering for tickets, confirming a macro against changed articles, and deleting an
+agent's personal macros."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from flask import current_app, jsonify, request
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body
 from kb.api.schemas import RenderBody
+from kb.api.serializers import link_flags
 from kb.auth import current_actor
-from kb.macros import services as macro_services
+from kb.macros import links, services as macro_services
 
 
 @bp.post("/macros/<int:document_id>/render")
@@ -45,6 +47,23 @@ def preview_macro(document_id: int):
     filled = macro_services.preview_for_ticket(current_actor(), document_id, data["values"],
                                                request.host_url)
     return jsonify(_rendered(filled))
+
+
+@bp.post("/macros/<int:document_id>/confirm-links")
+def confirm_macro_links(document_id: int):
+    """Say the macro still fits the articles it links to as they are now (editors and up);
+    clears its "linked article changed" flags.
+    ---
+    post:
+      tags: [macros]
+      parameters:
+      - DocumentId
+      responses:
+        200: {content: {application/json: {schema: MacroFlagsOut}}}
+        403: Forbidden
+    """
+    document = links.confirm(current_actor(), document_id)
+    return jsonify({"flags": link_flags(document)})
 
 
 @bp.delete("/macros/<int:document_id>")

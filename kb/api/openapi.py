@@ -28,8 +28,8 @@ from kb.validation import MAX_ID
 _SCHEMAS = [
     "DocumentWrite", "ArticleWrite", "DocumentUpdate", "DocumentOut", "DocumentPage",
     "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
-    "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "SearchResponse", "SuggestBody",
-    "SuggestResponse", "ErrorOut",
+    "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "MacroFlagsOut", "SearchResponse",
+    "SuggestBody", "SuggestResponse", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.

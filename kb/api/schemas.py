@@ -178,6 +178,18 @@ class SuggestBody(Strict):
     limit = WholeNumber(load_default=5, validate=validate.Range(min=1, max=20))
 
 
+class LinkFlagOut(Schema):
+    kind = fields.String(validate=validate.OneOf(["link_broken", "link_changed"]))
+    article_id = fields.Integer(allow_none=True)
+    since = fields.DateTime(allow_none=True)
+    diff = fields.String(metadata={
+        "description": "link_changed only: the article's changes since the macro was confirmed"})
+
+
+class MacroFlagsOut(Schema):
+    flags = fields.List(fields.Nested(LinkFlagOut))
+
+
 class DocumentOut(Schema):
     id = fields.Integer()
     kind = fields.String()
@@ -198,6 +210,8 @@ class DocumentOut(Schema):
     publish_at = fields.DateTime(allow_none=True)
     draft_slug = fields.String(metadata={
         "description": "the slug this revision gives the document when published; `slug` is the live one"})
+    flags = fields.List(fields.Nested(LinkFlagOut), metadata={
+        "description": "macros read one at a time: links to articles that broke or changed since"})
 
 
 class DocumentPage(Schema):

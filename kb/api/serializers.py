@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from kb import permissions
+from kb.macros import links
 from kb.models import Document, ReviewComment, Revision
 from kb.models.content import ARTICLE
 from kb.search.service import Result
@@ -39,6 +40,19 @@ def document_dict(document: Document, revision: Revision) -> dict:
         # The slug the shown revision gives the document once published (``slug`` is the live one).
         "draft_slug": revision.slug or document.slug,
     }
+
+
+def link_flags(document: Document) -> list[dict]:
+    """A macro's bad article links; a changed article's entry links to its diff."""
+    found = []
+    for flag in links.flags_for(document):
+        item = {"kind": flag.kind, "article_id": flag.article_id,
+                "since": flag.since.isoformat() if flag.since else None}
+        if flag.reason == links.CHANGED:
+            item["diff"] = url_for("api.diff", kind="articles", document_id=flag.article_id,
+                                   **{"from": flag.confirmed_number, "to": flag.live_number})
+        found.append(item)
+    return found
 
 
 def visible_document_dict(actor, document: Document) -> dict:

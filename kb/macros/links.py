@@ -6,21 +6,35 @@ link. So the links of a macro's *published* revision are kept as :class:`Documen
 rewritten by :func:`sync` each time a macro goes live (one explicit call from the publish
 paths), and checked against the articles as they are *now* whenever a flag is asked for: archiving
 or renaming an article needs no hook of its own.
+
+A link also remembers the article revision the macro was last checked against
+(``confirmed_revision_id``). When the article goes live with a different title or body,
+:func:`article_went_live` notes when (``changed_at``) and the macro is flagged "linked article
+changed" until an editor confirms it (:func:`confirm`) or a new revision of the macro goes live.
+Republishing with only metadata changed (a review date, tags) raises nothing: the reply's
+wording can only be out of date if the article's words changed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 
+from kb import permissions
 from kb.content import markdown
+from kb.content.services import lock_document
+from kb.database import transaction
+from kb.errors import NotFoundError
 from kb.extensions import db
-from kb.models import Document, DocumentLink, Revision, SlugRedirect
+from kb.models import Document, DocumentLink, Revision, Role, SlugRedirect, User
 from kb.models.content import ARTICLE, MACRO
+from kb.models.types import utcnow
+from kb.records import audit
 
 _ARTICLE_PATH = re.compile(r"^/articles/([a-z0-9][a-z0-9-]*)/?$")
 
@@ -28,6 +42,8 @@ _ARTICLE_PATH = re.compile(r"^/articles/([a-z0-9][a-z0-9-]*)/?$")
 ARCHIVED = "archived"
 MOVED = "moved"
 MISSING = "missing"
+#: Not broken: the article went live with changed content since the macro was confirmed.
+CHANGED = "changed"
 
 
 @dataclass(frozen=True)
@@ -42,9 +58,23 @@ class LinkFlag:
     new_slug: str | None = None
     #: The article's title when it still exists.
     title: str | None = None
+    #: The article linked to, when it still exists.
+    article_id: int | None = None
+    #: When the link went bad (for :data:`CHANGED`: when the changed article went live).
+    since: datetime | None = None
+    #: For :data:`CHANGED`: the article revision numbers to compare (confirmed, live).
+    confirmed_number: int | None = None
+    live_number: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """The contract's name for the flag: a changed article is not a broken link."""
+        return "link_changed" if self.reason == CHANGED else "link_broken"
 
     @property
     def message(self) -> str:
+        if self.reason == CHANGED:
+            return f"Linked article changed: /articles/{self.slug} was republished with new content"
         if self.reason == MOVED:
             return f"Article moved: update the link to /articles/{self.new_slug}"
         if self.reason == ARCHIVED:
@@ -76,23 +106,90 @@ def sync(document: Document, revision: Revision) -> None:
     """Rewrite a macro's link rows from the revision going live (inside the caller's transaction).
 
     Called by the publish paths only; a draft's links mean nothing until it is published.
+    A new macro revision is written against the articles as they are live now, so it confirms
+    each of its links.
     """
     if document.kind != MACRO:
         return
     slugs = article_slugs(markdown.links_of(revision.html))
     db.session.execute(delete(DocumentLink).where(DocumentLink.source_id == document.id))
     for slug in slugs:
-        db.session.add(DocumentLink(source_id=document.id, target_slug=slug, target_id=_resolve(slug)))
+        target_id, live_id = _resolve(slug)
+        db.session.add(DocumentLink(source_id=document.id, target_slug=slug, target_id=target_id,
+                                    confirmed_revision_id=live_id))
 
 
-def _resolve(slug: str) -> int | None:
-    """The article a slug names now, directly or through a redirect."""
-    found = db.session.scalar(select(Document.id).where(Document.kind == ARTICLE, Document.slug == slug))
-    if found is not None:
-        return found
-    return db.session.scalar(
-        select(SlugRedirect.document_id).where(SlugRedirect.kind == ARTICLE, SlugRedirect.slug == slug)
-    )
+def _resolve(slug: str) -> tuple[int | None, int | None]:
+    """The article a slug names now, directly or through a redirect, and its live revision."""
+    found = db.session.execute(
+        select(Document.id, Document.published_revision_id).where(Document.kind == ARTICLE, Document.slug == slug)
+    ).first()
+    if found is None:
+        found = db.session.execute(
+            select(Document.id, Document.published_revision_id)
+            .join(SlugRedirect, SlugRedirect.document_id == Document.id)
+            .where(SlugRedirect.kind == ARTICLE, SlugRedirect.slug == slug)
+        ).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
+def article_went_live(document: Document, revision: Revision) -> None:
+    """Note, on every macro link to this article, whether its words moved away from the revision
+    the macro was confirmed against (inside the publishing transaction).
+
+    The time of the first change is kept until someone confirms, so ``since`` says how long the
+    macro has been out of step; going back to the confirmed words clears it.
+    """
+    if document.kind != ARTICLE:
+        return
+    rows = db.session.execute(select(DocumentLink).where(DocumentLink.target_id == document.id)).scalars().all()
+    confirmed = _revisions({row.confirmed_revision_id for row in rows} - {None})
+    now = utcnow()
+    for row in rows:
+        before = confirmed.get(row.confirmed_revision_id)
+        if before is None or _same_words(before, revision):
+            # Nothing to compare with (linked before the article was live), or nothing a reply
+            # quotes changed: the new revision is what the macro is in step with now.
+            row.confirmed_revision_id, row.changed_at = revision.id, None
+        elif row.changed_at is None:
+            row.changed_at = now
+
+
+def _revisions(ids: set[int]) -> dict[int, Revision]:
+    if not ids:
+        return {}
+    return {r.id: r for r in db.session.execute(select(Revision).where(Revision.id.in_(ids))).scalars()}
+
+
+def _same_words(old: Revision, new: Revision) -> bool:
+    return old.title == new.title and old.body == new.body
+
+
+def confirm(actor: User | None, document_id: int) -> Document:
+    """An editor says the macro still fits the articles it links to as they are live now.
+
+    :raises PermissionDeniedError: the actor is not an editor or above.
+    :raises NotFoundError: no published macro with that id visible to the actor.
+    """
+    user = permissions.require_role(actor, Role.EDITOR)
+    with transaction():
+        document = lock_document(MACRO, document_id)
+        if document.published is None or not permissions.may_see_document(user, document):
+            raise NotFoundError(f"no published macro with id {document_id}")
+        flags = [f for f in flags_for(document) if f.reason == CHANGED]
+        rows = db.session.execute(
+            select(DocumentLink).where(DocumentLink.source_id == document.id, DocumentLink.target_id.is_not(None))
+        ).scalars().all()
+        live = dict(db.session.execute(
+            select(Document.id, Document.published_revision_id)
+            .where(Document.id.in_([row.target_id for row in rows]))
+        ).all()) if rows else {}
+        for row in rows:
+            if live.get(row.target_id) is not None:
+                row.confirmed_revision_id, row.changed_at = live[row.target_id], None
+        audit(user, "confirm_links", document, document.published,
+              articles=sorted({f.article_id for f in flags if f.article_id is not None}))
+    return document
 
 
 def flags_for(document: Document) -> list[LinkFlag]:
@@ -137,10 +234,11 @@ def _check(links: list[DocumentLink]) -> list[LinkFlag]:
     by_id = {a.id: a for a in articles}
     by_slug = {a.slug: a for a in articles}
     by_slug.update(_redirected({s for s in slugs if s not in by_slug}))
+    numbers = _numbers({link.confirmed_revision_id for link in links if link.changed_at is not None})
     flags = []
     for link in links:
         article = by_id.get(link.target_id) if link.target_id is not None else by_slug.get(link.target_slug)
-        flag = _flag(link, article)
+        flag = _flag(link, article, numbers)
         if flag is not None:
             flags.append(flag)
     return flags
@@ -158,12 +256,26 @@ def _redirected(slugs: set[str]) -> dict[str, Document]:
     return {slug: document for slug, document in rows}
 
 
-def _flag(link: DocumentLink, article: Document | None) -> LinkFlag | None:
+def _numbers(ids: set[int | None]) -> dict[int, int]:
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Revision.id, Revision.number).where(Revision.id.in_(ids))).all())
+
+
+def _flag(link: DocumentLink, article: Document | None, numbers: dict[int, int]) -> LinkFlag | None:
     if article is None:
         return LinkFlag(link.source_id, link.target_slug, MISSING)
     title = article.latest.title if article.latest else None
+    seen = {"title": title, "article_id": article.id, "since": article.updated_at}
     if article.published_revision_id is None:
-        return LinkFlag(link.source_id, link.target_slug, ARCHIVED, title=title)
+        return LinkFlag(link.source_id, link.target_slug, ARCHIVED, **seen)
     if article.slug != link.target_slug:
-        return LinkFlag(link.source_id, link.target_slug, MOVED, new_slug=article.slug, title=title)
+        return LinkFlag(link.source_id, link.target_slug, MOVED, new_slug=article.slug, **seen)
+    if (link.changed_at is not None and link.target_id == article.id
+            and link.confirmed_revision_id != article.published_revision_id):
+        return LinkFlag(link.source_id, link.target_slug, CHANGED, title=article.published.title,
+                        article_id=article.id, since=link.changed_at,
+                        confirmed_number=numbers.get(link.confirmed_revision_id),
+                        live_number=article.published.number)
     return None

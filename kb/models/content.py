@@ -173,3 +173,9 @@ class DocumentLink(db.Model):
     #: The slug as written in the macro; the article may since have moved.
     target_slug: Mapped[str] = mapped_column(String(200), index=True)
     target_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: The article revision the macro was last checked against: the one live when the macro was
+    #: published, or when an editor confirmed the macro still fits the article.
+    confirmed_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    #: When the article went live with a title or body unlike the confirmed revision's (None
+    #: while the macro is in step with it).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
