@@ -20,8 +20,14 @@ _counter = counter
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def app_config() -> dict:
+    """Settings over the test defaults; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    app = make_app(tmp_path, **app_config)
 
     @app.before_request
     def forget_the_previous_requests_user():

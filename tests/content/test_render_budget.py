@@ -11,12 +11,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from flask import g
 
 from kb.auth import services as auth_services
 from kb.content.services import MAX_BODY
 from kb.extensions import db
-from tests.support import another_app, csrf_token, make_app
+from tests.support import another_app, csrf_token
 
 #: Seconds a render may take in these tests (production: 2).
 BUDGET = 0.5
@@ -57,22 +56,8 @@ FAMILIES = {
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path, RENDER_TIMEOUT=BUDGET, IMPORT_RENDER_TIMEOUT=BUDGET)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
-
-    ctx = app.app_context()
-    ctx.push()
-    yield app
-    db.session.remove()
-    ctx.pop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_config(tmp_path):
+    return {"RENDER_TIMEOUT": BUDGET, "IMPORT_RENDER_TIMEOUT": BUDGET}
 
 
 def timed(call):

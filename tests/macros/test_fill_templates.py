@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from flask import g
 from sqlalchemy import update
 
 from kb.extensions import db
 from kb.models import Document, Revision
-from tests.support import csrf_token, make_app
+from tests.support import csrf_token
 
 #: Seconds a render may take in these tests (production: 2).
 BUDGET = 0.5
@@ -21,21 +20,8 @@ BRACKETS = "[" * 50_000
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path, RENDER_TIMEOUT=BUDGET)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        g.pop("_login_user", None)
-
-    ctx = app.app_context()
-    ctx.push()
-    yield app
-    db.session.remove()
-    ctx.pop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_config(tmp_path):
+    return {"RENDER_TIMEOUT": BUDGET}
 
 
 def published_revision(macro_id: int) -> Revision:

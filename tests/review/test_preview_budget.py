@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from kb.extensions import db
 from kb.models import Document
 from tests.review.pages import post_form, signed_in, textarea
-from tests.support import csrf_token, make_app
+from tests.support import csrf_token
 
 BRACKETS = "Intro\n\n" + "[" * 50_000
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path, RENDER_TIMEOUT=0.5, PREVIEW_RATE_LIMIT_PER_MINUTE=3)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        g.pop("_login_user", None)
-
-    ctx = app.app_context()
-    ctx.push()
-    yield app
-    db.session.remove()
-    ctx.pop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_config(tmp_path):
+    return {"RENDER_TIMEOUT": 0.5, "PREVIEW_RATE_LIMIT_PER_MINUTE": 3}
 
 
 def _fields(**overrides):

@@ -7,31 +7,16 @@ try, as each round of the follower thread of a server is.
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from kb.database import transaction
 from kb.extensions import db
 from kb.models import IndexEvent, Revision
 from kb.search.engine import storage
-from tests.support import make_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path, INDEX_IN_PROCESS=False)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        g.pop("_login_user", None)
-
-    ctx = app.app_context()
-    ctx.push()
-    yield app
-    db.session.remove()
-    ctx.pop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_config(tmp_path):
+    return {"INDEX_IN_PROCESS": False}
 
 
 def follow(runner) -> str:

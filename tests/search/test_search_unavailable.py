@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
-from kb.extensions import db
-from tests.support import make_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    """An app whose index folder cannot be created: a plain file sits where it should be."""
+def app_config(tmp_path):
+    """An index folder that cannot be created: a plain file sits where it should be."""
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("in the way\n")
-    app = make_app(tmp_path, INDEX_DIR=str(blocked / "index"))
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        g.pop("_login_user", None)
-
-    ctx = app.app_context()
-    ctx.push()
-    yield app
-    db.session.remove()
-    ctx.pop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return {"INDEX_DIR": str(blocked / "index")}
 
 
 def test_the_search_api_answers_503_with_the_error_shape(api_as):
