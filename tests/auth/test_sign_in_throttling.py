@@ -9,7 +9,7 @@ import redis
 
 from kb.auth import services as auth_services
 from kb.errors import ValidationError
-from tests.support import another_app, csrf_token
+from tests.support import REQUIRE_REDIS, another_app, csrf_token
 
 
 def sign_in(client, email, password, address="10.0.0.1"):
@@ -62,7 +62,10 @@ def shared_storage():
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.ConnectionError:
-        pytest.fail("Redis is not running at 127.0.0.1:6379 (CI starts it; start it to run this test)")
+        missing = "Redis is not running at 127.0.0.1:6379 (start it to run this test)"
+        if REQUIRE_REDIS:
+            pytest.fail(missing)
+        pytest.skip(missing)
     return url
 
 

@@ -15,11 +15,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from kb.extensions import db
-from tests.support import REPO
+from tests.support import REPO, REQUIRE_BROWSER
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
-REQUIRED = os.environ.get("KB_REQUIRE_BROWSER") == "1"
+REQUIRED = REQUIRE_BROWSER
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
