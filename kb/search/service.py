@@ -20,7 +20,7 @@ from kb.models import Document, Revision, SearchLog
 from kb.search import ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
-from kb.search.schema import SNIPPET_CHARS
+from kb.search.schema import SNIPPET_CHARS, category_key
 
 MAX_LIMIT = 50
 MAX_OFFSET = 10_000
@@ -68,17 +68,28 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            limit: int = 10, offset: int = 0, as_you_type: bool = False,
            surface: str = "api") -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
-    stale index can never show what is unpublished or hidden from the caller."""
+    stale index can never show what is unpublished or hidden from the caller.
+
+    ``category`` is a category slug or a ``::`` path at any depth (``billing::refunds``),
+    applied in the index before ``limit``; the page and the API both filter through here."""
     query = validation.text(query, "q", max_length=MAX_QUERY)
     for name, value in (("category", category), ("section", section), ("tag", tag)):
         validation.text(value, name, multiline=False, max_length=200)
+    if category:
+        # One spelling per category, the index's: "Billing :: Refunds" is billing::refunds.
+        category = category_key(category) or None
     started = time.perf_counter()
     with unavailable_when_broken():
-        page = get_index().search(
-            query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
-            limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
-            as_you_type=as_you_type,
-        )
+        index, scope = get_index(), scope_for(actor)
+        arguments = dict(kind=kind, category=category, section=section, tag=tag,
+                         limit=min(max(limit, 1), MAX_LIMIT),
+                         offset=min(max(offset, 0), MAX_OFFSET))
+        page = index.search(query, scope, as_you_type=as_you_type, **arguments)
+        if as_you_type and page.total == 0:
+            # A word still being typed is read as a prefix, which the engine never corrects;
+            # when nothing starts with it, read it as a whole (possibly misspelled) word, so
+            # "refnd" typed into the macro library finds the refund macros, and says so.
+            page = index.search(query, scope, **arguments)
     results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
