@@ -108,8 +108,34 @@ function initLibrary() {
     if (a && suggestion) Object.assign(a, { textContent: suggestion, href: searchUrl(suggestion) });
   }
 
-  /** The no-results state, as the server renders it: the corrected query, and a way to write
-   * the missing answer as a personal macro. (The server page also lists matching articles.) */
+  /** Up to three help-center articles for a macro search that found nothing (the server page
+   * lists the same ones); added to the empty state unless a newer search replaced it. */
+  async function offerArticles(box, query, mine) {
+    const params = new URLSearchParams({ q: query, type: "article", limit: "3" });
+    try {
+      const response = await fetch(`${form.dataset.api}?${params}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      const body = await response.json();
+      if (mine !== sequence || !response.ok || !body.results.length || !box.isConnected) return;
+      const intro = document.createElement("p");
+      intro.textContent = "Help-center articles that match:";
+      const articles = document.createElement("ul");
+      articles.className = "no-results-articles";
+      articles.setAttribute("data-empty-articles", "");
+      articles.append(...body.results.map((r) => {
+        const item = document.createElement("li");
+        item.append(link(r.title, r.url));
+        return item;
+      }));
+      box.lastElementChild.before(intro, articles);
+    } catch (error) {
+      // the offer is a convenience: the empty state stands without it
+    }
+  }
+
+  /** The no-results state, as the server renders it: the corrected query, matching
+   * help-center articles and a way to write the missing answer as a personal macro. */
   function emptyState(query, suggestion) {
     const box = document.createElement("div");
     box.className = "empty no-results";
@@ -132,7 +158,11 @@ function initLibrary() {
     list.replaceChildren(...rows);
     status.textContent = message;
     document.querySelectorAll("[data-empty]").forEach((old) => old.remove());
-    if (!rows.length && query) list.after(emptyState(query, suggestion));
+    if (!rows.length && query) {
+      const box = emptyState(query, suggestion);
+      list.after(box);
+      if (form.dataset.category || typeSelect.value === "macro") offerArticles(box, suggestion || query, sequence);
+    }
     showSuggestion(suggestion, rows.length > 0);
     select(0);
   }

@@ -253,9 +253,10 @@ def test_a_deep_category_searches_as_you_type_and_offers_a_way_on_when_empty(age
     page.keyboard.type("refund")
     expect(names(page)).to_have_text(["Refund timeline"])  # not Duplicate charge, a level up
     page.keyboard.press("Escape")
-    page.keyboard.type("password")
+    page.keyboard.type("chargeback")
     empty = page.locator("[data-empty]")
-    expect(empty).to_contain_text("Nothing matches “password”.")
+    expect(empty).to_contain_text("Nothing matches “chargeback”.")
+    expect(empty.locator("[data-empty-articles] a")).to_have_text(["Chargeback runbook"])
     expect(empty.locator("[data-create-macro]")).to_have_attribute("href", "/macros/new")
     expect(names(page)).to_have_count(0)
     assert page.errors == []
