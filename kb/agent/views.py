@@ -91,7 +91,7 @@ def library_search(actor: User, query: str, category: str | None, tag: str | Non
         # Nothing among the macros: the help center may still answer the customer, and its
         # words may correct a typo the (fewer) macros' words could not.
         others = search_service.search(actor, suggestion or query, kind=ARTICLE,
-                                       limit=NO_RESULT_ARTICLES, surface="library")
+                                       limit=NO_RESULT_ARTICLES, logged=False)
         articles = [_search_item(r) for r in others.results]
         suggestion = suggestion or others.suggestion
     return LibraryResults(items, suggestion, articles)

@@ -94,3 +94,19 @@ def test_no_results_without_a_correction_still_offers_a_personal_macro(client, l
     assert "Nothing matches “zzzqqq”." in empty
     assert "data-suggestion>" not in empty and "data-empty-articles" not in empty
     assert "Create a personal macro" in empty
+
+
+def test_an_empty_macro_search_is_logged_once_not_with_the_articles_offered(app, client, login, make_user,
+                                                                             make_document):
+    from kb.extensions import db
+    from kb.models import SearchLog
+    from kb.search import service as search_service
+
+    make_document("article", state="published", title="Refund policy", body="Refunds take five days.")
+    login(make_user("agent"))
+    page = client.get("/macros?q=refund&type=macro").get_data(as_text=True)
+    assert "Refund policy" in page[page.index("data-empty"):]
+    search_service.search_log().flush()
+    db.session.rollback()  # see the log writer's commit
+    rows = db.session.execute(db.select(SearchLog)).scalars().all()
+    assert [(r.query, r.surface, r.result_count) for r in rows] == [("refund", "library", 0)]
