@@ -16,7 +16,6 @@ from kb import permissions
 from kb.auth import page_requires
 from kb.content import queries
 from kb.content.render_budget import RenderRefusedError
-from kb.content.slugs import slugify
 from kb.errors import NotFoundError, ValidationError
 from kb.macros import library, links, placeholders
 from kb.macros import services as macro_services
@@ -28,8 +27,10 @@ bp = Blueprint("agent", __name__)
 
 #: Macros listed per page when browsing without a query.
 PAGE_SIZE = 100
-#: Search results shown for a query (the category filter narrows them further).
+#: Search results shown for a query (within the category, when one is chosen).
 SEARCH_LIMIT = 50
+#: Help-center articles offered when a macro search finds nothing.
+NO_RESULT_ARTICLES = 3
 MAX_QUERY = 512
 MAX_TICKET = 20_000
 
@@ -61,21 +62,39 @@ def _search_item(result: search_service.Result) -> SearchItem:
                       personal=document.owner_id is not None, internal=internal)
 
 
+@dataclass(frozen=True)
+class LibraryResults:
+    """What a library search shows: its results, the engine's correction of a misspelled
+    query, and for an empty result the help-center articles that match instead."""
+
+    items: list[SearchItem]
+    suggestion: str | None
+    articles: list[SearchItem]
+
+
 def library_search(actor: User, query: str, category: str | None, tag: str | None,
-                   kind: str | None) -> list[SearchItem]:
-    """Macros (and, unless narrowed, the articles agents may read) for a query."""
+                   kind: str | None) -> LibraryResults:
+    """Macros (and, unless narrowed, the articles agents may read) for a query.
+
+    The category, at any depth, is filtered by the index before the limit (the same search
+    the API runs), so a deep category never loses matches to a crowded one."""
     if category or kind == MACRO:
         kind = MACRO
     elif kind != ARTICLE:
         kind = None
-    top = slugify(category.split(library.SEPARATOR)[0]) if category else None
-    found = search_service.search(actor, query, kind=kind, category=top, tag=tag or None,
+    found = search_service.search(actor, query, kind=kind, category=category, tag=tag or None,
                                   limit=SEARCH_LIMIT, surface="library")
     items = [_search_item(r) for r in found.results]
-    if category:
-        wanted = tuple(p.strip().lower() for p in category.split(library.SEPARATOR) if p.strip())
-        items = [i for i in items if tuple(p.lower() for p in i.path[:len(wanted)]) == wanted]
-    return items
+    articles: list[SearchItem] = []
+    suggestion = found.suggestion
+    if not items and kind == MACRO:
+        # Nothing among the macros: the help center may still answer the customer, and its
+        # words may correct a typo the (fewer) macros' words could not.
+        others = search_service.search(actor, suggestion or query, kind=ARTICLE,
+                                       limit=NO_RESULT_ARTICLES, logged=False)
+        articles = [_search_item(r) for r in others.results]
+        suggestion = suggestion or others.suggestion
+    return LibraryResults(items, suggestion, articles)
 
 
 def _args() -> tuple[str, str | None, str | None, str | None, int]:
@@ -95,14 +114,14 @@ def _args() -> tuple[str, str | None, str | None, str | None, int]:
 def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 200):
     query, category, tag, kind, page = _args()
     everything = library.entries(user)
+    found = library_search(user, query, category, tag, kind) if query else None
     browse = library.filtered(everything, category, tag)
     context = {
         "query": query, "category": category, "tag": tag, "kind": kind, "page": page,
-        "category_slug": slugify(category.split(library.SEPARATOR)[0]) if category else "",
         "tree": library.category_tree(everything), "tags": library.tag_counts(everything),
         "browse": browse[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "browse_total": len(browse),
         "page_size": PAGE_SIZE,
-        "results": library_search(user, query, category, tag, kind) if query else None,
+        "found": found, "results": found.items if found else None,
         "favourites": library.entries_for(user, macro_services.favourites(user)),
         "recent": library.entries_for(user, macro_services.recently_used(user)),
         "suggestion": suggestion, "ticket": ticket, "may_flag": user.has_role(Role.EDITOR),

@@ -51,7 +51,9 @@ class IndexDoc:
     #: Plain text of the body, already derived from the Markdown.
     text: str
     tags: tuple[str, ...]
-    #: Category slug (articles); for macros the first ``::`` segment, slugified.
+    #: Category slug (articles); for macros every prefix of the ``::`` title path, each level
+    #: slugified, comma-separated (``"billing,billing::refunds"``; see
+    #: :func:`kb.search.schema.category_terms`).
     category: str | None
     #: ``"category-slug/section-slug"`` for articles, None for macros.
     section: str | None

@@ -23,14 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from kb import database, permissions
-from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, IndexEvent, Revision, Section
 from kb.models.content import MACRO
 from kb.models.types import utcnow
 from kb.search import failures
 from kb.search.documents import IndexCorruptError, IndexDoc
-from kb.search.schema import KINDS
+from kb.search.schema import KINDS, category_terms
 
 if TYPE_CHECKING:
     from kb.search.index import SearchIndex
@@ -221,7 +220,7 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
     """The searchable form of a document's published revision."""
     section = revision.section
     if document.kind == MACRO:
-        category = slugify(revision.title.split("::")[0]) if "::" in revision.title else None
+        category = category_terms(revision.title)
     else:
         category = section.category.slug if section else None
     return IndexDoc(

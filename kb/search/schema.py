@@ -29,7 +29,9 @@ Fields, and why each exists:
     first document that has it), so it is a word list, not a posting list. It is the vocabulary
     for "did you mean" and typo tolerance: a stem such as ``configur`` is not a word to offer.
 ``id``, ``kind``, ``vis``, ``owner``, ``category``, ``section``, ``tag``
-    Exact terms used as cached filters (scope, facets) and as the unique key.
+    Exact terms used as cached filters (scope, facets) and as the unique key. A macro's
+    ``category`` is every prefix of its ``::`` title path (:func:`category_terms`), so a filter
+    on a sub-category is applied in the index, before the page limit.
 ``rev``
     A column: the indexed revision per document, read in bulk by reconciliation.
 
@@ -53,12 +55,14 @@ from whoosh.columns import NumericColumn
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.support.charset import accent_map
 
+from kb.content.slugs import slugify
 from kb.search.documents import ARTICLE, MACRO
 
 #: Bumped whenever a change here needs a rebuild; :meth:`SearchIndex.open` checks it.
 #: 5: text fields partitioned by kind (``article_body``, ``macro_title_ng``, ...).
 #: 6: posting blocks with narrow, uncompressed ids and weights and compressed positions.
-SCHEMA_VERSION = 6
+#: 7: ``category`` holds several terms: a macro is filed under every prefix of its title path.
+SCHEMA_VERSION = 7
 
 #: How much of the body is stored for snippets. The best passage is nearly always near the start
 #: of a help article; storing it all buys little and costs index size and build time. A hit
@@ -297,7 +301,9 @@ def build_schema() -> fields.Schema:
         kind=fields.ID(stored=True),
         vis=fields.ID(),
         owner=fields.ID(),
-        category=fields.ID(),
+        # Comma-separated terms: an article's category slug, or every prefix of a macro's
+        # title path ("billing", "billing::refunds"), so a filter at any depth is one term.
+        category=fields.KEYWORD(commas=True),
         section=fields.ID(),
         tag=fields.KEYWORD(commas=True, lowercase=True),
         slug=fields.STORED(),
@@ -334,3 +340,25 @@ def part(field: str, kind: str) -> str:
 def kinds_of(kinds) -> tuple[str, ...]:
     """The known kinds among ``kinds``, in a canonical order (a cache key)."""
     return tuple(k for k in KINDS if k in kinds)
+
+
+#: Separates the levels of a macro's title path (``Billing::Refunds::Refund timeline``).
+CATEGORY_SEPARATOR = "::"
+
+
+def category_key(path: str) -> str:
+    """The filter term of a category path as anyone types it: each level slugified, so
+    ``"Billing :: Refunds"`` and ``"billing::refunds"`` name the same category, and a plain
+    category slug (an article's) is itself."""
+    levels = [p for p in path.split(CATEGORY_SEPARATOR) if p.strip()]
+    return CATEGORY_SEPARATOR.join(slugify(p) for p in levels)
+
+
+def category_terms(title: str) -> str | None:
+    """A macro's ``category`` value: every prefix of its title's path (the last segment is its
+    name, not a category), comma-separated for the ``category`` field; None without a path."""
+    levels = [p for p in title.split(CATEGORY_SEPARATOR) if p.strip()][:-1]
+    if not levels:
+        return None
+    return ",".join(category_key(CATEGORY_SEPARATOR.join(levels[:n]))
+                    for n in range(1, len(levels) + 1))

@@ -20,7 +20,7 @@ from kb.models import Document, Revision, SearchLog
 from kb.search import ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
-from kb.search.schema import SNIPPET_CHARS
+from kb.search.schema import SNIPPET_CHARS, category_key
 
 MAX_LIMIT = 50
 MAX_OFFSET = 10_000
@@ -66,24 +66,38 @@ class Results:
 def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            category: str | None = None, section: str | None = None, tag: str | None = None,
            limit: int = 10, offset: int = 0, as_you_type: bool = False,
-           surface: str = "api") -> Results:
+           surface: str = "api", logged: bool = True) -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
-    stale index can never show what is unpublished or hidden from the caller."""
+    stale index can never show what is unpublished or hidden from the caller.
+
+    ``category`` is a category slug or a ``::`` path at any depth (``billing::refunds``),
+    applied in the index before ``limit``; the page and the API both filter through here.
+    ``logged=False`` for a search the person did not make (an offer beside their own), so the
+    search log counts each search once."""
     query = validation.text(query, "q", max_length=MAX_QUERY)
     for name, value in (("category", category), ("section", section), ("tag", tag)):
         validation.text(value, name, multiline=False, max_length=200)
+    if category:
+        # One spelling per category, the index's: "Billing :: Refunds" is billing::refunds.
+        category = category_key(category) or None
     started = time.perf_counter()
     with unavailable_when_broken():
-        page = get_index().search(
-            query, scope_for(actor), kind=kind, category=category, section=section, tag=tag,
-            limit=min(max(limit, 1), MAX_LIMIT), offset=min(max(offset, 0), MAX_OFFSET),
-            as_you_type=as_you_type,
-        )
+        index, seen_by = get_index(), scope_for(actor)
+        arguments = dict(kind=kind, category=category, section=section, tag=tag,
+                         limit=min(max(limit, 1), MAX_LIMIT),
+                         offset=min(max(offset, 0), MAX_OFFSET))
+        page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
+        if as_you_type and page.total == 0:
+            # A word still being typed is read as a prefix, which the engine never corrects;
+            # when nothing starts with it, read it as a whole (possibly misspelled) word, so
+            # "refnd" typed into the macro library finds the refund macros, and says so.
+            page = index.search(query, seen_by, **arguments)
     results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
     scope = "staff" if permissions.is_staff(actor) else "public"
-    search_log().record(query, scope, surface, total, took)
+    if logged:
+        search_log().record(query, scope, surface, total, took)
     return Results(query=page.query, total=max(total, len(results)), results=results,
                    suggestion=page.suggestion)
 

@@ -14,8 +14,7 @@ const typeSelect = form && form.querySelector("select[name=type]");
 const list = document.querySelector("[data-results]");
 const status = document.querySelector("[data-result-status]");
 const copyStatus = document.querySelector("[data-copy-status]");
-
-const categoryPath = (value) => value.split(SEPARATOR).map((p) => p.trim().toLowerCase()).filter(Boolean);
+const didYouMean = document.querySelector("[data-did-you-mean]");
 
 function makeBadge(text, extra) {
   const badge = document.createElement("span");
@@ -84,11 +83,87 @@ function initLibrary() {
     all[selected].scrollIntoView({ block: "nearest" });
   }
 
-  function show(rows, message) {
+  /** Where a search for ``query`` leads on this page (same category, tag and type). */
+  function searchUrl(query) {
+    const params = new URLSearchParams({ q: query });
+    if (form.dataset.category) params.set("category", form.dataset.category);
+    if (form.dataset.tag) params.set("tag", form.dataset.tag);
+    if (typeSelect.value) params.set("type", typeSelect.value);
+    return `${form.action}?${params}`;
+  }
+
+  function link(text, href, marker) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (marker) a.setAttribute(marker, "");
+    return a;
+  }
+
+  /** The corrected query above the results ("Did you mean refund?"), or nothing. */
+  function showSuggestion(suggestion, found) {
+    if (!didYouMean) return;
+    didYouMean.hidden = !(suggestion && found);
+    const a = didYouMean.querySelector("[data-suggestion]");
+    if (a && suggestion) Object.assign(a, { textContent: suggestion, href: searchUrl(suggestion) });
+  }
+
+  /** Up to three help-center articles for a macro search that found nothing (the server page
+   * lists the same ones); added to the empty state unless a newer search replaced it. */
+  async function offerArticles(box, query, mine) {
+    const params = new URLSearchParams({ q: query, type: "article", limit: "3" });
+    try {
+      const response = await fetch(`${form.dataset.api}?${params}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      const body = await response.json();
+      if (mine !== sequence || !response.ok || !body.results.length || !box.isConnected) return;
+      const intro = document.createElement("p");
+      intro.textContent = "Help-center articles that match:";
+      const articles = document.createElement("ul");
+      articles.className = "no-results-articles";
+      articles.setAttribute("data-empty-articles", "");
+      articles.append(...body.results.map((r) => {
+        const item = document.createElement("li");
+        item.append(link(r.title, r.url));
+        return item;
+      }));
+      box.lastElementChild.before(intro, articles);
+    } catch (error) {
+      // the offer is a convenience: the empty state stands without it
+    }
+  }
+
+  /** The no-results state, as the server renders it: the corrected query, matching
+   * help-center articles and a way to write the missing answer as a personal macro. */
+  function emptyState(query, suggestion) {
+    const box = document.createElement("div");
+    box.className = "empty no-results";
+    box.setAttribute("data-empty", "");
+    const line = document.createElement("p");
+    line.textContent = `Nothing matches “${query}”.`;
+    box.append(line);
+    if (suggestion) {
+      const offer = document.createElement("p");
+      offer.append("Search for ", link(suggestion, searchUrl(suggestion), "data-suggestion"), " instead?");
+      box.append(offer);
+    }
+    const create = document.createElement("p");
+    create.append(link("Create a personal macro", form.dataset.newMacro, "data-create-macro"), " for this answer.");
+    box.append(create);
+    return box;
+  }
+
+  function show(rows, message, query = "", suggestion = null) {
     list.replaceChildren(...rows);
     status.textContent = message;
-    const empty = document.querySelector("[data-empty]");
-    if (empty) empty.hidden = rows.length > 0;
+    document.querySelectorAll("[data-empty]").forEach((old) => old.remove());
+    if (!rows.length && query) {
+      const box = emptyState(query, suggestion);
+      list.after(box);
+      if (form.dataset.category || typeSelect.value === "macro") offerArticles(box, suggestion || query, sequence);
+    }
+    showSuggestion(suggestion, rows.length > 0);
     select(0);
   }
 
@@ -103,9 +178,9 @@ function initLibrary() {
     controller = new AbortController();
     const category = form.dataset.category;
     const kind = category ? "macro" : typeSelect.value;
-    const params = new URLSearchParams({ q: input.value, prefix: "true", limit: category ? "50" : "20" });
+    const params = new URLSearchParams({ q: input.value, prefix: "true", limit: "20" });
     if (kind) params.set("type", kind);
-    if (category) params.set("category", form.dataset.categorySlug);
+    if (category) params.set("category", category); // filtered by the server, at any depth
     if (form.dataset.tag) params.set("tag", form.dataset.tag);
     try {
       const response = await fetch(`${form.dataset.api}?${params}`, {
@@ -117,16 +192,8 @@ function initLibrary() {
         status.textContent = body.error ? body.error.message : "Search failed.";
         return;
       }
-      let results = body.results;
-      if (category) {
-        const wanted = categoryPath(category);
-        results = results.filter((r) => {
-          const path = categoryPath(r.title).slice(0, -1);
-          return wanted.every((part, i) => path[i] === part);
-        });
-      }
-      const rows = results.map((r) => option(r, form.dataset.macroBase));
-      show(rows, `${rows.length} result${rows.length === 1 ? "" : "s"} for “${query}”`);
+      const rows = body.results.map((r) => option(r, form.dataset.macroBase));
+      show(rows, `${rows.length} result${rows.length === 1 ? "" : "s"} for “${query}”`, query, body.suggestion);
     } catch (error) {
       if (error.name !== "AbortError" && mine === sequence) status.textContent = "Search is not answering; try again.";
     }

@@ -224,3 +224,39 @@ def test_deleting_a_personal_macro_asks_first(agent_page):
     page.wait_for_url("**/macros")
     expect(page.locator("body")).to_contain_text("Your personal macro is deleted.")
     assert page.errors == []
+
+
+def test_a_misspelled_query_typed_with_the_keyboard_finds_the_corrected_results(agent_page, library):
+    page = agent_page
+    type_in_search(page, "refnd")
+    expect(names(page)).to_contain_text(["Refund timeline"])
+    suggestion = page.locator("[data-did-you-mean]")
+    expect(suggestion).to_be_visible()
+    expect(suggestion.locator("[data-suggestion]")).to_have_text("refund")
+    options = page.locator("#lib-results [role=option]")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    refund_row = options.filter(has_text="Refund timeline")
+    for _ in range(options.count()):
+        if refund_row.get_attribute("aria-selected") == "true":
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{page.url.split('/macros')[0]}/macros/{library['refund'].id}")
+    assert page.errors == []
+
+
+def test_a_deep_category_searches_as_you_type_and_offers_a_way_on_when_empty(agent_page, library):
+    page = agent_page
+    page.goto("/macros?category=Billing::Refunds")
+    expect(page.locator("form[data-library-search][data-ready=true]")).to_have_count(1)
+    page.keyboard.press("/")
+    page.keyboard.type("refund")
+    expect(names(page)).to_have_text(["Refund timeline"])  # not Duplicate charge, a level up
+    page.keyboard.press("Escape")
+    page.keyboard.type("chargeback")
+    empty = page.locator("[data-empty]")
+    expect(empty).to_contain_text("Nothing matches “chargeback”.")
+    expect(empty.locator("[data-empty-articles] a")).to_have_text(["Chargeback runbook"])
+    expect(empty.locator("[data-create-macro]")).to_have_attribute("href", "/macros/new")
+    expect(names(page)).to_have_count(0)
+    assert page.errors == []
