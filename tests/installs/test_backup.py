@@ -7,6 +7,7 @@ import json
 import sqlite3
 import stat
 import threading
+import time
 from contextlib import closing
 
 import pytest
@@ -175,6 +176,20 @@ def test_backup_and_restore_while_kb_serve_runs(tmp_path):
         assert restored.returncode == 0, restored.stdout + restored.stderr
         status, page = get(f"{site.url}/articles/{BURST_ARTICLE}")
         assert status == 200 and "Changing your email address" in page
-        status, body = get(f"{site.url}/api/v1/search?q=changing+email+address")
-        assert status == 200
-        assert BURST_ARTICLE in [hit["slug"] for hit in json.loads(body)["results"]]
+        # The server's own index follows the restored database within its refresh interval.
+        assert _eventually(lambda: BURST_ARTICLE in _found(site.url, "changing email address"))
+
+
+def _found(url: str, query: str) -> list[str]:
+    status, body = get(f"{url}/api/v1/search?q={query.replace(' ', '+')}")
+    assert status == 200
+    return [hit["slug"] for hit in json.loads(body)["results"]]
+
+
+def _eventually(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
