@@ -124,7 +124,10 @@ class SearchArgs(Schema):
     type = fields.String(validate=validate.OneOf(["article", "macro"]))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))
-    category = _text(200, LINE)
+    category = fields.String(validate=validate.Length(max=200), metadata={
+        **LINE, "description": (
+            "articles: a help-center category slug; macros: a category path whose levels are "
+            "joined by `::` (`billing::refunds`), matching that category and every one below it")})
     section = _text(200, LINE)
     tag = _text(200, LINE)
     as_you_type = fields.Boolean(load_default=False, data_key="prefix")
