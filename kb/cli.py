@@ -119,8 +119,8 @@ def users_reset_password(email: str, expires: int, base_url: str | None):
         raise click.ClickException(f"{user.email} is deactivated; reactivate the account first")
     secret = accounts.issue_password_link(user, timedelta(minutes=expires))
     base = base_url or current_app.config.get("BASE_URL") or "http://127.0.0.1:8000"
-    with current_app.test_request_context(base_url=str(base)):
-        link = url_for("auth.reset_password", secret=secret, _external=True)
+    with current_app.test_request_context("/"):
+        link = str(base).rstrip("/") + url_for("auth.reset_password", secret=secret)
     click.echo(f"one-time link for {user.email}, valid for {expires} minutes:")
     click.echo(link)
 
