@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, url_for
+from flask import current_app, jsonify, request, url_for
 
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body
 from kb.api.schemas import TokenCreate, UserCreate, UserUpdate
 from kb.auth import accounts, current_actor
+from kb.errors import ValidationError
 from kb.models import ApiToken, Role, User
 from kb.permissions import require_role
 
@@ -75,6 +76,8 @@ def update_user(user_id: int):
         409: Conflict
     """
     actor = require_role(current_actor(), Role.ADMIN)
+    if not request.get_data(cache=True):
+        raise ValidationError("send a JSON object with the fields to change: role, active, name")
     data = json_body(UserUpdate())
     user = accounts.update_user(actor, user_id, role=data.get("role"), active=data.get("active"),
                                 name=data.get("name"))

@@ -83,6 +83,8 @@ def test_bad_user_input_is_a_400_naming_the_field(api_as, make_user):
         assert response.get_json()["error"]["field"] == field, body
     assert api.patch(f"/users/{taken.id}", json={"role": "owner"}).get_json()["error"]["field"] == "role"
     assert api.patch(f"/users/{taken.id}", json={"active": "no"}).status_code == 400
+    assert api.patch(f"/users/{taken.id}").status_code == 400  # no body at all
+    assert api.patch(f"/users/{taken.id}", json={}).status_code == 200  # nothing to change
 
     duplicate = api.post("/users", json={"email": taken.email.upper(), "role": "agent"})
     assert duplicate.status_code == 409
