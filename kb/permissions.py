@@ -140,6 +140,14 @@ def require_user_manager(actor: Actor) -> User:
     return require_role(actor, Role.ADMIN)
 
 
+def require_settings_changer(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: may not change settings."""
+    user = require_role(actor, Role.AGENT)
+    if not may_change_settings(user):
+        raise PermissionDeniedError("only admins change settings")
+    return user
+
+
 def check_admin_change(target: User, role: Role, active: bool, other_active_admins: int) -> None:
     """Some active admin must remain: the last one can be neither demoted nor deactivated
     (by themselves, the only one who could).

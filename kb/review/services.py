@@ -158,7 +158,7 @@ def self_approval_allowed() -> bool:
 
 def set_self_approval(actor: User | None, allowed: bool) -> None:
     """Flip the self-approval switch (admins)."""
-    user = permissions.require_role(actor, Role.ADMIN)
+    user = permissions.require_settings_changer(actor)
     with transaction():
         settings.set_self_approval(allowed)
         audit(user, "setting", setting=settings.SELF_APPROVAL, value=allowed)
