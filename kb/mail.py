@@ -9,6 +9,7 @@ URL, :func:`configured` is false and features that need mail stay hidden.
 from __future__ import annotations
 
 import smtplib
+import threading
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -59,3 +60,21 @@ def send(to: str, subject: str, body: str) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.warning("mail to %s not sent: %s", to, exc)
         raise MailError("the mail server could not take the message; try again later") from None
+
+
+def send_later(to: str, subject: str, body: str) -> None:
+    """Send from a thread of its own, so the request answers as fast whether or not a message
+    goes out (a reply that took a mail server's time would tell who has an account). A failure
+    is logged, as nobody waits for it."""
+    if not configured():
+        raise MailError("no mail server is configured (KB_SMTP_URL and KB_MAIL_FROM)")
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send(to, subject, body)
+            except MailError:
+                pass  # send() logged it
+
+    threading.Thread(target=deliver, name="kb-mail", daemon=True).start()

@@ -205,7 +205,8 @@ def mail_password_link(email: str, link_for) -> bool:
     """E-mail a reset link to the active account with this e-mail, if there is one.
 
     ``link_for(secret)`` turns a secret into the absolute URL to send. Returns whether a message
-    went out; the page answers the same either way, so nobody learns who has an account.
+    is on its way; the page answers the same either way, and as fast (the mail goes from a
+    thread of its own), so nobody learns who has an account.
     """
     address = (email or "").strip().lower()
     if not validation.is_key(address, 254):
@@ -217,7 +218,7 @@ def mail_password_link(email: str, link_for) -> bool:
         return False
     link = link_for(issue_password_link(user))
     minutes = int(RESET_LIFETIME.total_seconds() // 60)
-    mail.send(user.email, "Set a new password",
+    mail.send_later(user.email, "Set a new password",
               f"Hello {user.name},\n\nsomeone (we hope you) asked to reset your password. Open this "
               f"link within {minutes} minutes to choose a new one; it works once:\n\n{link}\n\n"
               "If you did not ask for this, ignore this message: your password stays as it is.\n")

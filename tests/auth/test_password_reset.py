@@ -205,6 +205,10 @@ class TestByMail:
             statuses.append(browser.post("/forgot-password", data={
                 "email": user.email, "csrf_token": csrf_token(browser, "/forgot-password")}).status_code)
         assert statuses == [200, 200, 200, 429]
+        inbox, _ = smtp
+        assert [inbox.next()[1] for _ in range(3)] == [[user.email]] * 3
+        with pytest.raises(queue.Empty):  # the refused fourth request sent nothing
+            inbox.messages.get(timeout=0.5)
 
     def test_a_mail_server_that_is_down_gives_the_same_answer(self, app, client, smtp, make_user):
         user = make_user("agent")
