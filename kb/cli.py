@@ -98,6 +98,33 @@ def users_create(email: str, role: str, name: str | None):
     click.echo(f"created {user.role_name} {user.email}")
 
 
+@users_group.command("reset-password")
+@click.argument("email")
+@click.option("--expires", default=60, show_default=True, type=click.IntRange(1, 7 * 24 * 60),
+              help="Minutes the link works.")
+@click.option("--base-url", default=None,
+              help="Where the site is reached (default: KB_BASE_URL, else http://127.0.0.1:8000).")
+@with_appcontext
+@friendly_errors
+def users_reset_password(email: str, expires: int, base_url: str | None):
+    """Print a one-time link that lets the user set a new password."""
+    from datetime import timedelta
+
+    from flask import url_for
+
+    from kb.auth import accounts, services
+
+    user = services.find_user(email)
+    if not user.active:
+        raise click.ClickException(f"{user.email} is deactivated; reactivate the account first")
+    secret = accounts.issue_password_link(user, timedelta(minutes=expires))
+    base = base_url or current_app.config.get("BASE_URL") or "http://127.0.0.1:8000"
+    with current_app.test_request_context("/"):
+        link = str(base).rstrip("/") + url_for("auth.reset_password", secret=secret)
+    click.echo(f"one-time link for {user.email}, valid for {expires} minutes:")
+    click.echo(link)
+
+
 @commands.group("tokens")
 def tokens_group():
     """Manage API tokens."""

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "SMTP_URL": None,  # smtp://[user:pass@]host:port; without it no mail is sent (kb/mail.py)
+    "MAIL_FROM": None,  # the From address of kb's mail, e.g. help@example.com
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }
 

@@ -57,9 +57,20 @@ def init_app(app: Flask) -> None:
     def _log_request(response):
         started = g.pop("kb_request_started", None)
         duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-        request_log.info("%s %s %s %.1fms role=%s", request.method, request.path,
+        request_log.info("%s %s %s %.1fms role=%s", request.method, _loggable_path(),
                          response.status_code, duration, _role())
         return response
+
+
+#: Endpoints whose URL carries a secret (a one-time set-password link): their route is logged,
+#: never the path itself, so a log reader cannot use the link.
+SECRET_URL_ENDPOINTS = frozenset({"auth.reset_password"})
+
+
+def _loggable_path() -> str:
+    if request.endpoint in SECRET_URL_ENDPOINTS and request.url_rule is not None:
+        return request.url_rule.rule
+    return request.path
 
 
 def _role() -> str:

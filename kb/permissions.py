@@ -3,7 +3,8 @@
 Views, the API, templates (given booleans), search and its indexer all ask here; nothing else
 compares roles or visibilities. In this module: who sees a document (:func:`visible`), what
 lists it (:func:`visible_documents`, the sitemap's :func:`sitemap_articles`), that macros are
-internal (:func:`effective_visibility`), which review action each role may take in which state
+internal (:func:`effective_visibility`), who manages accounts and settings (and that an
+active admin always remains, :func:`check_admin_change`), which review action each role may take in which state
 (:data:`ACTION_ROLES`, :data:`TRANSITIONS`, :func:`allowed_actions`) and self-approval
 (:func:`may_approve`).
 """
@@ -14,8 +15,8 @@ from typing import Optional
 
 from sqlalchemy import Select, and_, or_, select
 
-from kb.errors import (AuthenticationRequiredError, InvalidTransitionError, NotFoundError,
-                       PermissionDeniedError)
+from kb.errors import (AuthenticationRequiredError, ConflictError, InvalidTransitionError,
+                       NotFoundError, PermissionDeniedError)
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 
@@ -120,6 +121,45 @@ def search_scope_parts(actor: Actor) -> tuple[frozenset[str], frozenset[str], in
     if is_staff(actor):
         return frozenset({ARTICLE, MACRO}), frozenset({"public", "internal"}), actor.id
     return frozenset({ARTICLE}), frozenset({"public"}), None
+
+
+# -- accounts and settings ---------------------------------------------------------------------
+
+def may_manage_users(actor: Actor) -> bool:
+    """Admins list, invite, re-role, deactivate and reactivate accounts."""
+    return role_of(actor) == Role.ADMIN
+
+
+def may_change_settings(actor: Actor) -> bool:
+    """Admins flip the switches that belong to the database (:mod:`kb.settings`)."""
+    return role_of(actor) == Role.ADMIN
+
+
+def require_user_manager(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: not an admin."""
+    return require_role(actor, Role.ADMIN)
+
+
+def require_settings_changer(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: may not change settings."""
+    user = require_role(actor, Role.AGENT)
+    if not may_change_settings(user):
+        raise PermissionDeniedError("only admins change settings")
+    return user
+
+
+def check_admin_change(target: User, role: Role, active: bool, other_active_admins: int) -> None:
+    """Some active admin must remain: the last one can be neither demoted nor deactivated
+    (by themselves, the only one who could).
+
+    :raises ConflictError: the change would leave no active admin.
+    """
+    was_admin = target.active and target.role == Role.ADMIN
+    stays_admin = active and role == Role.ADMIN
+    if was_admin and not stays_admin and other_active_admins == 0:
+        what = "deactivate" if not active else "demote"
+        raise ConflictError(f"you cannot {what} the last active admin; make someone else an admin first",
+                            field="active" if not active else "role")
 
 
 def may_approve_own(actor: User, allow_self_approval: bool) -> bool:

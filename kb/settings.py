@@ -35,3 +35,25 @@ def remove(key: str) -> None:
         setting = db.session.get(Setting, key)
         if setting is not None:
             db.session.delete(setting)
+
+
+# -- what admins may switch in the app ---------------------------------------------------------
+
+#: Whether reviewers may approve revisions they wrote. The key predates the dotted names.
+SELF_APPROVAL = "allow_self_approval"
+
+
+def self_approval_allowed() -> bool:
+    """The admin switch, or, until an admin has flipped it, the ``ALLOW_SELF_APPROVAL`` config.
+    Every reader of the switch asks here."""
+    from flask import current_app
+
+    value = get(SELF_APPROVAL)
+    if value is not None:
+        return value == "true"
+    return bool(current_app.config.get("ALLOW_SELF_APPROVAL"))
+
+
+def set_self_approval(allowed: bool) -> None:
+    """Store the switch (who may flip it is :mod:`kb.permissions`' business, asked by the caller)."""
+    put(SELF_APPROVAL, "true" if allowed else "false")

@@ -89,3 +89,17 @@ def sign_in_attempts(view):
                          deduct_when=_failed_sign_in, scope="sign-in-account")(view)
     return limiter.limit(SIGN_IN_PER_CLIENT, methods=["POST"], deduct_when=_failed_sign_in,
                          scope="sign-in-client")(view)
+
+
+#: Reset-link requests allowed per address asked about and per client: enough for a typo or a
+#: lost message, too few to fill someone's inbox.
+RESET_PER_ACCOUNT = "3 per hour; 10 per day"
+RESET_PER_CLIENT = "10 per hour; 50 per day"
+
+
+def password_reset_requests(view):
+    """"Forgot password?" requests count per address and per client, sent or not, so the limit
+    tells nothing about who has an account."""
+    view = limiter.limit(RESET_PER_ACCOUNT, key_func=_account, methods=["POST"],
+                         scope="reset-account")(view)
+    return limiter.limit(RESET_PER_CLIENT, methods=["POST"], scope="reset-client")(view)

@@ -16,7 +16,7 @@ KB = Path(__file__).resolve().parents[1] / "kb"
 #: Bottom to top: (units, whether units of this layer may import each other).
 LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.errors", "kb.extensions", "kb.models", "kb.validation", "kb.database", "kb.resources",
-      "kb.config", "kb.settings", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.logs",
+      "kb.config", "kb.settings", "kb.mail", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.logs",
       "kb.errors_web"}, True),
     ({"kb.permissions"}, False),
     ({"kb.auth"}, False),
@@ -32,7 +32,7 @@ LAYERS: list[tuple[set[str], bool]] = [
       "kb.transfer_workflow",
       "kb.backup", "kb.instance"}, True),
     ({"kb.web"}, False),  # what every page shares
-    ({"kb.helpcenter", "kb.agent", "kb.editor", "kb.api"}, False),  # each for its own users
+    ({"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api"}, False),  # each for its own users
     ({"kb", "kb.cli", "kb.server"}, True),
 ]
 #: Not application code: Alembic's scripts run on their own.

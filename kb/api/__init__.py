@@ -46,7 +46,7 @@ def cors(response):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
         response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
         response.headers["Access-Control-Max-Age"] = "600"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -62,4 +62,4 @@ def _preflight():
     return current_app.response_class(status=204)
 
 
-from kb.api import documents, macros, openapi, search  # noqa: E402,F401  (routes register on import)
+from kb.api import accounts, documents, macros, openapi, search  # noqa: E402,F401  (routes register on import)

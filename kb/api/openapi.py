@@ -29,7 +29,8 @@ _SCHEMAS = [
     "DocumentWrite", "ArticleWrite", "DocumentUpdate", "DocumentOut", "DocumentPage",
     "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
     "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "MacroFlagsOut", "SearchResponse",
-    "SuggestBody", "SuggestResponse", "ErrorOut",
+    "SuggestBody", "SuggestResponse", "UserCreate", "UserUpdate", "UserOut", "UserList",
+    "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.
@@ -38,8 +39,9 @@ RESPONSES = {
     "Unauthorized": "sign-in required, or the token is unknown, revoked or its user inactive",
     "Forbidden": "the caller's role may not do this (or a session caller sent no CSRF token)",
     "NotFound": "nothing the caller may see has this id",
-    "Conflict": "the document's state does not allow this; a stale `base_revision` answers "
-                "`stale_revision` with `current_revision`",
+    "Conflict": "the document's state does not allow this (a stale `base_revision` answers "
+                "`stale_revision` with `current_revision`); an e-mail that is taken; the last "
+                "active admin demoted or deactivated",
     "TooLarge": "the body is larger than the limit (2 MiB)",
     "TooManyRequests": "too many requests in a short time; `Retry-After` says how long to wait",
     "SearchUnavailable": "the search index cannot answer right now",
@@ -65,6 +67,8 @@ def build_spec() -> dict:
         "name": "kind", "schema": {"type": "string", "enum": ["articles", "macros"]}})
     spec.components.parameter("DocumentId", "path", {"name": "document_id", "schema": _ID})
     spec.components.parameter("RevisionNumber", "path", {"name": "number", "schema": _ID})
+    spec.components.parameter("UserId", "path", {"name": "user_id", "schema": _ID})
+    spec.components.parameter("TokenId", "path", {"name": "token_id", "schema": _ID})
     spec.components.schema("PlaceholderValue", schemas.PLACEHOLDER_VALUE)
     for name in _SCHEMAS:
         spec.components.schema(name, schema=getattr(schemas, name))

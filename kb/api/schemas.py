@@ -294,6 +294,64 @@ class RenderOut(Schema):
     use_count = fields.Integer(metadata={"description": "the macro's uses so far, this one included"})
 
 
+# -- accounts and tokens ---------------------------------------------------------------------
+
+ROLES = ["agent", "editor", "reviewer", "admin"]
+#: One address: something, an @, something; no spaces or control characters.
+EMAIL = {"pattern": "^[^@\\s\\x00-\\x1f\\x7f]+@[^@\\s\\x00-\\x1f\\x7f]+$"}
+_NAME = {**VISIBLE_LINE, "description": "one line with at least one visible character"}
+
+
+class UserCreate(Strict):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254), metadata=EMAIL)
+    name = fields.String(load_default=None, validate=validate.Length(min=1, max=120), metadata=_NAME)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = fields.String(load_default=None, validate=validate.Length(min=8, max=1000), metadata={
+        **LINE, "description": "without one, the user sets theirs through a one-time link"})
+
+
+class UserUpdate(Strict):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = StrictBoolean(metadata={"description": "false signs the user out everywhere at once"})
+    name = fields.String(validate=validate.Length(min=1, max=120), metadata=_NAME)
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = fields.Boolean()
+    last_login_at = fields.DateTime(allow_none=True)
+    set_password_url = fields.String(metadata={
+        "description": "created without a password: the one-time link to set one (shown once)"})
+
+
+class UserList(Schema):
+    users = fields.List(fields.Nested(UserOut))
+
+
+class TokenCreate(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120), metadata={
+        **VISIBLE_LINE, "description": "what the token is for"})
+
+
+class TokenOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "the token's first characters"})
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class TokenCreated(TokenOut):
+    token = fields.String(metadata={"description": "the secret; shown this once, only a hash is kept"})
+
+
+class TokenList(Schema):
+    tokens = fields.List(fields.Nested(TokenOut))
+
+
 CURRENT_REVISION = {"description": "409 stale_revision: the latest revision"}
 
 

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kb import validation
 from kb.records import audit
 from kb.database import transaction
-from kb.errors import AuthenticationRequiredError, NotFoundError, ValidationError
+from kb.errors import AuthenticationRequiredError, ConflictError, NotFoundError, ValidationError
 from kb.extensions import db
 from kb.models import ApiToken, Role, User, UserSession
 from kb.models.types import utcnow
@@ -24,31 +24,44 @@ MIN_PASSWORD = 8
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
-def create_user(email: str, role: str, password: str, name: str | None = None) -> User:
-    """Create an account.
+def create_user(email: str, role: str, password: str | None, name: str | None = None,
+                actor: User | None = None) -> User:
+    """Create an account. Without a password (``None``) nobody can sign in as it until a
+    set-password link (:mod:`kb.auth.accounts`) is used.
 
-    :raises ValidationError: bad e-mail, unknown role, short password, or the e-mail exists.
+    :raises ValidationError: bad e-mail, unknown role or short password.
+    :raises ConflictError: a user with this e-mail exists.
     """
     email = validation.text(email, "email", multiline=False, max_length=254).strip().lower()
     name = validation.text(name, "name", multiline=False, max_length=120) or None
-    validation.text(password, "password", multiline=False, max_length=1000)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise ValidationError(f"{email!r} is not an e-mail address", field="email")
     try:
         parsed = Role.parse(role)
     except ValueError as exc:
         raise ValidationError(str(exc), field="role") from None
-    if len(password or "") < MIN_PASSWORD:
-        raise ValidationError(f"the password needs at least {MIN_PASSWORD} characters", field="password")
+    password_hash = NO_PASSWORD if password is None else _hash_password(check_password(password))
     with transaction():
         if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-            raise ValidationError(f"a user with e-mail {email} exists already", field="email")
+            raise ConflictError(f"a user with e-mail {email} exists already", field="email")
         user = User(email=email, name=(name or email.split("@")[0]).strip()[:120],
-                    role_name=parsed.label, password_hash=_hash_password(password))
+                    role_name=parsed.label, password_hash=password_hash)
         db.session.add(user)
         db.session.flush()
-        audit(None, "user.create", email=email, role=parsed.label)
+        audit(actor, "user.create", email=email, role=parsed.label)
     return user
+
+
+#: The hash of an account without a password: it matches none.
+NO_PASSWORD = "!"
+
+
+def check_password(password: str | None, field: str = "password") -> str:
+    """:raises ValidationError: not text, or shorter than :data:`MIN_PASSWORD`."""
+    validation.text(password, field, multiline=False, max_length=1000)
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError(f"the password needs at least {MIN_PASSWORD} characters", field=field)
+    return password  # type: ignore[return-value]
 
 
 def _hash_password(password: str) -> str:
@@ -75,6 +88,7 @@ def start_session(user: User) -> str:
     secret = secrets.token_urlsafe(32)
     with transaction():
         db.session.add(UserSession(user_id=user.id, secret_hash=_hash(secret)))
+        db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     return secret
 
 
@@ -93,10 +107,14 @@ def end_session(secret: str) -> None:
         db.session.execute(delete(UserSession).where(UserSession.secret_hash == _hash(secret)))
 
 
-def end_all_sessions(user: User) -> int:
-    """Sign every browser of ``user`` out (deactivation, a password change); returns how many."""
+def end_all_sessions(user: User, keep: str | None = None) -> int:
+    """Sign every browser of ``user`` out (deactivation, a password change), but the one whose
+    secret is ``keep``; returns how many."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.secret_hash != _hash(keep))
     with transaction():
-        result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+        result = db.session.execute(query)
     return result.rowcount or 0
 
 

@@ -8,10 +8,10 @@ from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, Ind
                                 SearchLog)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.review import ReviewComment
-from kb.models.users import ApiToken, Role, Setting, User, UserSession
+from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "ReviewComment", "Revision", "Role", "SearchLog",
+    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "ReviewComment", "Revision", "Role", "SearchLog",
     "Section", "Setting", "SlugRedirect", "User", "UserSession",
 ]

@@ -13,19 +13,18 @@ from datetime import datetime, timezone
 from flask import current_app
 from sqlalchemy import select
 
-from kb import permissions, validation
+from kb import permissions, settings, validation
 from kb.records import audit, index_event
 from kb.content.services import append_revision, copy_input, go_live, lock_document
 from kb.database import transaction
 from kb.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
                        ValidationError)
 from kb.extensions import db
-from kb.models import Document, ReviewComment, Revision, Role, Setting, User
+from kb.models import Document, ReviewComment, Revision, Role, User
 from kb.models.types import utcnow
 from kb.review import workflow
 
 MAX_COMMENT = 10_000
-SELF_APPROVAL_KEY = "allow_self_approval"
 
 
 def submit(kind: str, document_id: int, actor: User | None) -> Document:
@@ -153,20 +152,16 @@ def _publish_scheduled(kind: str, document_id: int, revision_id: int, now: datet
 
 
 def self_approval_allowed() -> bool:
-    """An admin setting (or the ``ALLOW_SELF_APPROVAL`` config) lets reviewers approve their own."""
-    setting = db.session.get(Setting, SELF_APPROVAL_KEY)
-    if setting is not None:
-        return setting.value == "true"
-    return bool(current_app.config.get("ALLOW_SELF_APPROVAL"))
+    """Whether reviewers may approve their own revisions (:mod:`kb.settings` decides)."""
+    return settings.self_approval_allowed()
 
 
 def set_self_approval(actor: User | None, allowed: bool) -> None:
-    user = permissions.require_role(actor, Role.ADMIN)
+    """Flip the self-approval switch (admins)."""
+    user = permissions.require_settings_changer(actor)
     with transaction():
-        setting = db.session.get(Setting, SELF_APPROVAL_KEY) or Setting(key=SELF_APPROVAL_KEY)
-        setting.value = "true" if allowed else "false"
-        db.session.add(setting)
-        audit(user, "setting", setting=SELF_APPROVAL_KEY, value=allowed)
+        settings.set_self_approval(allowed)
+        audit(user, "setting", setting=settings.SELF_APPROVAL, value=allowed)
 
 
 def _transition(kind: str, document_id: int, action: str, actor: User | None,

@@ -11,7 +11,7 @@ from flask import Flask
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from kb import validation
+from kb import permissions, validation
 from kb.auth import current_actor_or_none
 from kb.models import Role
 from kb.web import headers
@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
     def inject_actor():
         actor = current_actor_or_none()
         return {"actor": actor, "Role": Role, "is_staff": actor is not None,
+                "may_manage_users": permissions.may_manage_users(actor),
+                "may_change_settings": permissions.may_change_settings(actor),
                 "url_rules": app.view_functions}
 
 

@@ -23,7 +23,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 #: Blueprints whose pages are for signed-in staff: drafts, internal articles, review threads.
 #: No cache anywhere may keep them (a shared proxy, the browser's back-forward history after
 #: sign-out on a shared computer).
-STAFF_BLUEPRINTS = frozenset({"agent", "editor"})
+STAFF_BLUEPRINTS = frozenset({"agent", "editor", "admin"})
 STAFF_CACHE_CONTROL = "private, no-store"
 
 
