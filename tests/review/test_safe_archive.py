@@ -132,3 +132,17 @@ def test_restoring_is_refused_to_editors_and_for_documents_not_archived(app, mak
     response = post_form(reviewer, f"/editor/articles/{live.id}/unarchive")
     messages = flashes(reviewer.get(response.headers["Location"]).get_data(as_text=True))
     assert any(m.startswith("Not possible right now: only an archived document") for m in messages), messages
+
+
+def test_the_api_restores_from_the_archive_with_the_same_rules(app, make_user, make_document, api_as):
+    document = make_document("article", state="archived", body="Reviewed text.")
+    editor_api, _ = api_as("editor")
+    refused = editor_api.post(f"/articles/{document.id}/unarchive")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"]
+    reviewer_api, _ = api_as("reviewer")
+    answer = reviewer_api.post(f"/articles/{document.id}/unarchive")
+    assert answer.status_code == 200
+    assert (answer.get_json()["status"], answer.get_json()["published_revision"]) == ("published", 1)
+    assert reviewer_api.post(f"/articles/{document.id}/unarchive").status_code == 409
+    spec = reviewer_api.get("/openapi.json").get_json()
+    assert "post" in spec["paths"]["/api/v1/articles/{document_id}/unarchive"]
