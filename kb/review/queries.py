@@ -19,6 +19,7 @@ from kb.extensions import db
 from kb.models import AuditEvent, Document, ReviewComment, Revision, Role, User
 from kb.models.types import utcnow
 from kb.review import workflow
+from kb.review.services import self_approval_allowed
 
 #: Documents listed in each dashboard queue at most.
 QUEUE_LIMIT = 50
@@ -56,7 +57,7 @@ def dashboard_queues(user: User, today: date | None = None, idle_days: int = 14)
     """The dashboard's queues for ``user``; each item is (document, its latest revision)."""
     return Queues(
         my_drafts=_latest_in(workflow.DRAFT, Revision.author_id == user.id),
-        awaiting_review=(_latest_in(workflow.IN_REVIEW, Revision.author_id.is_distinct_from(user.id))
+        awaiting_review=(_latest_in(workflow.IN_REVIEW, *_not_own_unless_allowed(user))
                          if may_review(user) else None),
         changes_requested=_latest_in(workflow.CHANGES_REQUESTED, Revision.author_id == user.id),
         scheduled=_latest_in(workflow.APPROVED, Revision.publish_at.is_not(None), order=Revision.publish_at),
@@ -91,6 +92,13 @@ def unattended_drafts(idle_days: int, now: datetime | None = None) -> list[tuple
         .limit(QUEUE_LIMIT)
     )
     return list(db.session.execute(query).unique().all())
+
+
+def _not_own_unless_allowed(user: User) -> tuple:
+    """What a reviewer may approve: others' revisions, and their own where an admin allows it."""
+    if permissions.may_approve_own(user, self_approval_allowed()):
+        return ()
+    return (Revision.author_id.is_distinct_from(user.id),)
 
 
 def _latest_in(state: str, *conditions, order=None) -> list[tuple[Document, Revision]]:

@@ -126,3 +126,11 @@ def test_the_sample_drafts_are_listed_on_a_fresh_instance(tmp_path):
             with fresh.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def test_with_self_approval_allowed_a_reviewers_own_revision_waits_for_them_too(app, make_user, make_document):
+    reviewer = make_user("reviewer")
+    own = make_document("article", state="in_review", author=reviewer)
+    review.set_self_approval(make_user("admin"), True)
+    page = signed_in(app, reviewer).get("/editor/").get_data(as_text=True)
+    assert own.id in queue_ids(page, "awaiting-review")
