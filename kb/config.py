@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_RENDER_TIMEOUT": 10.0,  # the same, during kb import (no reader waits on it)
     "RENDER_WORKERS": 2,  # render processes per web process, at most
     "PREVIEW_RATE_LIMIT_PER_MINUTE": 60,  # editor previews, per signed-in user
+    "UNATTENDED_DRAFT_DAYS": 14,  # a draft idle this long is listed as nobody's on the dashboard
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

@@ -103,6 +103,19 @@ def require_document_editor(actor: Actor, document: Document) -> User:
     return require_role(actor, Role.AGENT)
 
 
+def may_edit(actor: Actor, document: Document) -> bool:
+    """Whether pages offer this actor an Edit link for the document: the rule of
+    :func:`require_document_editor`, asked without raising."""
+    role = role_of(actor)
+    return role is not None and role >= Role.AGENT and visible(actor, document)
+
+
+def sees_unattended_drafts(actor: Actor) -> bool:
+    """Editors and up are shown the drafts nobody is working on, to take them over."""
+    role = role_of(actor)
+    return role is not None and role >= Role.EDITOR
+
+
 def visible_documents(actor: Actor, kind: str) -> Select:
     """A query for the documents of ``kind`` the actor may list."""
     query = select(Document).where(Document.kind == kind)
@@ -276,6 +289,35 @@ def approval_blocked_as_own(actor: User, document: Document, *, self_approval_al
     latest = document.latest
     return (latest is not None and latest.state == IN_REVIEW and may_take(actor, APPROVE)
             and not may_approve(actor, latest, self_approval_allowed))
+
+
+def restore_archived_check(actor: User, document: Document) -> None:
+    """Taking a document out of the archive undoes an archive, so it needs the archive
+    action's role, on a shared document whose latest revision is archived.
+
+    :raises PermissionDeniedError: the role may not archive (checked first, as for actions).
+    :raises InvalidTransitionError: the document is not archived, or is a personal macro.
+    """
+    needed = ACTION_ROLES[ARCHIVE]
+    if actor.role < needed:
+        raise PermissionDeniedError(f"restoring from the archive needs the {needed.label} role; "
+                                    f"you are {actor.role.label}")
+    latest = document.latest
+    if document.owner_id is not None or latest is None or latest.state != ARCHIVED:
+        state = latest.state.replace("_", " ") if latest is not None else "empty"
+        raise InvalidTransitionError(f"only an archived document can be restored from the archive; "
+                                     f"this one is {state}", state=state)
+
+
+def may_restore_archived(actor: Actor, document: Document) -> bool:
+    """Whether the review screen offers "Restore from archive"."""
+    if role_of(actor) is None:
+        return False
+    try:
+        restore_archived_check(actor, document)  # type: ignore[arg-type]
+    except (PermissionDeniedError, InvalidTransitionError):
+        return False
+    return True
 
 
 def forbid(message: str) -> PermissionDeniedError:

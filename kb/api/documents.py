@@ -274,6 +274,9 @@ _register_action("approve", "approve", _approve, "Approve the latest revision.",
                  body_required=False)
 _register_action("publish", "publish", review.publish, "Publish the approved revision.")
 _register_action("archive", "archive", review.archive, "Take the document off the help center and search.")
+_register_action("unarchive", "unarchive", review.restore_archived,
+                 "Take an archived document out of the archive: its last published revision goes "
+                 "live again; unpublished work comes back as a draft for review.")
 _register_action("restore", "restore", _restore, "Make an old revision's content the new draft.", "RestoreBody")
 _register_action("schedule", "schedule", _schedule,
                  "Give the approved revision a time to go live (null clears it).", "ScheduleBody")

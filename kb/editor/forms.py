@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Mapping
 
 from kb import validation
+from kb.content import merging
 from kb.content.services import DocumentInput
 from kb.errors import ValidationError
 from kb.models import Document, Revision
@@ -51,8 +52,16 @@ class EditorForm:
         return cls(values, base)
 
     def to_input(self, meta: Mapping | None = None) -> DocumentInput:
-        """:raises ValidationError: a field cannot be read (the date, say)."""
+        """:raises ValidationError: a field cannot be read (the date, say), or the title or
+            body still holds conflict markers from a merge (saving them would publish them)."""
         v = self.values
+        for name in ("title", "body"):
+            left = merging.unresolved_markers(v[name])
+            if left:
+                raise ValidationError(
+                    f"the {name} still has {left} conflict marker line{'s' if left != 1 else ''} "
+                    f"(<<<<<<< {merging.YOURS} … >>>>>>> {merging.THEIRS}); keep the text you want "
+                    "in each conflict, delete the markers, then save", field=name)
         return DocumentInput(
             title=v["title"], body=v["body"], tags=tuple(v["tags"].split(",")) if v["tags"] else (),
             section=v["section"].strip() or None, visibility=v["visibility"].strip() or "public",

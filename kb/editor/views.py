@@ -8,11 +8,11 @@ back to the review screen, never a crash. Anonymous visitors are sent to sign in
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from kb import permissions, validation
 from kb.auth import current_actor_or_none, page_requires
-from kb.content import diffs, markdown, queries as content_queries, services as content_services
+from kb.content import diffs, markdown, merging, queries as content_queries, services as content_services
 from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
 from kb.editor import forms
 from kb.errors_web import error_envelope
@@ -49,7 +49,9 @@ def draft_key(kind: str, document_id: int | None, base: int | None) -> str:
 @bp.get("/")
 @page_requires()
 def dashboard(user: User):
-    return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user),
+    idle_days = int(current_app.config.get("UNATTENDED_DRAFT_DAYS", 14))
+    return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user, idle_days=idle_days),
+                           idle_days=idle_days,
                            kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
 
 
@@ -113,20 +115,25 @@ def edit(user: User, kind: str, document_id: int):
 
 
 def _conflict(kind: str, document: Document, form: forms.EditorForm):
-    """Someone saved since the form was opened: show their change beside the user's own text,
-    which is kept in a form now based on the current latest, so saving again is deliberate."""
+    """Someone saved since the form was opened: merge their change and the user's against the
+    revision both started from, and offer the merged text in a form now based on the current
+    latest. Overlaps keep both versions between markers, and the form refuses to save until
+    none is left, so neither person's change is dropped."""
     current = document.latest
     try:
         base = content_queries.revision(document, form.base_revision or 0)
     except NotFoundError:
         base = None
     stale_key = draft_key(kind, document.id, form.base_revision)
-    form.base_revision = current.number
-    yours = content_services.normalise_body(form.values["body"])
+    yours = dict(form.values, body=content_services.normalise_body(form.values["body"]))
+    theirs = forms.EditorForm.from_revision(document, current).values
+    merged = merging.merge_form(forms.EditorForm.from_revision(document, base).values if base else None,
+                                yours, theirs | {"message": yours["message"]}, current.number)
+    form = forms.EditorForm(merged.values, current.number)
     return render_template(
         "editor/conflict.html", kind=kind, document=document, form=form, base=base, current=current,
-        rendered_diff=diffs.blocks_html(base.html if base else "", current.html),
-        mine_vs_theirs=diffs.side_by_side(current.body, yours),
+        merged=merged, rendered_diff=diffs.blocks_html(base.html if base else "", current.html),
+        mine_vs_theirs=diffs.side_by_side(current.body, yours["body"]),
         sections=queries.sections() if KINDS[kind] == ARTICLE else [],
         draft_key=draft_key(kind, document.id, current.number), stale_key=stale_key,
     ), 409
@@ -215,7 +222,8 @@ def review_screen(user: User, kind: str, document_id: int):
         rendered_diff=diffs.blocks_html(old.html if old else "", new.html),
         source_rows=diffs.side_by_side(old.body if old else "", new.body),
         revisions=content_queries.revisions(document), thread=queries.review_thread(document),
-        actions=available_actions(user, document), kept=session.pop(KEPT_COMMENT, None),
+        actions=available_actions(user, document),
+        may_restore_archived=permissions.may_restore_archived(user, document), kept=session.pop(KEPT_COMMENT, None),
         saved_draft=session.pop(SAVED_DRAFT, None), own_approval_blocked=permissions.approval_blocked_as_own(
             user, document, self_approval_allowed=review.self_approval_allowed()),
     )
@@ -233,6 +241,9 @@ _DONE = {
 @bp.post(f"/{KIND}/<int:document_id>/{ACTION}")
 @page_requires()
 def act(user: User, kind: str, document_id: int, action: str):
+    if action == "archive" and request.form.get("confirm") != "archive":
+        # one click never archives: an old page's button or a stray POST lands on the question
+        return redirect(url_for("editor.confirm_archive", kind=kind, document_id=document_id), code=303)
     comment = request.form.get("comment", "")
     k = KINDS[kind]
     steps = {
@@ -311,3 +322,6 @@ def audit(user: User):
     page = _int_arg("page") or 1
     return render_template("editor/audit.html", log=queries.audit_page(page, action, document_id),
                            action=action, document_id=document_id, kind_path=kind_path)
+
+
+from kb.editor import safety  # noqa: E402,F401  (routes register on import)

@@ -71,21 +71,46 @@ def article(slug: str):
     revision = _readable_revision(actor, document)
     vote = feedback.reader_vote(document, feedback.voter_key(_reader(actor)[0]))
     staff_summary = feedback.summary(document) if permissions.is_staff(actor) else None
-    etag, modified = _article_validators(actor, document, revision, vote, staff_summary)
+    tools = staff_tools(actor, document)
+    etag, modified = _article_validators(actor, document, revision, vote, staff_summary, tools)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
         response = Response(render_template(
             "help/article.html", document=document, revision=revision, vote=vote,
             staff_summary=staff_summary, neighbours=listings.neighbours(actor, document, revision),
-            related=_related_articles(actor, document),
+            related=_related_articles(actor, document), staff_tools=tools,
             max_comment=feedback.MAX_COMMENT,
         ))
     response.set_etag(etag)
     response.last_modified = modified
     response.cache_control.private = True
     response.cache_control.no_cache = True
+    if actor is not None:  # staff links and notices: no cache may keep a signed-in page
+        response.cache_control.no_store = True
     return response
+
+
+#: The states of an unpublished revision staff are told about on the live page.
+PENDING = {
+    "draft": "A newer draft of this article is being written",
+    "changes_requested": "A newer draft of this article has changes requested",
+    "in_review": "A newer draft is in review",
+    "approved": "A newer revision is approved and waiting to be published",
+}
+
+
+def staff_tools(actor, document) -> dict | None:
+    """What staff who may edit see on the public page: the Edit link, and a notice of a newer
+    revision still in the workflow with a link to its review. None for everyone else."""
+    if document is None or not permissions.may_edit(actor, document):
+        return None
+    latest = document.latest
+    pending = (PENDING.get(latest.state) if latest is not None and document.published_revision_id
+               != latest.id else None)
+    return {"edit_url": url_for("editor.edit", kind="articles", document_id=document.id),
+            "review_url": url_for("editor.review", kind="articles", document_id=document.id),
+            "pending": pending, "latest_id": latest.id if latest else None}
 
 
 @bp.post("/articles/<slug>/feedback")
@@ -127,6 +152,9 @@ def search_page():
     return render_template("help/search.html", query=query, results=results, page=page,
                            page_size=PAGE_SIZE, filters=filters, categories=categories,
                            staff=permissions.is_staff(actor),
+                           edit_url=lambda document: (url_for(
+                               "editor.edit", kind="articles" if document.kind == ARTICLE else "macros",
+                               document_id=document.id) if permissions.may_edit(actor, document) else None),
                            sections=_sections_of(results))
 
 
@@ -190,14 +218,16 @@ def _reader(actor) -> tuple[str, bool]:
     return feedback.daily_reader_id(secret, client_address(), utcnow().date()), True
 
 
-def _article_validators(actor, document, revision, vote, staff_summary) -> tuple[str, datetime]:
+def _article_validators(actor, document, revision, vote, staff_summary,
+                        tools=None) -> tuple[str, datetime]:
     """(ETag, Last-Modified) over everything an article page shows: its content, neighbours and
     related list (the content version), the reader's vote, staff tallies and the session's
     CSRF secret (a cached form must carry a token that still works)."""
     version, changed_at = listings.content_version()
     parts = (revision.id, document.slug, actor.id if actor else 0, version, _csrf_secret(),
              vote and (vote.helpful, vote.comment, vote.created_at),
-             staff_summary and (staff_summary.total, staff_summary.yes, staff_summary.last_at))
+             staff_summary and (staff_summary.total, staff_summary.yes, staff_summary.last_at),
+             tools and (tools["latest_id"], tools["pending"]))
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     modified = max(t for t in (revision.created_at, changed_at, vote and vote.created_at,
                                staff_summary and staff_summary.last_at) if t)

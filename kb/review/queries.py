@@ -6,17 +6,20 @@ No writes and no commits. Personal macros never appear: they skip review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from kb import permissions, validation
 from kb.content import queries as content_queries
+from kb.auth.services import SYSTEM_EMAIL
 from kb.errors import KbError
 from kb.extensions import db
 from kb.models import AuditEvent, Document, ReviewComment, Revision, Role, User
+from kb.models.types import utcnow
 from kb.review import workflow
+from kb.review.services import self_approval_allowed
 
 #: Documents listed in each dashboard queue at most.
 QUEUE_LIMIT = 50
@@ -46,20 +49,56 @@ class Queues:
     scheduled: list[tuple[Document, Revision]]
     recently_published: list[tuple[Document, Revision]]
     due_for_review: list[tuple[Document, Revision]]
+    #: None: the user is not shown them (see :func:`kb.permissions.sees_unattended_drafts`).
+    unattended: list[tuple[Document, Revision]] | None = None
 
 
-def dashboard_queues(user: User, today: date | None = None) -> Queues:
+def dashboard_queues(user: User, today: date | None = None, idle_days: int = 14) -> Queues:
     """The dashboard's queues for ``user``; each item is (document, its latest revision)."""
     return Queues(
         my_drafts=_latest_in(workflow.DRAFT, Revision.author_id == user.id),
-        awaiting_review=(_latest_in(workflow.IN_REVIEW, Revision.author_id.is_distinct_from(user.id))
+        awaiting_review=(_latest_in(workflow.IN_REVIEW, *_not_own_unless_allowed(user))
                          if may_review(user) else None),
         changes_requested=_latest_in(workflow.CHANGES_REQUESTED, Revision.author_id == user.id),
         scheduled=_latest_in(workflow.APPROVED, Revision.publish_at.is_not(None), order=Revision.publish_at),
         recently_published=recently_published(),
         due_for_review=content_queries.due_for_review(
             owner=None if holds_role(user, Role.ADMIN) else user, today=today),
+        unattended=(unattended_drafts(idle_days) if permissions.sees_unattended_drafts(user) else None),
     )
+
+
+def unattended_drafts(idle_days: int, now: datetime | None = None) -> list[tuple[Document, Revision]]:
+    """Drafts and sent-back revisions nobody is working on: no activity on the document (an
+    edit, a comment, any workflow step) for ``idle_days`` days, or written by someone who
+    cannot work on them (an account made inactive, or the system account that imports, such as
+    the sample drafts of a new instance). Oldest activity first."""
+    cutoff = (now or utcnow()) - timedelta(days=max(0, idle_days))
+    last_activity = (
+        select(AuditEvent.document_id, func.max(AuditEvent.created_at).label("at"))
+        .where(AuditEvent.document_id.is_not(None)).group_by(AuditEvent.document_id).subquery()
+    )
+    author = aliased(User)
+    query = (
+        select(Document, Revision)
+        .join(Revision, Revision.id == Document.latest_revision_id)
+        .outerjoin(author, author.id == Revision.author_id)
+        .outerjoin(last_activity, last_activity.c.document_id == Document.id)
+        .where(Document.owner_id.is_(None),
+               Revision.state.in_((workflow.DRAFT, workflow.CHANGES_REQUESTED)),
+               or_(author.id.is_(None), author.active.is_(False), author.email == SYSTEM_EMAIL,
+                   func.coalesce(last_activity.c.at, Revision.created_at) < cutoff))
+        .order_by(func.coalesce(last_activity.c.at, Revision.created_at), Document.id)
+        .limit(QUEUE_LIMIT)
+    )
+    return list(db.session.execute(query).unique().all())
+
+
+def _not_own_unless_allowed(user: User) -> tuple:
+    """What a reviewer may approve: others' revisions, and their own where an admin allows it."""
+    if permissions.may_approve_own(user, self_approval_allowed()):
+        return ()
+    return (Revision.author_id.is_distinct_from(user.id),)
 
 
 def _latest_in(state: str, *conditions, order=None) -> list[tuple[Document, Revision]]:

@@ -20,7 +20,7 @@ from kb.database import transaction
 from kb.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
                        ValidationError)
 from kb.extensions import db
-from kb.models import Document, ReviewComment, Revision, Role, User
+from kb.models import AuditEvent, Document, ReviewComment, Revision, Role, User
 from kb.models.types import utcnow
 from kb.review import workflow
 
@@ -75,6 +75,47 @@ def restore(kind: str, document_id: int, number: int, actor: User | None) -> Doc
         if document.owner_id is not None:  # personal macros skip review: every save is live
             go_live(document, revision, user)
     return document
+
+
+def restore_archived(kind: str, document_id: int, actor: User | None) -> Document:
+    """Take a document out of the archive: the undo of :func:`archive`.
+
+    Only reviewed content goes live again: the revision that was live when the document was
+    archived (the last one published) is made live once more. Work that was not live (the
+    archived latest revision when it was a draft, in review or approved on top of the live one)
+    comes back as a draft, so it goes through review again; an approval is not revived, since
+    nobody re-checked it. A document that was never live comes back as a draft only.
+
+    :raises PermissionDeniedError: the actor may not archive, so may not undo one either.
+    :raises InvalidTransitionError: the document is not archived.
+    :raises ConflictError: another document took its address meanwhile (nothing changes).
+    """
+    with transaction():
+        document = lock_document(kind, document_id)
+        user = permissions.require_document_editor(actor, document)
+        permissions.restore_archived_check(user, document)
+        latest = document.latest
+        live = last_live_revision(document)
+        if live is not None:
+            go_live(document, live, user)
+        if live is None or live.id != latest.id:
+            latest.state = workflow.DRAFT
+            latest.approved_by_id = None
+            latest.publish_at = None
+        audit(user, "unarchive", document, latest, live=live.number if live else None)
+    return document
+
+
+def last_live_revision(document: Document) -> Revision | None:
+    """The revision that was live last (the one archiving took down), from the audit log:
+    every publish, by hand, on schedule or by an import, is recorded there."""
+    revision_id = db.session.scalar(
+        select(AuditEvent.revision_id)
+        .where(AuditEvent.document_id == document.id, AuditEvent.action == "publish",
+               AuditEvent.revision_id.is_not(None))
+        .order_by(AuditEvent.id.desc()).limit(1))
+    revision = db.session.get(Revision, revision_id) if revision_id is not None else None
+    return revision if revision is not None and revision.document_id == document.id else None
 
 
 def comment(kind: str, document_id: int, actor: User | None, body: str) -> ReviewComment:

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
+from kb.auth import current_actor_or_none
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -47,6 +49,13 @@ class CanonicalBaseURL:
         return self.wsgi_app(environ, start_response)
 
 
+def _signed_in() -> bool:
+    try:
+        return current_actor_or_none() is not None
+    except Exception:  # cannot tell (the database is down, say): assume the page is personal
+        return True
+
+
 def init_app(app: Flask) -> None:
     if app.config.get("BASE_URL"):
         app.wsgi_app = CanonicalBaseURL(app.wsgi_app, str(app.config["BASE_URL"]))
@@ -55,6 +64,12 @@ def init_app(app: Flask) -> None:
     def keep_staff_pages_out_of_caches(response: Response) -> Response:
         if request.blueprint in STAFF_BLUEPRINTS:
             response.headers["Cache-Control"] = STAFF_CACHE_CONTROL
+        elif request.blueprint == "web":
+            # Public pages differ for signed-in staff (Edit links, notices of drafts in review):
+            # a signed-in copy may never be stored, and caches must key pages on the cookie.
+            response.vary.add("Cookie")
+            if _signed_in():
+                response.headers["Cache-Control"] = STAFF_CACHE_CONTROL
         return response
 
     @app.after_request

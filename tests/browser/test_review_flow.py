@@ -77,28 +77,55 @@ def test_write_review_revise_publish_and_read(sign_in, make_user, artifact_path)
     assert editor.console_errors == [] and reviewer.console_errors == []
 
 
-def test_a_second_save_gets_the_conflict_screen_and_keeps_its_text(sign_in, make_user, make_document,
-                                                                   artifact_path):
-    document = make_document("article", state="published", title="Refund timeline",
-                             body="Refunds take ten days.")
+def test_two_editors_save_from_the_same_revision_and_the_merge_keeps_both(sign_in, make_user, make_document,
+                                                                          artifact_path):
+    body = "Refunds take ten days.\n\nContact support by e-mail.\n"
+    document = make_document("article", state="published", title="Refund timeline", body=body)
     first, second = sign_in(make_user("editor")), sign_in(make_user("editor"))
     edit_path = f"/editor/articles/{document.id}/edit"
     first.goto(edit_path)
     second.goto(edit_path)
-    first.fill("#body", "Refunds take five days.")
+    first.fill("#body", "Refunds take five days.\n\nContact support by e-mail.\n")
     first.get_by_role("button", name="Save draft").click()
     first.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
 
-    second.fill("#body", "Refunds take ten business days, counted from approval.")
+    second.fill("#body", "Refunds take ten days.\n\nContact support by chat.\n")
     second.get_by_role("button", name="Save draft").click()
     second.wait_for_selector("[data-conflict]")
-    assert second.locator("#body").input_value() == "Refunds take ten business days, counted from approval."
-    assert "five" in second.locator("[data-their-diff] ins").first.inner_text()
-    second.screenshot(path=artifact_path("conflict-screen.png"), full_page=True)
+    assert second.locator("[data-merge-clean]").is_visible()
+    assert second.get_by_role("button", name="Save anyway (on top of theirs)").count() == 0
+    merged = second.locator("#body").input_value()
+    assert "five days" in merged and "by chat" in merged
+    second.screenshot(path=artifact_path("merge-screen.png"), full_page=True)
 
-    second.get_by_role("button", name="Save anyway (on top of theirs)").click()
+    second.get_by_role("button", name="Save merged text").click()
     second.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
     assert "Saved revision 3" in second.locator(".flashes").inner_text()
+    latest = second.locator("[data-latest-body]").inner_text()
+    assert "five days" in latest and "by chat" in latest
+
+
+def test_overlapping_edits_must_be_resolved_before_saving(sign_in, make_user, make_document):
+    document = make_document("article", state="published", title="Refund timeline",
+                             body="Refunds take ten days.\n")
+    first, second = sign_in(make_user("editor")), sign_in(make_user("editor"))
+    edit_path = f"/editor/articles/{document.id}/edit"
+    first.goto(edit_path)
+    second.goto(edit_path)
+    first.fill("#body", "Refunds take five days.\n")
+    first.get_by_role("button", name="Save draft").click()
+    first.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
+    second.fill("#body", "Refunds take ten business days.\n")
+    second.get_by_role("button", name="Save draft").click()
+    second.wait_for_selector("[data-merge-conflicts='1']")
+    assert "<<<<<<< yours" in second.locator("#body").input_value()
+
+    second.get_by_role("button", name="Save merged text").click()  # markers left: refused
+    second.wait_for_selector("text=conflict marker")
+    second.fill("#body", "Refunds take five business days.\n")
+    second.get_by_role("button", name="Save draft").click()
+    second.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
+    assert "five business days" in second.locator("[data-latest-body]").inner_text()
 
 
 def test_unsaved_text_survives_a_closed_tab(sign_in, make_user, make_document):

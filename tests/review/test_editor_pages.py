@@ -91,7 +91,9 @@ def test_a_stale_save_shows_the_conflict_page_with_the_users_text(app, make_user
     response = post_form(second, f"/editor/articles/{document.id}/edit", stale_form)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert textarea(page, "body") == "Second editor's careful text."
+    # both changed the one line: both versions are kept, between markers
+    assert textarea(page, "body") == ("<<<<<<< yours\nSecond editor's careful text.\n=======\n"
+                                      "First editor's text.\n>>>>>>> theirs (revision 2)\n")
     assert re.search(r'name="base_revision" value="2"', page)
     their_diff = re.search(r"data-their-diff>(.*?)</div>", page, re.S).group(1)
     assert "<del>Base</del>" in their_diff and "<ins>First editor" in their_diff
@@ -99,7 +101,7 @@ def test_a_stale_save_shows_the_conflict_page_with_the_users_text(app, make_user
     assert db.session.get(Document, document.id).latest.number == 2
 
 
-def test_saving_anyway_from_the_conflict_page_lands_on_top_of_theirs(app, make_user, make_document):
+def test_a_conflict_resolved_by_hand_saves_on_top_of_theirs(app, make_user, make_document):
     document = make_document("article", body="Base text.")
     first, second = signed_in(app, make_user("editor")), signed_in(app, make_user("editor"))
     stale_form = _edit_fields(document, body="Mine.")

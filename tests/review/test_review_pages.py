@@ -29,7 +29,8 @@ def _state(document_id: int) -> str:
     ("reviewer", "in_review", {"approve", "request-changes", "archive"}),
     ("reviewer", "approved", {"publish", "schedule", "request-changes", "archive"}),
     ("admin", "published", {"archive"}),
-    ("admin", "archived", set()),
+    ("admin", "archived", {"unarchive"}),
+    ("editor", "archived", set()),
 ])
 def test_the_review_screen_offers_only_the_actions_the_role_may_take(app, make_user, make_document,
                                                                      role, state, expected):
@@ -108,7 +109,7 @@ def test_the_whole_workflow_through_the_pages(app, make_user, make_document):
     assert _state(document.id) == "approved"
     post_form(checker, f"{path}/publish")
     assert _state(document.id) == "published"
-    post_form(checker, f"{path}/archive")
+    post_form(checker, f"{path}/archive", {"confirm": "archive"})
     assert _state(document.id) == "archived"
 
 
