@@ -50,7 +50,8 @@ def draft_key(kind: str, document_id: int | None, base: int | None) -> str:
 @page_requires()
 def dashboard(user: User):
     return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user),
-                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
+                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN),
+                           edits_synonyms=queries.holds_role(user, Role.EDITOR))
 
 
 def kind_path(kind: str) -> str:
