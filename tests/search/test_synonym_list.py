@@ -2,9 +2,15 @@
 without a rebuild, and travels with the content through kb export and kb import."""
 
 import re
+import time
 from pathlib import Path
 
-from tests.support import csrf_token
+import pytest
+
+from kb.auth import services as auth_services
+from kb.extensions import db
+from kb.search import synonym_list
+from tests.support import another_app, csrf_token, on_postgres
 
 
 def found(client, q):
@@ -120,3 +126,20 @@ def test_a_refused_synonyms_file_is_reported_and_nothing_of_it_is_kept(runner, t
     out = tmp_path / "out"
     assert runner.invoke(args=["export", str(out)]).exit_code == 0
     assert (out / "articles" / "synonyms.yml").read_text() == "synonyms: []\n"
+
+
+@pytest.mark.skipif(on_postgres(), reason="a second app on PostgreSQL starts from an emptied database")
+def test_an_edit_made_by_another_process_reaches_this_one(app, client, make_document, tmp_path):
+    app.config["RATE_LIMIT_PER_MINUTE"] = 0  # searched until the change shows
+    make_document(state="published", title="Requesting a refund", body="Ask within 14 days.")
+    assert found(client, "zorbly") == []
+    shared = {key: app.config[key] for key in ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI")}
+    with another_app(tmp_path, **shared) as other, other.app_context():
+        editor = auth_services.create_user("other@example.com", "editor", "password123", "Other")
+        synonym_list.add(editor, "refund", ["zorbly"])
+    deadline = time.monotonic() + 30
+    while found(client, "zorbly") != ["Requesting a refund"]:  # this app checks the version
+        assert time.monotonic() < deadline, "the other app's entry never applied here"
+        # Each request of a live server has a transaction of its own; here the test's one
+        # app context spans the requests, so end the read transaction they share.
+        db.session.rollback()
