@@ -41,6 +41,15 @@ def require_role(actor: Actor, role: Role) -> User:
     return actor  # type: ignore[return-value]
 
 
+def require_synonym_editor(actor: Actor) -> User:
+    """Editors and up keep the search synonym list: it changes what every search finds.
+
+    :raises AuthenticationRequiredError: nobody is signed in.
+    :raises PermissionDeniedError: an agent.
+    """
+    return require_role(actor, Role.EDITOR)
+
+
 def is_staff(actor: Actor) -> bool:
     """Agents and up: they see internal articles, macros and work in progress."""
     return role_of(actor) is not None

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 
-from kb import database, macros, ordered_pool, transfer_sections, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
+from kb import database, macros, ordered_pool, transfer_sections, transfer_synonyms, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
 from kb.content import render_budget, services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
@@ -272,7 +272,8 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
     started = time.perf_counter()
     given = [Path(p) for p in paths]
     sections = transfer_sections.sections_files(given)
-    files = discover(p for p in given if p.resolve() not in sections)
+    synonyms = transfer_synonyms.synonyms_files(given)
+    files = discover(p for p in given if p.resolve() not in sections | synonyms)
     for path, refused in sections.items():
         try:
             if refused:
@@ -282,6 +283,13 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
             report.failures.append((str(path), str(exc)))
         except Exception as exc:  # noqa: BLE001 - rolled back; the content files still import
             report.failures.append((str(path), unexpected(exc)))
+    for path, refused in synonyms.items():
+        try:
+            if refused:
+                raise transfer_synonyms.SynonymsFileError(refused)
+            transfer_synonyms.load(path)
+        except transfer_synonyms.SynonymsFileError as exc:
+            report.failures.append((str(path), str(exc)))
     count = _worker_count(len(files), workers)
     with _long_lived_objects_frozen(), database.after_commit_deferred(), render_budget.import_budget():
         _import_files(files, actor, count, progress, report, force)

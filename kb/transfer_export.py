@@ -1,4 +1,4 @@
-"""``kb export``: every shared document as a content file, plus the sections file.
+"""``kb export``: every shared document as a content file, plus the sections and synonyms files.
 
 An export is a faithful copy of what readers and agents see, enough to rebuild it: importing
 it into an empty instance and exporting again gives the same files, byte for byte.
@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from kb import transfer_sections
+from kb import transfer_sections, transfer_synonyms
 from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, Revision, SlugRedirect
@@ -46,6 +46,7 @@ def export_all(directory: str | os.PathLike) -> int:
         _write_atomic(root / _export_path(document, revision), text)
         count += 1
     _write_atomic(root / "articles" / transfer_sections.FILE_NAME, transfer_sections.dump())
+    _write_atomic(root / "articles" / transfer_synonyms.FILE_NAME, transfer_synonyms.dump())
     return count
 
 

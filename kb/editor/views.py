@@ -52,7 +52,8 @@ def dashboard(user: User):
     idle_days = int(current_app.config.get("UNATTENDED_DRAFT_DAYS", 14))
     return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user, idle_days=idle_days),
                            idle_days=idle_days,
-                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
+                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN),
+                           edits_synonyms=queries.holds_role(user, Role.EDITOR))
 
 
 def kind_path(kind: str) -> str:

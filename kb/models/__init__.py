@@ -8,10 +8,11 @@ from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, Ind
                                 SearchLog)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.review import ReviewComment
+from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "ReviewComment", "Revision", "Role", "SearchLog",
-    "Section", "Setting", "SlugRedirect", "User", "UserSession",
+    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "ReviewComment", "Revision", "Role",
+    "SearchLog", "Section", "Setting", "SlugRedirect", "Synonym", "User", "UserSession",
 ]

@@ -24,10 +24,12 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
+from kb.search import phrasing
 from kb.search import query as qb
 from kb.search.documents import Hit, IndexBusyError, IndexDoc, Scope, SearchPage
 from kb.search.engine import Codec, FileIndex, FileLock, LockError
 from kb.search.engine import storage as st
+from kb.search.phrasing import Synonyms
 from kb.search.ranking import Snapshot
 
 #: How long a writer waits for another process's writer before giving up.
@@ -218,7 +220,8 @@ class SearchIndex:
 
     def search(self, query: str, scope: Scope, *, kind: str | None = None,
                category: str | None = None, section: str | None = None, tag: str | None = None,
-               limit: int = 10, offset: int = 0, as_you_type: bool = False) -> SearchPage:
+               limit: int = 10, offset: int = 0, as_you_type: bool = False,
+               synonyms: Synonyms | None = None) -> SearchPage:
         """Search what ``scope`` may see.
 
         Documents with all the words first; when they are fewer than ``limit``, typo
@@ -231,6 +234,7 @@ class SearchIndex:
         :param limit: results per page (capped at 100).
         :param offset: results to skip (capped at 10,000).
         :param as_you_type: treat the last word as a prefix still being typed.
+        :param synonyms: other ways to say things, matched as the words typed would be.
         :return: a page whose ``total`` counts every matching document in scope (estimated
             only for a quoted phrase with over 2,000 candidate documents).
         """
@@ -238,13 +242,14 @@ class SearchIndex:
         offset = max(0, min(int(offset), MAX_OFFSET))
         text = qb.clean(query)
         typing = as_you_type and not (query or "")[-1:].isspace()
-        units = qb.parse(text, as_you_type, typing)
+        units = phrasing.understand(qb.parse(text, as_you_type, typing), synonyms)
         if not units:
             return SearchPage(text, 0, [], None)
         if time.monotonic() - self._checked > REFRESH_INTERVAL:
             self.refresh()
         with self._lock:
-            key = (self._version, text, typing, scope, kind, category, section, tag, limit, offset)
+            key = (self._version, text, typing, scope, kind, category, section, tag, limit, offset,
+                   synonyms)
             page = self._results.get(key)
             if page is not None:
                 self._results.move_to_end(key)

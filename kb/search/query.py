@@ -89,6 +89,10 @@ class Unit:
     terms: list[tuple[str, str, float]] = field(default_factory=list)
     #: Typo corrections found for a single word, best first.
     corrections: list[str] = field(default_factory=list)
+    #: Filler of a question ("how", "my"): need not match, barely counts (kb.search.phrasing).
+    optional: bool = False
+    #: Other ways to say the same words (synonyms), each a tuple of folded words.
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
     @property
     def stems(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from functools import partial
 from kb.search.engine import bitmaps as bm
 from kb.search.engine import phrases as ph
 from kb.search.engine import postings as pl
+from kb.search import phrasing
 from kb.search import query as qb
 from kb.search.engine import storage as st
 from kb.search.engine import topk
@@ -32,6 +33,20 @@ from kb.search.schema import fold, kinds_of, part
 
 #: Scope and facet combinations whose bitmaps are kept per searcher.
 FILTER_CACHE_SIZE = 64
+
+#: The best this many documents (at least a page) are ranked again on where the words sit.
+RERANK_POOL = 30
+#: Score multipliers of that second look: the share of the query's words in the title, the
+#: share of its neighbouring word pairs found next to each other, the whole query as a phrase
+#: (worth more than the rest together: the exact words typed are the best answer).
+TITLE_BONUS = 0.6
+NEAR_BONUS = 0.5
+PHRASE_BONUS = 2.0
+#: With this many words or more, documents missing one of them are ranked beside those holding
+#: all, their score times MISSING_FACTOR (once per word missing): a long query's answer often
+#: says one of its words differently, while a long reference page holds every word somewhere.
+NEAR_MISS_WORDS = 3
+MISSING_FACTOR = 0.7
 
 
 class Snapshot:
@@ -104,17 +119,17 @@ class Snapshot:
         kind = facets[0]
         kinds = kinds_of(scope.kinds if kind is None else set(scope.kinds) & {kind})
         lexicon = cache.lexicon(kinds)
-        need = offset + limit
+        need = -(-(offset + limit) // RERANK_POOL) * RERANK_POOL
         for u in units:
-            qb.unit_terms(u, lexicon)
+            _lookups(u, lexicon)
         total, items, bits = self._all_words(units, allowed, need, kinds)
         suggestion = None
         # The fallbacks depend on the page size, not on the offset, so every page of a
         # query agrees on which documents match and on the total.
         if total < limit:
             # Typo tolerance, only now that exact terms found too little.
-            weak = [u for u in units if not u.phrase and not u.prefix
-                    and qb.document_frequency(u, lexicon) < 3]
+            weak = [u for u in units if not u.phrase and not u.prefix and not u.optional
+                    and not u.alternatives and qb.document_frequency(u, lexicon) < 3]
             for u in weak:
                 u.corrections = qb.corrections(u.keys[0], lexicon)
             if any(u.corrections for u in weak):
@@ -122,10 +137,14 @@ class Snapshot:
                     qb.unit_terms(u, lexicon, fuzzy=True)
                 total, items, bits = self._all_words(units, allowed, need, kinds)
                 suggestion = self._suggest(text, weak, allowed, lexicon)
-            if total < limit and len(units) > 1:
+            if total < limit and len(phrasing.required(units)) > 1:
                 total, items, bits = self._most_words(units, bits, allowed, need, kinds)
+        elif len(phrasing.required(units)) >= NEAR_MISS_WORDS:
+            items = items + self._near_misses(units, bits, allowed, need, kinds)
+        items = self._rerank(items, units, bits, kinds)
         marker = qb.highlighter(units)
-        return SearchPage(text, total, self._hits(items[offset:need], units, bits, marker),
+        return SearchPage(text, total, self._hits(items[offset:offset + limit], units, bits,
+                                                  marker),
                           suggestion, partial(qb.snippet_near_first_match, marker=marker))
 
     def _unit_bits(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> list[int]:
@@ -141,6 +160,13 @@ class Snapshot:
                         t = cache.term(f, s, kinds, positions=True)
                         both &= t.bits if t else 0
                     bits |= both if both != -1 else 0
+            elif u.alternatives:
+                bits = 0
+                for stems in phrasing.stem_groups(u):
+                    every = -1
+                    for s in stems:
+                        every &= self._bits_of_stem(s, kinds)
+                    bits |= every if every != -1 else 0
             else:
                 bits = 0
                 for f, t, _ in u.terms:
@@ -168,7 +194,7 @@ class Snapshot:
         bits = self._unit_bits(units, kinds)
         both = allowed
         for u, b in zip(units, bits):
-            if not u.phrase:
+            if not u.phrase and not u.optional:
                 both &= b
         lazy: list[tuple[int, qb.Unit]] = []
         estimate, batch = 1.0, 32
@@ -209,6 +235,61 @@ class Snapshot:
                 bits[i] = cache.bits_of(verified)
         return total, items, bits
 
+    def _rerank(self, items: list[tuple[float, int]], units: list[qb.Unit], bits: list[int],
+                kinds: tuple[str, ...]) -> list[tuple[float, int]]:
+        """The top documents ranked again on where the words sit: words in the title, words
+        next to each other as typed, the whole query as a phrase lift a document's score.
+
+        Documents keep their tier (how many of the required units they match), so a document
+        with fewer of the words never overtakes one with more. Phrase checks run on these few
+        candidates only."""
+        needed = phrasing.required(units)
+        if len(items) < 2 or not needed:
+            return items
+        cache, nbytes = self.cache, self.cache.nbytes()
+        docs = sorted(d for _, d in items)
+        words = [units[i] for i in needed if not units[i].phrase and not units[i].prefix]
+        title = []
+        for u in words:
+            held = 0
+            for f, t, _ in u.terms:
+                if f == "title" and (term := cache.term(f, t, kinds)) is not None:
+                    held |= term.bits
+            title.append(held.to_bytes(nbytes, "little"))
+        fields = tuple(part(f, k) for f in ("title", "body") for k in kinds)
+        order = [u for u in (units[i] for i in needed) if not u.prefix]
+        pairs = [(a.stems[-1], b.stems[0]) for a, b in zip(order, order[1:])
+                 if not a.alternatives and not b.alternatives]
+        near = [ph.verify_phrase(cache, fields, list(p), docs) for p in pairs]
+        everything = [s for u in units if not u.prefix for s in u.stems]
+        whole = (ph.verify_phrase(cache, fields, everything, docs)
+                 if len(everything) > 2 or (len(everything) == 2 and not pairs) else set())
+        member = [b.to_bytes(nbytes, "little") for b in (bits[i] for i in needed)]
+        ranked = []
+        for score, d in items:
+            at, bit = d >> 3, 1 << (d & 7)
+            tier = sum(1 for m in member if m[at] & bit)
+            lift = 1.0
+            if title:
+                lift += TITLE_BONUS * sum(1 for t in title if t[at] & bit) / len(title)
+            if pairs:
+                lift += NEAR_BONUS * sum(1 for n in near if d in n) / len(pairs)
+            if d in whole:
+                lift += PHRASE_BONUS
+            ranked.append((score * lift * MISSING_FACTOR ** (len(needed) - tier), d))
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        return ranked
+
+    def _near_misses(self, units: list[qb.Unit], bits: list[int], allowed: int, need: int,
+                     kinds: tuple[str, ...]) -> list[tuple[float, int]]:
+        """The best documents holding all the required units but one."""
+        needed = [bits[i] for i in phrasing.required(units)]
+        anything = 0
+        for b in needed:
+            anything |= b
+        tier = bm.exactly(bm.match_counts(needed), len(needed) - 1, anything & allowed)
+        return topk.top(self._weighted_terms(units, kinds), tier, self.cache.nbytes(), need)
+
     def _verify(self, unit: qb.Unit, candidates: list[int], kinds: tuple[str, ...]) -> set[int]:
         fields = tuple(part(f, k) for f in ("title", "body") for k in kinds)
         return ph.verify_phrase(self.cache, fields, list(unit.stems), candidates)
@@ -229,14 +310,15 @@ class Snapshot:
             if u.phrase and bm.popcount(candidates) <= pl.PHRASE_VERIFY_ALL:
                 bits[i] = cache.bits_of(self._verify(u, bm.docnums(candidates, cache.nbytes()),
                                                      kinds))
+        needed = [bits[i] for i in phrasing.required(units)]
         anything = 0
-        for b in bits:
+        for b in needed:
             anything |= b
         anything &= allowed
-        planes = bm.match_counts(bits)
+        planes = bm.match_counts(needed)
         terms = self._weighted_terms(units, kinds)
         items: list[tuple[float, int]] = []
-        for count in range(len(units), 0, -1):
+        for count in range(len(needed), 0, -1):
             tier = bm.exactly(planes, count, anything)
             if tier:
                 items.extend(topk.top(terms, tier, cache.nbytes(), need - len(items)))
@@ -313,3 +395,13 @@ class Snapshot:
         if len(self.filters) > FILTER_CACHE_SIZE:
             self.filters.popitem(last=False)
         return docs
+
+
+def _lookups(unit: qb.Unit, lexicon) -> None:
+    """Set ``unit.terms``: a synonym unit's own and canonical words, filler weighted down."""
+    if unit.alternatives:
+        unit.terms = phrasing.alternative_terms(unit, lexicon, qb.FIELD_WEIGHTS)
+    else:
+        qb.unit_terms(unit, lexicon)
+    if unit.optional:
+        unit.terms = [(f, t, w * phrasing.FILLER_WEIGHT) for f, t, w in unit.terms]

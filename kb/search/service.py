@@ -17,7 +17,7 @@ from kb import permissions, validation
 from kb.errors import SearchUnavailableError
 from kb.extensions import db
 from kb.models import Document, Revision, SearchLog
-from kb.search import ticket_text
+from kb.search import synonym_list, ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
 from kb.search.schema import SNIPPET_CHARS, category_key
@@ -85,7 +85,7 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
         index, seen_by = get_index(), scope_for(actor)
         arguments = dict(kind=kind, category=category, section=section, tag=tag,
                          limit=min(max(limit, 1), MAX_LIMIT),
-                         offset=min(max(offset, 0), MAX_OFFSET))
+                         offset=min(max(offset, 0), MAX_OFFSET), synonyms=synonym_list.current())
         page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
         if as_you_type and page.total == 0:
             # A word still being typed is read as a prefix, which the engine never corrects;

@@ -158,8 +158,10 @@ def test_the_export_holds_archived_internal_and_moved_documents_and_the_sections
         "articles/account/security/two-factor.md",
         "articles/account/security/wip.md", "articles/payments/payouts/has-draft.md",
         "articles/payments/payouts/how-payouts-work.md", "articles/payments/payouts/new-name.md",
-        "articles/sections.yml", "macros/billing/refund.md", "macros/general/greeting.md",
+        "articles/sections.yml", "articles/synonyms.yml", "macros/billing/refund.md",
+        "macros/general/greeting.md",
     ]
+    assert files["articles/synonyms.yml"] == "synonyms: []\n"
     assert files["articles/payments/payouts/new-name.md"] == (
         "---\ntitle: Payout timing\nslug: new-name\nsection: payments/payouts\nvisibility: public\ntags: []\n"
         "status: published\nredirect_from: [mid-name, old-name]\n---\nTiming.\n")
