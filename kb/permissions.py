@@ -122,6 +122,22 @@ def search_scope_parts(actor: Actor) -> tuple[frozenset[str], frozenset[str], in
     return frozenset({ARTICLE}), frozenset({"public"}), None
 
 
+def may_pin_answers(actor: Actor) -> bool:
+    """Editors and up pin an article to the top of a query's results; agents only search."""
+    role = role_of(actor)
+    return role is not None and role >= Role.EDITOR
+
+
+def require_pinner(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: not an editor or up."""
+    return require_role(actor, Role.EDITOR)
+
+
+def pinnable(kind: str, owner_id: int | None) -> bool:
+    """Only shared articles can be promoted answers (a macro or a personal document never is)."""
+    return kind == ARTICLE and owner_id is None
+
+
 def may_approve_own(actor: User, allow_self_approval: bool) -> bool:
     """Whether a reviewer may approve a revision they wrote: only where an admin allows it."""
     return allow_self_approval and actor.role >= Role.REVIEWER

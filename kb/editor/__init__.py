@@ -1,5 +1,5 @@
 """The editorial screens, for editors and reviewers: dashboard, editor, conflict page, review
-screen, history and audit log. Every change calls one use case in :mod:`kb.content` or
+screen, history, audit log and promoted answers. Every change calls one use case in :mod:`kb.content` or
 :mod:`kb.review`."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from kb.editor import promoted  # noqa: F401 - adds its routes to the blueprint
     from kb.editor.views import bp
 
     app.register_blueprint(bp)

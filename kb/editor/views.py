@@ -19,6 +19,7 @@ from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.review import queries, services as review
+from kb.search import promoted
 from kb.throttle import per_user
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -50,7 +51,8 @@ def draft_key(kind: str, document_id: int | None, base: int | None) -> str:
 @page_requires()
 def dashboard(user: User):
     return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user),
-                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN))
+                           kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN),
+                           may_pin=permissions.may_pin_answers(user))
 
 
 def kind_path(kind: str) -> str:
@@ -218,6 +220,8 @@ def review_screen(user: User, kind: str, document_id: int):
         actions=available_actions(user, document), kept=session.pop(KEPT_COMMENT, None),
         saved_draft=session.pop(SAVED_DRAFT, None), own_approval_blocked=permissions.approval_blocked_as_own(
             user, document, self_approval_allowed=review.self_approval_allowed()),
+        pins=promoted.pins_of(document.id) if permissions.may_pin_answers(user)
+        and permissions.pinnable(document.kind, document.owner_id) else None,
     )
 
 
