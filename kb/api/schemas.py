@@ -268,7 +268,8 @@ class SearchResult(Schema):
 
 
 class SearchHit(SearchResult):
-    pinned = fields.Boolean(metadata={"description": "an editor pinned this article first for the query"})
+    pinned = fields.Boolean(
+        metadata={"description": "an editor pinned this article first for the query"})
 
 
 class SearchResponse(Schema):

@@ -1,6 +1,6 @@
 """The editorial screens, for editors and reviewers: dashboard, editor, conflict page, review
-screen, history, audit log and promoted answers. Every change calls one use case in :mod:`kb.content` or
-:mod:`kb.review`."""
+screen, history, audit log and promoted answers. Every change calls one use case in
+:mod:`kb.content`, :mod:`kb.review` or :mod:`kb.search.promoted`."""
 
 from __future__ import annotations
 
