@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_IN_PROCESS": True,  # apply index events right after each commit
     "INDEX_REFRESH_SECONDS": 0.5,
     "RATE_LIMIT_PER_MINUTE": 30,  # feedback and search forms, per client
+    "TYPEAHEAD_RATE_LIMIT_PER_MINUTE": 120,  # suggestions while typing, per client
     "BASE_URL": None,  # e.g. https://help.example.com: absolute links use it, never the Host header
     "RATE_LIMIT_STORAGE": None,  # a limits storage URI shared by workers, e.g. redis://host:6379
     "RENDER_TIMEOUT": 2.0,  # seconds one Markdown body may take to render before it is refused

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -14,7 +14,19 @@ TOO_MANY_REQUESTS = ("You have sent a lot of requests in a short time. Please wa
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """Under ``/api``, and for the few page endpoints a script calls (marked with
+    :func:`json_errors`), errors are JSON envelopes."""
+    if request.path.startswith("/api/"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "kb_json_errors", False))
+
+
+def json_errors(view):
+    """Mark a page endpoint that answers JSON (to a script) so its errors are JSON too, rate
+    limits and bad input included. Put it right under the route decorator."""
+    view.kb_json_errors = True
+    return view
 
 
 def error_envelope(status: int, code: str, message: str, **extra):

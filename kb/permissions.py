@@ -182,6 +182,20 @@ def check_admin_change(target: User, role: Role, active: bool, other_active_admi
         what = "deactivate" if not active else "demote"
         raise ConflictError(f"you cannot {what} the last active admin; make someone else an admin first",
                             field="active" if not active else "role")
+def may_pin_answers(actor: Actor) -> bool:
+    """Editors and up pin an article to the top of a query's results; agents only search."""
+    role = role_of(actor)
+    return role is not None and role >= Role.EDITOR
+
+
+def require_pinner(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: not an editor or up."""
+    return require_role(actor, Role.EDITOR)
+
+
+def pinnable(kind: str, owner_id: int | None) -> bool:
+    """Only shared articles can be promoted answers (a macro or a personal document never is)."""
+    return kind == ARTICLE and owner_id is None
 
 
 def may_approve_own(actor: User, allow_self_approval: bool) -> bool:

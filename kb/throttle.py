@@ -64,14 +64,14 @@ def per_user(setting: str, bucket: str, on_breach=None):
                          exempt_when=lambda: _off(setting), on_breach=on_breach)
 
 
-def public_form(bucket: str, only_when=None):
-    """``RATE_LIMIT_PER_MINUTE`` requests per client per minute for a public form (search,
-    feedback); ``only_when`` narrows it to the requests that cost something."""
+def public_form(bucket: str, only_when=None, setting: str = "RATE_LIMIT_PER_MINUTE"):
+    """``setting`` (``RATE_LIMIT_PER_MINUTE``) requests per client per minute for a public
+    form (search, feedback); ``only_when`` narrows it to the requests that cost something."""
 
     def exempt() -> bool:
-        return _off() or (only_when is not None and not only_when())
+        return _off(setting) or (only_when is not None and not only_when())
 
-    return limiter.limit(_per_minute, scope=bucket, exempt_when=exempt)
+    return limiter.limit(lambda: _per_minute(setting), scope=bucket, exempt_when=exempt)
 
 
 def _failed_sign_in(response) -> bool:

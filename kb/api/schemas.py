@@ -270,10 +270,15 @@ class SearchResult(Schema):
     personal = fields.Boolean(metadata={"description": "a personal macro of the caller"})
 
 
+class SearchHit(SearchResult):
+    pinned = fields.Boolean(
+        metadata={"description": "an editor pinned this article first for the query"})
+
+
 class SearchResponse(Schema):
     query = fields.String()
     total = fields.Integer()
-    results = fields.List(fields.Nested(SearchResult))
+    results = fields.List(fields.Nested(SearchHit))
     suggestion = fields.String(allow_none=True)
 
 

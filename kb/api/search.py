@@ -11,14 +11,15 @@ from kb.api.schemas import SearchArgs, SuggestBody
 from kb.api.serializers import result_dict
 from kb.auth import current_actor
 from kb.models import Role
-from kb.search import service
+from kb.search import promoted, service
 from kb.throttle import public_form
 
 
 @bp.get("/search")
 @public_form("api-search", only_when=lambda: current_actor() is None)
 def search():
-    """Search what the caller may see. Anonymous: published public articles only.
+    """Search what the caller may see. Anonymous: published public articles only. An article
+    an editor pinned for the query comes first (``pinned``) when the caller may read it.
     ---
     get:
       tags: [search]
@@ -30,13 +31,15 @@ def search():
         503: SearchUnavailable
     """
     args = query_args(SearchArgs())
-    found = service.search(
+    found = promoted.search(
         current_actor(), args["q"], kind=args.get("type"), category=args.get("category"),
         section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
         as_you_type=args["as_you_type"],
     )
     return jsonify({"query": args["q"], "total": found.total,
-                    "results": [result_dict(r) for r in found.results], "suggestion": found.suggestion})
+                    "results": [{**result_dict(r), "pinned": r.hit.id == found.pinned_id}
+                                for r in found.results],
+                    "suggestion": found.suggestion})
 
 
 @bp.post("/suggest")

@@ -19,6 +19,7 @@ from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.review import queries, services as review
+from kb.search import promoted
 from kb.throttle import per_user
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -53,7 +54,8 @@ def dashboard(user: User):
     return render_template("editor/dashboard.html", queues=queries.dashboard_queues(user, idle_days=idle_days),
                            idle_days=idle_days,
                            kind_path=kind_path, is_admin=queries.holds_role(user, Role.ADMIN),
-                           edits_synonyms=queries.holds_role(user, Role.EDITOR))
+                           edits_synonyms=queries.holds_role(user, Role.EDITOR),
+                           may_pin=permissions.may_pin_answers(user))
 
 
 def kind_path(kind: str) -> str:
@@ -227,6 +229,8 @@ def review_screen(user: User, kind: str, document_id: int):
         may_restore_archived=permissions.may_restore_archived(user, document), kept=session.pop(KEPT_COMMENT, None),
         saved_draft=session.pop(SAVED_DRAFT, None), own_approval_blocked=permissions.approval_blocked_as_own(
             user, document, self_approval_allowed=review.self_approval_allowed()),
+        pins=promoted.pins_of(document.id) if permissions.may_pin_answers(user)
+        and permissions.pinnable(document.kind, document.owner_id) else None,
     )
 
 

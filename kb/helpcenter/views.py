@@ -24,7 +24,7 @@ from kb.extensions import db
 from kb.helpcenter import feedback, listings
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.models.types import utcnow
-from kb.search import failures as index_failures, indexer, service as search_service
+from kb.search import failures as index_failures, indexer, promoted, service as search_service
 from kb.throttle import client_address, public_form
 
 bp = Blueprint("web", __name__)
@@ -142,7 +142,7 @@ def search_page():
     filters = _search_filters(actor)
     results = None
     if query:
-        results = search_service.search(
+        results = promoted.search(
             actor, query,
             kind=filters["type"] or (None if permissions.is_staff(actor) else ARTICLE),
             category=filters["category"] or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
@@ -155,6 +155,7 @@ def search_page():
                            edit_url=lambda document: (url_for(
                                "editor.edit", kind="articles" if document.kind == ARTICLE else "macros",
                                document_id=document.id) if permissions.may_edit(actor, document) else None),
+                           may_pin=permissions.may_pin_answers(actor),
                            sections=_sections_of(results))
 
 

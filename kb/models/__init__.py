@@ -7,12 +7,14 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
+from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
 from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "ReviewComment", "Revision", "Role",
-    "SearchLog", "Section", "Setting", "SlugRedirect", "Synonym", "User", "UserSession",
+    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "PromotedAnswer", "ReviewComment",
+    "Revision", "Role", "SearchLog", "Section", "Setting", "SlugRedirect", "Synonym", "User",
+    "UserSession",
 ]

@@ -59,7 +59,8 @@ def tab_until(page, predicate, limit: int = 60) -> list[dict]:
 
 def test_search_from_home_follow_the_suggestion_and_open_an_article(reader, sample_content):
     reader.goto("/")
-    reader.get_by_role("searchbox", name="Search the help center").fill("refnd")
+    # A combobox: the box suggests titles while typing (tests/browser/test_typeahead_combobox.py).
+    reader.get_by_role("combobox", name="Search the help center").fill("refnd")
     reader.keyboard.press("Enter")
     reader.wait_for_url("**/search?q=refnd")
     suggestion = reader.get_by_test_id("suggestion")

@@ -1,0 +1,53 @@
+"""Suggestions while typing in the public search box: the titles of the matching articles.
+
+``GET /search/suggestions?q=…`` runs the same as-you-type search the agents' screens use (the
+search service, its last word read as a prefix), always in the public scope, whoever asks: it
+lists published, public articles only, so the answer is the same for every reader and may be
+cached by the browser and any shared cache in front of kb. An article pinned for the query
+comes first (:mod:`kb.search.promoted`). ``static/js/typeahead.js`` calls it; without
+JavaScript the search box simply submits to ``/search``.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from kb import validation
+from kb.errors_web import json_errors
+from kb.helpcenter.views import bp
+from kb.models.content import ARTICLE
+from kb.search import promoted
+from kb.throttle import public_form
+
+#: Suggestions start once the query holds this many letters or digits.
+MIN_CHARACTERS = 2
+LIMIT = 6
+MAX_QUERY = 256
+#: Seconds a browser or shared cache may reuse an answer; an edit shows within this long.
+MAX_AGE = 60
+
+
+def _long_enough(query: str) -> bool:
+    return len(promoted.normalise(query).replace(" ", "")) >= MIN_CHARACTERS
+
+
+@bp.get("/search/suggestions")
+@json_errors
+@public_form("typeahead", setting="TYPEAHEAD_RATE_LIMIT_PER_MINUTE",
+             only_when=lambda: _long_enough(request.args.get("q", "")))
+def search_suggestions():
+    """``{"query", "results": [{"id", "title", "url", "pinned"}]}``: at most six titles,
+    none before two letters."""
+    query = validation.text(request.args.get("q", ""), "q", multiline=False,
+                            max_length=MAX_QUERY).strip()
+    results = []
+    if _long_enough(query):
+        found = promoted.search(None, query, kind=ARTICLE, limit=LIMIT, as_you_type=True,
+                                surface="typeahead")
+        results = [{"id": r.hit.id, "title": r.hit.title,
+                    "url": url_for("web.article", slug=r.document.slug),
+                    "pinned": r.hit.id == found.pinned_id} for r in found.results]
+    response = jsonify({"query": query, "results": results})
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response
