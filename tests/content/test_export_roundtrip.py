@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import g
 
 from kb.extensions import db
-from tests.content.test_transfer import run_import, write
+from tests.support.transfer import run_import, write
 from tests.support import make_app
 
 SECTIONS = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.content import queries
-from tests.content.test_transfer import ARTICLE, run_import, write
+from tests.support.transfer import ARTICLE, run_import, write
 
 SUMMARY_ONE_GOOD_ONE_FAILED = "imported 1, updated 0, unchanged 0, failed 1, skipped 0"
 

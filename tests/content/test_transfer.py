@@ -1,32 +1,12 @@
 """kb import and kb export."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from kb.content import queries
 from kb.extensions import db
 from kb.models import Document
-
-
-def write(root: Path, relative: str, text: str | bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return path
-
-
-ARTICLE = """---
-title: How payouts work
-tags: [payouts, billing]
----
-Payouts go out on the 5th.
-"""
-
-
-def run_import(runner, *paths):
-    return runner.invoke(args=["import", *map(str, paths)])
+from tests.support.transfer import ARTICLE, run_import, write
 
 
 def test_import_reports_its_counts_on_the_last_line(runner, tmp_path):

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from kb.models.types import utcnow
 from kb.review import services as review
-from tests.review.pages import queue_ids, signed_in
+from tests.support.pages import queue_ids, signed_in
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

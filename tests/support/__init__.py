@@ -27,7 +27,7 @@ REQUIRE_REDIS = os.environ.get("KB_REQUIRE_REDIS") == "1"
 for _key in [k for k in os.environ if k.startswith("KB_")]:
     del os.environ[_key]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(_SHARED_DIR) if _SHARED_DIR else REPO.parent / "shared"
 
 from kb import create_app  # noqa: E402
