@@ -9,7 +9,6 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 import pytest
-from flask import g
 
 from kb import create_app
 from kb.auth import services as auth_services
@@ -17,7 +16,7 @@ from kb.content import services as content_services
 from kb.content.services import DocumentInput
 from kb.extensions import db
 from kb.review import services as review_services
-from tests.support import Api, counter, csrf_token, empty_database, make_app
+from tests.support import Api, RequestPerContextClient, counter, csrf_token, empty_database, make_app
 
 _counter = counter
 
@@ -30,15 +29,10 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(tmp_path, app_config):
+    """The app under test, with its app context pushed for the test's own service calls and
+    database reads; the test client runs each request in a context of its own."""
     app = make_app(tmp_path, **app_config)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        # The test keeps one app context (and so one ``g``) across requests; in production
-        # each request has its own, so Flask-Login's per-request cache must not carry over.
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
-
+    app.test_client_class = RequestPerContextClient
     ctx = app.app_context()
     ctx.push()
     yield app
