@@ -160,6 +160,7 @@ def stored_renderings(slugs):
     return rows
 
 
+@pytest.mark.slow  # worker processes
 def test_rendering_in_worker_processes_stores_exactly_what_rendering_here_stores(app, tmp_path):
     from kb.auth.services import system_user
     from kb.transfer import import_paths
@@ -174,6 +175,7 @@ def test_rendering_in_worker_processes_stores_exactly_what_rendering_here_stores
     assert "<script" not in stored_renderings(RICH_BODIES)["raw-html"][3]
 
 
+@pytest.mark.slow  # worker processes
 def test_a_bad_file_in_a_pooled_import_is_reported_and_skipped(app, tmp_path):
     from kb.auth.services import system_user
     from kb.transfer import import_paths
