@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -50,6 +51,18 @@ def index() -> SearchIndex:
     ix.apply(CORPUS, [], position=1)
     yield ix
     ix.close()
+
+
+@contextmanager
+def term_cache(root):
+    """A term cache over an index's live generation, opened through the engine's interface."""
+    from kb.search.engine import TermCache, open_generation, read_current
+
+    _, _, searcher = open_generation(root, read_current(root))
+    try:
+        yield TermCache(searcher)
+    finally:
+        searcher.close()
 
 
 def ids(page_or_hits) -> list[int]:
@@ -499,23 +512,21 @@ def test_a_phrase_checked_lazily_while_ranking_ranks_as_a_full_check_would(monke
     ix.close()
 
 
-def test_a_phrase_check_answers_for_the_candidates_it_is_given_only():
-    from kb.search.engine.phrases import verify_phrase
+def test_a_phrase_check_answers_for_the_candidates_it_is_given_only(tmp_path):
+    from kb.search.engine import verify_phrase
     from kb.search.schema import stem
 
     docs = _phrase_corpus(300, seed=7)
-    ix = SearchIndex.in_memory()
-    ix.apply(docs, [], position=1)
-    assert ids(ix.search('"alpha bravo"', ANONYMOUS))  # positions of both words now kept
-    cache = ix._snapshot.cache
-    number = cache.searcher.document_number
-    expected = {number(id=str(d)) for d in _brute_phrase(docs, "alpha bravo")}
-    assert len(expected) > 10
-    asked = sorted(expected)[::2] + [d for d in range(cache.doc_count) if d not in expected][:50]
-    fields = ("article_title", "article_body")
-    assert verify_phrase(cache, fields, [stem("alpha"), stem("bravo")], sorted(asked)) == \
-        set(asked) & expected
-    ix.close()
+    with SearchIndex.open(tmp_path / "ix") as ix:
+        ix.apply(docs, [], position=1)
+    with term_cache(tmp_path / "ix") as cache:
+        number = cache.searcher.document_number
+        expected = {number(id=str(d)) for d in _brute_phrase(docs, "alpha bravo")}
+        assert len(expected) > 10
+        asked = sorted(expected)[::2] + [d for d in range(cache.doc_count) if d not in expected][:50]
+        fields = ("article_title", "article_body")
+        assert verify_phrase(cache, fields, [stem("alpha"), stem("bravo")], sorted(asked)) == \
+            set(asked) & expected
 
 
 def test_phrase_words_keep_the_positions_a_separate_read_would_give():
@@ -563,27 +574,28 @@ def test_a_typo_that_swaps_two_letters_is_corrected(index):
 
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["word list", "term table"])
-def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them(in_memory, monkeypatch):
+def test_misspellings_are_found_in_the_vocabulary_as_whoosh_finds_them(in_memory, monkeypatch, tmp_path):
     from kb.search.engine import postings
-    from kb.search.engine.postings import _text
 
     if not in_memory:
         monkeypatch.setattr(postings, "WORDS_IN_MEMORY", 5)
 
+    def text(term) -> str:  # Whoosh gives terms as UTF-8 bytes
+        return term.decode("utf-8") if isinstance(term, bytes) else term
+
     words = ["password", "passport", "passwords", "pasword", "billing", "bill", "building",
              "payout", "payouts", "layout", "refund", "refunds", "rebound", "zebra"]
-    ix = SearchIndex.in_memory()
-    ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[:7], 1)], [], position=1)
-    ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[7:], 8)], [], position=2)
-    cache = ix._snapshot.cache
-    assert len(list(cache.reader.leaf_readers())) >= 2  # the vocabulary spans segments
-    lexicon = cache.lexicon(("article",))
-    for typo in ("pasword", "bilding", "paiout", "refnd", "zebra", "xylophone", "p"):
-        for maxdist, prefix in ((1, 1), (2, 1), (2, 0)):
-            expected = list(map(_text, cache.reader.terms_within("vocab", typo, maxdist,
-                                                                 prefix=prefix)))
-            assert list(lexicon.terms_within("vocab", typo, maxdist, prefix)) == expected
-    assert "password" in lexicon.terms_within("vocab", "pasword", 1, 1)  # first commit
-    assert "refund" in lexicon.terms_within("vocab", "refnd", 1, 1)  # second commit
-    assert (cache.words("vocab") is not None) == in_memory
-    ix.close()
+    with SearchIndex.open(tmp_path / "ix") as ix:
+        ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[:7], 1)], [], position=1)
+        ix.apply([make_doc(i, w, f"{w} help") for i, w in enumerate(words[7:], 8)], [], position=2)
+    with term_cache(tmp_path / "ix") as cache:
+        assert len(list(cache.reader.leaf_readers())) >= 2  # the vocabulary spans segments
+        lexicon = cache.lexicon(("article",))
+        for typo in ("pasword", "bilding", "paiout", "refnd", "zebra", "xylophone", "p"):
+            for maxdist, prefix in ((1, 1), (2, 1), (2, 0)):
+                expected = list(map(text, cache.reader.terms_within("vocab", typo, maxdist,
+                                                                    prefix=prefix)))
+                assert list(lexicon.terms_within("vocab", typo, maxdist, prefix)) == expected
+        assert "password" in lexicon.terms_within("vocab", "pasword", 1, 1)  # first commit
+        assert "refund" in lexicon.terms_within("vocab", "refnd", 1, 1)  # second commit
+        assert (cache.words("vocab") is not None) == in_memory
