@@ -6,15 +6,17 @@ build on each other: ``make_user`` -> ``make_document`` (in any workflow state).
 
 from __future__ import annotations
 
-import pytest
-from flask import g
+from contextlib import ExitStack
 
+import pytest
+
+from kb import create_app
 from kb.auth import services as auth_services
 from kb.content import services as content_services
 from kb.content.services import DocumentInput
 from kb.extensions import db
 from kb.review import services as review_services
-from tests.support import Api, counter, csrf_token, make_app
+from tests.support import Api, RequestPerContextClient, counter, csrf_token, empty_database, make_app
 
 _counter = counter
 
@@ -27,15 +29,10 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(tmp_path, app_config):
+    """The app under test, with its app context pushed for the test's own service calls and
+    database reads; the test client runs each request in a context of its own."""
     app = make_app(tmp_path, **app_config)
-
-    @app.before_request
-    def forget_the_previous_requests_user():
-        # The test keeps one app context (and so one ``g``) across requests; in production
-        # each request has its own, so Flask-Login's per-request cache must not carry over.
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
-
+    app.test_client_class = RequestPerContextClient
     ctx = app.app_context()
     ctx.push()
     yield app
@@ -143,3 +140,30 @@ def login(client):
         return user
 
     return do
+
+
+@pytest.fixture
+def new_instance(tmp_path):
+    """``new_instance()`` -> an app whose database has no schema, as after a clean install;
+    ``new_instance(url)`` -> another app on that same database; ``new_instance(**env)`` first
+    sets those environment variables (``KB_SAMPLES="0"``)."""
+    apps = []
+
+    def make(url: str | None = None, **env):
+        url = url or stack.enter_context(empty_database(tmp_path))
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in env.items():
+                patch.setenv(key, value)
+            app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / f"fresh-{len(apps)}"),
+                              "SERVER_NAME": "kb.test", "DATABASE_URL": url,
+                              "SQLALCHEMY_DATABASE_URI": url,
+                              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+        apps.append(app)
+        return app
+
+    with ExitStack() as stack:
+        yield make
+        for app in apps:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()

@@ -43,6 +43,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)  # Chromium runs as processes of its own
             if reason and not REQUIRED:
                 item.add_marker(pytest.mark.skip(reason=reason))
 

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from flask import g
 
 from kb.extensions import db
-from tests.content.test_transfer import run_import, write
+from tests.support.transfer import run_import, write
 from tests.support import make_app
 
 SECTIONS = """\
@@ -115,7 +114,6 @@ def test_export_import_export_gives_identical_files_and_the_same_help_center(app
 
     other = make_app(tmp_path)  # an empty instance (on PostgreSQL, the same database emptied)
     with other.app_context():
-        g.pop("_login_user", None)
         cli = other.test_cli_runner()
         result = cli.invoke(args=["import", str(first)])
         assert result.exit_code == 0, result.output

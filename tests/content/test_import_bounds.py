@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.content import queries
-from tests.content.test_transfer import ARTICLE, run_import, write
+from tests.support.transfer import ARTICLE, run_import, write
 
 SUMMARY_ONE_GOOD_ONE_FAILED = "imported 1, updated 0, unchanged 0, failed 1, skipped 0"
 
@@ -226,6 +226,7 @@ def test_a_sections_file_symlinked_from_outside_is_refused(runner, tmp_path):
     assert last_line(result) == SUMMARY_ONE_GOOD_ONE_FAILED
 
 
+@pytest.mark.slow  # worker processes
 def test_hostile_files_fail_alone_when_rendering_in_worker_processes(app, tmp_path):
     from kb.auth.services import system_user
     from kb.transfer import import_paths

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content.test_transfer import run_import, write
+from tests.support.transfer import run_import, write
 
 
 def article_file(slug: str, body: str, status: str = "published") -> str:

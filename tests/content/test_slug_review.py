@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.review.pages import signed_in
+from tests.support.pages import signed_in
 from tests.support import csrf_token
 
 

@@ -1,32 +1,12 @@
 """kb import and kb export."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from kb.content import queries
 from kb.extensions import db
 from kb.models import Document
-
-
-def write(root: Path, relative: str, text: str | bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return path
-
-
-ARTICLE = """---
-title: How payouts work
-tags: [payouts, billing]
----
-Payouts go out on the 5th.
-"""
-
-
-def run_import(runner, *paths):
-    return runner.invoke(args=["import", *map(str, paths)])
+from tests.support.transfer import ARTICLE, run_import, write
 
 
 def test_import_reports_its_counts_on_the_last_line(runner, tmp_path):
@@ -180,6 +160,7 @@ def stored_renderings(slugs):
     return rows
 
 
+@pytest.mark.slow  # worker processes
 def test_rendering_in_worker_processes_stores_exactly_what_rendering_here_stores(app, tmp_path):
     from kb.auth.services import system_user
     from kb.transfer import import_paths
@@ -194,6 +175,7 @@ def test_rendering_in_worker_processes_stores_exactly_what_rendering_here_stores
     assert "<script" not in stored_renderings(RICH_BODIES)["raw-html"][3]
 
 
+@pytest.mark.slow  # worker processes
 def test_a_bad_file_in_a_pooled_import_is_reported_and_skipped(app, tmp_path):
     from kb.auth.services import system_user
     from kb.transfer import import_paths

@@ -20,7 +20,7 @@ from kb.content import services as content_services
 from kb.extensions import db
 from kb.models import Document
 from kb.review import services as review_services
-from tests.installs.running import get, kb_env, run_kb, serving, start
+from tests.support.running import get, kb_env, run_kb, serving, start
 from tests.support import TEST_DATABASE_URL, on_postgres
 
 sqlite_only = pytest.mark.skipif(on_postgres(), reason="kb backup/restore copy SQLite files; on "

@@ -12,7 +12,7 @@ from kb.content import services as content_services
 from kb.extensions import db
 from kb.models import Document, User
 from kb.review import services as review_services
-from tests.installs.running import get, kb_env, run_kb, serving, start
+from tests.support.running import get, kb_env, run_kb, serving, start
 from tests.support import REPO, on_postgres
 
 #: Sample files shipped in the checkout's articles/ and macros/ (read by these tests as text).

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.installs.running import get, kb_env, serving
+from tests.support.running import get, kb_env, serving
 from tests.support import REPO
 
 #: Left out of the copy the wheel is built from: what a clean clone does not have.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -271,17 +270,14 @@ def test_dunder_attribute_access_is_refused_as_malformed() -> None:
         fill_text("{{ customer.__class__ }}", {"customer": {"name": "Ana"}})
 
 
-def test_fill_text_is_fast_on_a_2kb_body() -> None:
+def test_fill_text_fills_every_placeholder_of_a_2kb_body() -> None:
+    # How fast it does so is measured by bench/fill_text.py.
     line = 'Hi {{ customer.first_name | default: "there" }}, about order {{ order.id }} at {{ company }}.\n'
     body = line * (2048 // len(line))
     values = {"customer": {"first_name": "Ana"}, "order": {"id": 42}, "company": "Acme"}
-    fill_text(body, values)
-    runs = 200
-    started = time.perf_counter()
-    for _ in range(runs):
-        fill_text(body, values)
-    per_call = (time.perf_counter() - started) / runs
-    assert per_call < 0.001  # about 0.15 ms when measured; generous for slow CI
+    filled = fill_text(body, values)
+    assert filled.text == "Hi Ana, about order 42 at Acme.\n" * (2048 // len(line))
+    assert filled.missing == []
 
 
 # ------------------------------------------------------------------ fill_html

@@ -11,8 +11,8 @@ from kb.review import queries
 
 from kb.models.types import utcnow
 from kb.review import services as review
-from tests.review.pages import queue_ids, signed_in
 from tests.support import csrf_token, empty_database
+from tests.support.pages import queue_ids, signed_in
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

@@ -5,7 +5,7 @@ import re
 from kb.content import queries
 from kb.models import Document
 from kb.extensions import db
-from tests.review.pages import flashes, post_form, signed_in, textarea
+from tests.support.pages import flashes, post_form, signed_in, textarea
 from tests.support import csrf_token
 
 

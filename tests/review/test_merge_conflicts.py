@@ -4,7 +4,7 @@ import re
 
 from kb.extensions import db
 from kb.models import Document
-from tests.review.pages import post_form, signed_in, textarea
+from tests.support.pages import post_form, signed_in, textarea
 
 BASE = "Refunds take ten days.\n\nContact support by e-mail.\n\nCards are charged monthly.\n"
 

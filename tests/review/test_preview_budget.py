@@ -6,7 +6,7 @@ import pytest
 
 from kb.extensions import db
 from kb.models import Document
-from tests.review.pages import post_form, signed_in, textarea
+from tests.support.pages import post_form, signed_in, textarea
 from tests.support import csrf_token
 
 BRACKETS = "Intro\n\n" + "[" * 50_000

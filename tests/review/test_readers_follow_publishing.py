@@ -2,7 +2,7 @@
 
 import re
 
-from tests.review.pages import post_form, signed_in
+from tests.support.pages import post_form, signed_in
 
 
 def _edit(client, document_id: int, body: str, base: int):

@@ -9,7 +9,7 @@ from kb.content import services
 from kb.content.services import copy_input
 from kb.extensions import db
 from kb.models import Document
-from tests.review.pages import action_forms, flashes, post_form, signed_in, textarea
+from tests.support.pages import action_forms, flashes, post_form, signed_in, textarea
 
 
 def _save(document, body: str, base: int, author):

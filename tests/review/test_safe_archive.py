@@ -7,7 +7,7 @@ from kb.content import services
 from kb.content.services import copy_input
 from kb.extensions import db
 from kb.models import Document
-from tests.review.pages import flashes, post_form, signed_in
+from tests.support.pages import flashes, post_form, signed_in
 
 
 def _document(document_id: int) -> Document:

@@ -13,7 +13,7 @@ from kb.extensions import db
 from kb.models import AuditEvent, Document
 from kb.models.types import utcnow
 from kb.review import services as review
-from tests.review.pages import post_form, signed_in
+from tests.support.pages import post_form, signed_in
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from kb.extensions import db
 from kb.models import Document
 from kb.review.services import publish_now
 from tests.support import REPO
+from tests.support.running import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -72,42 +72,69 @@ def indexed_ids(app) -> set[int]:
         index.close()
 
 
-def kill_after(command: list[str], env: dict, delay: float) -> int:
+def generations(app) -> list[Path]:
+    root = Path(app.config["INDEX_DIR"])
+    return sorted(p for p in root.glob("gen-*") if p.is_dir()) if root.exists() else []
+
+
+def kill_when(command: list[str], env: dict, reached, moment: str) -> None:
+    """Run ``command`` and SIGKILL it as soon as ``reached()`` sees the moment on disk."""
+    assert not reached(), f"{moment} before {command[-1]} started"
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait(30)
-    return process.returncode
+    try:
+        deadline = time.monotonic() + 120
+        while not reached():
+            assert process.poll() is None, f"{command[-1]} finished before {moment}"
+            assert time.monotonic() < deadline, f"{command[-1]} never reached {moment}"
+            time.sleep(0.002)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
 
 
-@pytest.mark.parametrize("delay", [0.6, 1.2, 2.0])
-def test_kill_9_while_indexing_then_restart_converges(app, make_user, delay):
+def live_files(app) -> set[str]:
+    """The files of the live generation (the app made the index when it started)."""
+    root = Path(app.config["INDEX_DIR"])
+    return {p.name for p in (root / (root / "CURRENT").read_text().strip()).iterdir()}
+
+
+#: Moments in ``kb index`` (applying the pending events to the live generation) at which it is
+#: killed, judged from the files it has added.
+INDEXING = {
+    "its segment is being written": lambda added: any(not n.endswith(".toc") for n in added),
+    "its commit is written": lambda added: any(n.endswith(".toc") for n in added),
+}
+#: Moments in a ``kb reindex`` (beside the live generation) at which it is killed.
+REINDEXING = {
+    "the new generation's folder is made": lambda app: len(generations(app)) > 1,
+    "the new generation has a file": lambda app: len(generations(app)) > 1
+                                                  and any(generations(app)[-1].iterdir()),
+}
+
+
+@pytest.mark.parametrize("moment", list(INDEXING))
+def test_kill_9_while_indexing_then_restart_converges(app, make_user, moment):
     admin = make_user("admin")
     publish_many(app, admin, 400)
-    kill_after(KB + ["index"], env_for(app), delay)
+    before = live_files(app)
+    kill_when(KB + ["index"], env_for(app), lambda: INDEXING[moment](live_files(app) - before), moment)
     run = subprocess.run(KB + ["index"], env=env_for(app), capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert indexed_ids(app) == published_ids()
 
 
-@pytest.mark.parametrize("delay", [0.6, 1.5])
-def test_kill_9_during_reindex_then_restart_converges(app, make_user, delay):
+@pytest.mark.parametrize("moment", list(REINDEXING))
+def test_kill_9_during_reindex_then_restart_converges(app, make_user, moment):
     admin = make_user("admin")
     publish_many(app, admin, 400)
     subprocess.run(KB + ["index"], env=env_for(app), check=True, capture_output=True, timeout=300)
-    kill_after(KB + ["reindex"], env_for(app), delay)
+    kill_when(KB + ["reindex"], env_for(app), lambda: REINDEXING[moment](app), moment)
     # A restart must open the index the crash left behind and bring it up to date.
     run = subprocess.run(KB + ["index"], env=env_for(app), capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert indexed_ids(app) == published_ids()
     leftovers = [p.name for p in Path(app.config["INDEX_DIR"]).iterdir() if p.name.startswith("gen-")]
     assert len(leftovers) == 1
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(url: str, timeout: float = 60) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flask import g
 
 LONG_BODY = """Payouts move your earnings to your bank.
 
@@ -25,15 +24,6 @@ Bank holidays can delay a payout by a day.
 
 There is no fee for bank transfers.
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_csrf_token_per_request(app):
-    # The tests keep one app context (one ``g``) across requests; Flask-WTF caches the CSRF
-    # token in ``g``, which would carry one session's token into the next request.
-    @app.before_request
-    def forget_the_previous_requests_token():
-        g.pop("csrf_token", None)
 
 
 @dataclass

@@ -66,12 +66,13 @@ def test_a_malformed_base_url_is_refused_at_start(tmp_path):
 
 
 @pytest.mark.skipif(on_postgres(), reason="the database file exists on SQLite only")
-def test_a_new_sqlite_database_and_index_are_private_to_their_owner(app, client):
-    client.get("/search?q=payouts")  # opens the index
-    instance = Path(app.config["INSTANCE"])
-    assert stat.S_IMODE((instance / "kb.sqlite3").stat().st_mode) == 0o600
-    assert stat.S_IMODE(Path(app.config["INDEX_DIR"]).stat().st_mode) == 0o700
-    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+def test_a_new_sqlite_database_and_index_are_private_to_their_owner(tmp_path):
+    with another_app(tmp_path, fresh_database=True) as app:  # kb creates the file, not a copy
+        app.test_client().get("/search?q=payouts")  # opens the index
+        instance = Path(app.config["INSTANCE"])
+        assert stat.S_IMODE((instance / "kb.sqlite3").stat().st_mode) == 0o600
+        assert stat.S_IMODE(Path(app.config["INDEX_DIR"]).stat().st_mode) == 0o700
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
 
 
 def test_an_api_tokens_last_use_is_recorded(app, api_as):

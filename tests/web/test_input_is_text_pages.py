@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.pages import post_form, signed_in
+from tests.support.pages import post_form, signed_in
 from tests.support import csrf_token
 
 BIG = 2**63

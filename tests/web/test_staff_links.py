@@ -8,7 +8,7 @@ from kb.content.services import copy_input
 from kb.extensions import db
 from kb.models import Document
 from kb.review import services as review
-from tests.review.pages import signed_in
+from tests.support.pages import signed_in
 
 
 def _new_draft(document, author, body="A newer text."):

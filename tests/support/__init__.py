@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import contextvars
 import itertools
 import os
 import random
 import re
+import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from flask import has_app_context
+from flask import current_app, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 #: Read before anything else, then every KB_* variable is cleared so a developer's own
 #: settings cannot leak into the tests.
@@ -27,7 +32,7 @@ REQUIRE_REDIS = os.environ.get("KB_REQUIRE_REDIS") == "1"
 for _key in [k for k in os.environ if k.startswith("KB_")]:
     del os.environ[_key]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(_SHARED_DIR) if _SHARED_DIR else REPO.parent / "shared"
 
 from kb import create_app  # noqa: E402
@@ -36,14 +41,20 @@ from kb.search import IndexDoc  # noqa: E402
 
 counter = itertools.count(1)
 _pg_schema_ready = False
+_sqlite_template: Path | None = None
 
 
 def on_postgres() -> bool:
     return TEST_DATABASE_URL.startswith("postgresql")
 
 
-def make_app(tmp_path: Path, **overrides):
-    """A fresh app with its own instance folder and an empty database."""
+def make_app(tmp_path: Path, *, fresh_database: bool = False, **overrides):
+    """A fresh app with its own instance folder and an empty database.
+
+    The schema is built once per session: on SQLite into a template file that each app gets a
+    copy of, on PostgreSQL once in the test database, whose tables are emptied per app.
+    ``fresh_database=True`` lets kb create the SQLite file itself, as on a new install.
+    """
     global _pg_schema_ready
     instance = tmp_path / f"instance-{next(counter)}"
     url = TEST_DATABASE_URL or f"sqlite:///{instance / 'kb.sqlite3'}"
@@ -59,18 +70,63 @@ def make_app(tmp_path: Path, **overrides):
     }
     if on_postgres() and has_app_context():
         db.session.rollback()  # the test's own app shares the database: let go of its locks
+    copied = config["SQLALCHEMY_DATABASE_URI"] == url and not on_postgres() and not fresh_database
+    if copied:
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # as kb makes it
+        shutil.copy(sqlite_template(), instance / "kb.sqlite3")  # its mode too: kb makes it private
     app = create_app(config)
-    with app.app_context():
-        if on_postgres():
-            if not _pg_schema_ready:
+    if not copied:
+        with app.app_context():
+            if not on_postgres():
+                db.create_all()
+            elif not _pg_schema_ready:
                 db.drop_all()
                 db.create_all()
                 _pg_schema_ready = True
             else:
                 truncate_all()
-        else:
-            db.create_all()
     return app
+
+
+def sqlite_template() -> Path:
+    """A SQLite database file holding the empty schema, built on first use in this session."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="kb-schema-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "kb.sqlite3"
+        app = create_app({"TESTING": True, "INSTANCE": str(folder / "instance"),
+                          "DATABASE_URL": f"sqlite:///{path}", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                          "INDEX_DIR": str(folder / "index")})
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()  # closing the last connection folds any write-ahead log back in
+        _sqlite_template = path
+    return _sqlite_template
+
+
+class RequestPerContextClient(FlaskClient):
+    """The test client, with every request in a context of its own as in production.
+
+    A test keeps its own app context for calling services and reading the database directly.
+    A request made from there would otherwise share that context: its ``g`` (Flask-Login's
+    user, Flask-WTF's token) and its database session. Here each request starts from an empty
+    ``contextvars`` context, so it pushes its own app context, with its own ``g`` and session.
+    Before it, the test's session commits what the test has pending (the request sees it, as
+    a request after a service call does) and so lets go of its transaction; its objects are
+    expired by that, so what the test reads afterwards comes fresh from the database.
+    """
+
+    def open(self, *args, **kwargs):
+        if self.preserve_context:  # ``with client:`` keeps the request's context: share it
+            return super().open(*args, **kwargs)
+        if has_app_context() and current_app._get_current_object() is self.application:
+            try:
+                db.session.commit()
+            except SQLAlchemyError:
+                db.session.rollback()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @contextmanager
