@@ -20,6 +20,7 @@ LAYERS: list[tuple[set[str], bool]] = [
       "kb.errors_web"}, True),
     ({"kb.permissions"}, False),
     ({"kb.auth"}, False),
+    ({"kb.media"}, False),  # images: below content, which notes the images each revision uses
     ({"kb.content"}, False),
     # the shape of the index (fields, analysers, the dataclasses that cross the boundary), which
     # the engine reads and the product writes
@@ -37,7 +38,7 @@ LAYERS: list[tuple[set[str], bool]] = [
 ]
 #: Not application code: Alembic's scripts run on their own.
 SKIPPED = ("kb.migrations",)
-DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth"}
+DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth", "kb.media"}
 PAGES = {"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api", "kb.web"}
 
 

@@ -7,11 +7,12 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
+from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.review import ReviewComment
 from kb.models.users import ApiToken, Role, Setting, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "ReviewComment", "Revision", "Role", "SearchLog",
-    "Section", "Setting", "SlugRedirect", "User", "UserSession",
+    "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse", "MediaVariant", "ReviewComment",
+    "Revision", "Role", "SearchLog", "Section", "Setting", "SlugRedirect", "User", "UserSession",
 ]
