@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from kb import transfer_sections
+from kb import transfer_media, transfer_sections
 from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, Revision, SlugRedirect
@@ -28,7 +28,8 @@ from kb.models.content import ARTICLE, MACRO
 
 
 def export_all(directory: str | os.PathLike) -> int:
-    """Write every shared document and ``articles/sections.yml``; returns how many documents.
+    """Write every shared document, ``articles/sections.yml`` and ``media/`` (every uploaded
+    image); returns how many documents.
 
     Files are written atomically.
     """
@@ -46,6 +47,7 @@ def export_all(directory: str | os.PathLike) -> int:
         _write_atomic(root / _export_path(document, revision), text)
         count += 1
     _write_atomic(root / "articles" / transfer_sections.FILE_NAME, transfer_sections.dump())
+    transfer_media.export_media(root)
     return count
 
 

@@ -29,7 +29,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),
     # use cases over the whole domain, for the command line
-    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_sections",
+    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media", "kb.transfer_sections",
       "kb.transfer_workflow",
       "kb.backup", "kb.instance"}, True),
     ({"kb.web"}, False),  # what every page shares
