@@ -114,7 +114,9 @@ def check_stored(data: bytes, max_bytes: int) -> CleanImage:
 
 def variants(image: CleanImage) -> list[tuple[int, int, bytes]]:
     """``(width, height, bytes)`` of the image at each of :data:`VARIANT_WIDTHS` below its own
-    width. None for animations: a scaled first frame would stop them moving."""
+    width, where that is fewer bytes than the image itself (a scaled screenshot's smoothed
+    edges can make a PNG bigger: offering it would cost readers). None for animations: a
+    scaled first frame would stop them moving."""
     if image.animated:
         return []
     name = EXTENSIONS[image.ext][0]
@@ -126,7 +128,9 @@ def variants(image: CleanImage) -> list[tuple[int, int, bytes]]:
                 break
             height = max(1, round(image.height * width / image.width))
             scaled = source.resize((width, height), Image.Resampling.LANCZOS)
-            made.append((width, height, _encode_one(name, scaled)))
+            data = _encode_one(name, scaled)
+            if len(data) < len(image.data):
+                made.append((width, height, data))
     return made
 
 

@@ -142,6 +142,20 @@ def test_a_20_mb_image_is_refused_413(api_as):
     assert response.get_json()["error"]["code"] == "request_entity_too_large"
 
 
+def test_a_20_mb_chunked_upload_is_refused_413(api_as):
+    """No Content-Length to judge by: the body is cut off as soon as it passes the limit."""
+    api, _ = api_as("agent")
+    boundary, body = encode_multipart({"file": FileStorage(
+        io.BytesIO(picture("PNG", size=(64, 64)) + b"\x00" * (20 * 1024 * 1024)), "big.png")})
+    stream = io.BytesIO(body)
+    response = api.post("/media", input_stream=stream,
+                        headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                 "Transfer-Encoding": "chunked"},
+                        environ_base={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+    assert stream.tell() < 12 * 1024 * 1024  # not read to the end
+
+
 def test_a_9_mb_image_passes_the_body_limit(api_as):
     """Only the media endpoint takes bodies over the site's 2 MiB: a 9 MB PNG is stored."""
     api, _ = api_as("agent")
@@ -160,9 +174,19 @@ def test_the_limit_is_configurable(app, api_as):
 
 def test_a_missing_file_field_is_a_400(api_as):
     api, _ = api_as("agent")
-    response = api.post("/media", data={"other": "x"}, content_type="multipart/form-data")
+    boundary, body = encode_multipart({})
+    response = api.post("/media", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "file"
+
+
+def test_another_field_beside_the_file_is_a_400(api_as):
+    api, _ = api_as("agent")
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(picture("PNG")), "a.png"),
+                                       "caption": "hello"})
+    response = api.post("/media", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "caption"
 
 
 def test_anonymous_callers_cannot_upload(api_as):
