@@ -62,11 +62,11 @@ def import_file(name: str, data: bytes, actor: User, max_bytes: int) -> bool:
         raise images.UnsupportedMediaError("an image file is named <sha256>.<png|jpg|gif|webp>")
     if hashlib.sha256(data).hexdigest() != found[1]:
         raise images.UnsupportedMediaError("the file's content does not match its name (sha256)")
+    if db.session.scalar(select(Media.id).where(Media.sha256 == found[1], Media.ext == found[3])):
+        return False  # these very bytes were checked when they were first stored
     image = images.check_stored(data, max_bytes)
     if image.ext != found[3]:
         raise images.UnsupportedMediaError(f"the file is a {image.ext} image, not {found[3]}")
-    if db.session.scalar(select(Media.id).where(Media.sha256 == image.sha256)) is not None:
-        return False
     _keep(image, actor)
     return True
 
