@@ -17,6 +17,12 @@ changes (``unchanged N``) and times that too.
 Two kb figures are printed: files per second until the last file was committed (rendered,
 with its revisions, audit records and outbox events: the target, 200 docs/s), and until the
 search index had caught up with them too (the index's own build speed is bench/search.py's).
+
+Then image uploads: ``--images N`` generated screenshots (1440×900 PNGs of about 200 KB: bars,
+panels, text and a photo) are sent to ``POST /api/v1/media`` through the app's test client
+with an agent's token, so each is parsed, checked, re-encoded, scaled to its smaller widths and
+stored. The reference is Pillow alone decoding and re-encoding the same files as PNG, the part
+of the work no upload can skip.
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of Markdown content files")
     parser.add_argument("--workers", type=int, default=None,
                         help="rendering processes (0 = serial; default: what kb import chooses)")
+    parser.add_argument("--images", type=int, default=20, metavar="N",
+                        help="screenshots to upload for the images/s figure (0 = skip)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile the first import with cProfile and print the top N functions")
     parser.add_argument("--no-reimport", action="store_true", help="skip the second, unchanged import")
@@ -91,9 +99,13 @@ def _run(args: argparse.Namespace, corpus: Path, workdir: Path) -> int:
             again, again_seconds = _kb_import(corpus, actor, argparse.Namespace(**{**vars(args), "profile": 0}))
             print(f"kb import again: {again.summary()} in {again_seconds:.1f} s")
             rows.append(("kb import again (nothing changed)", files / again_seconds))
+        if args.images:
+            uploaded = _image_uploads(app, args.images)
     _print_memory()
     rows += _sqlite_reference(corpus, workdir)
     _print_table(rows)
+    if args.images:
+        _print_image_table(uploaded)
     return 0 if report.failed == 0 else 1
 
 
@@ -183,6 +195,73 @@ def _print_table(rows: list[tuple[str, float]]) -> None:
     print(f"{'':{width}}  {'docs/s':>8}  {'vs FTS5':>8}")
     for label, rate in rows:
         print(f"{label:{width}}  {rate:8.0f}  {rate / reference:8.2f}")
+
+
+# -- image uploads ----------------------------------------------------------------------------
+
+def _screenshot(seed: int, size: tuple[int, int] = (1440, 900)) -> bytes:
+    """A PNG like a support screenshot: flat bars and panels, lines of text, one photo."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (246, 247, 249))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0], 56), fill=(36, 41, 51))
+    for _ in range(60):
+        x, y = rng.randrange(260, size[0] - 200), rng.randrange(70, size[1] - 60)
+        draw.rectangle((x, y, x + rng.randrange(60, 400), y + rng.randrange(20, 120)),
+                       fill=tuple(rng.randrange(150, 255) for _ in range(3)), outline=(200, 200, 210))
+    words = "your payout settings are under account then billing and payouts".split()
+    for line in range(110):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(4, 14)))
+        draw.text((rng.randrange(250, 700), 70 + line * 7 % (size[1] - 80)), text, fill=(60, 64, 72))
+    image.paste(Image.frombytes("RGB", (150, 150), rng.randbytes(150 * 150 * 3)), (size[0] - 300, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _image_uploads(app, count: int) -> dict:
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from kb.auth import services
+
+    shots = [_screenshot(seed) for seed in range(count)]
+    user = services.create_user("bench-images@example.com", "agent", "password123", "Bench")
+    headers = {"Authorization": f"Bearer {services.create_token(user, 'bench')}"}
+    bodies = [encode_multipart({"file": FileStorage(io.BytesIO(shot), f"shot-{n}.png")})
+              for n, shot in enumerate(shots)]
+    client = app.test_client()
+    start = time.perf_counter()
+    for boundary, body in bodies:
+        response = client.post("/api/v1/media", data=body, headers=headers,
+                               content_type=f"multipart/form-data; boundary={boundary}")
+        if response.status_code != 201:
+            raise SystemExit(f"upload refused: {response.status_code} {response.get_data(as_text=True)[:200]}")
+    kb_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for shot in shots:
+        with Image.open(io.BytesIO(shot)) as image:
+            image.load()
+            image.save(io.BytesIO(), "PNG")
+    pillow_seconds = time.perf_counter() - start
+    average = sum(map(len, shots)) / len(shots) / 1024
+    print(f"image uploads: {count} screenshots of {average:.0f} KB on average (1440×900 PNG)")
+    return {"kb": count / kb_seconds, "pillow": count / pillow_seconds}
+
+
+def _print_image_table(rates: dict) -> None:
+    rows = [("POST /api/v1/media (check, re-encode, smaller widths, store)", rates["kb"]),
+            ("Pillow decode + PNG encode of the same files", rates["pillow"])]
+    width = max(len(label) for label, _ in rows)
+    print()
+    print(f"{'':{width}}  {'images/s':>8}  {'vs Pillow':>9}")
+    for label, rate in rows:
+        print(f"{label:{width}}  {rate:8.1f}  {rate / rates['pillow']:9.2f}")
 
 
 if __name__ == "__main__":

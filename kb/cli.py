@@ -189,6 +189,8 @@ def import_command(paths: tuple[str, ...], force: bool):
         click.echo(f"skipped: {path}: {reason}")
     for path, reason in report.failures:
         click.echo(f"failed: {path}: {reason}", err=True)
+    if report.images:
+        click.echo(f"images: {report.images} new from media/")
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)

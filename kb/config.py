@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "STATIC_DIR": None,  # the shipped static/
     "SAMPLES": True,  # import the sample content when a new instance is first set up
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MEDIA_MAX_MB": 10,  # the largest image upload; POST /api/v1/media alone takes bodies this big
     "ALLOW_SELF_APPROVAL": False,
     "CORS_ORIGINS": "",  # comma-separated origins allowed to call the API from a browser
     "INDEX_IN_PROCESS": True,  # apply index events right after each commit

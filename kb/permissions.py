@@ -2,7 +2,8 @@
 
 Views, the API, templates (given booleans), search and its indexer all ask here; nothing else
 compares roles or visibilities. In this module: who sees a document (:func:`visible`), what
-lists it (:func:`visible_documents`, the sitemap's :func:`sitemap_articles`), that macros are
+lists it (:func:`visible_documents`, the sitemap's :func:`sitemap_articles`), who sees an
+uploaded image (:func:`may_see_media`, :func:`public_media_uses`), that macros are
 internal (:func:`effective_visibility`), who manages accounts and settings (and that an
 active admin always remains, :func:`check_admin_change`), which review action each role may take in which state
 (:data:`ACTION_ROLES`, :data:`TRANSITIONS`, :func:`allowed_actions`) and self-approval
@@ -17,7 +18,7 @@ from sqlalchemy import Select, and_, or_, select
 
 from kb.errors import (AuthenticationRequiredError, ConflictError, InvalidTransitionError,
                        NotFoundError, PermissionDeniedError)
-from kb.models import Document, Revision, Role, User
+from kb.models import Document, MediaUse, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
 
 Actor = Optional[User]
@@ -216,6 +217,34 @@ def sitemap_articles() -> Select:
         .join(Revision, Revision.id == Document.published_revision_id)
         .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.visibility == "public")
     )
+
+
+def public_media_uses(sha256: str) -> Select:
+    """Uses of an image that make it public: by the published revision of a shared, public
+    article. One indexed lookup (``media_uses`` is written as revisions are), so serving an
+    image never reads article bodies."""
+    return (
+        select(MediaUse.id)
+        .join(Document, Document.published_revision_id == MediaUse.revision_id)
+        .join(Revision, Revision.id == MediaUse.revision_id)
+        .where(MediaUse.sha256 == sha256, Document.kind == ARTICLE, Document.owner_id.is_(None),
+               Revision.visibility == "public")
+        .limit(1)
+    )
+
+
+def may_see_media(actor: Actor, public: bool) -> bool:
+    """Anyone sees an image a public article shows; staff see every uploaded image (the
+    editor previews a draft's screenshots before anything is published)."""
+    return public or is_staff(actor)
+
+
+def may_upload_media(actor: Actor) -> User:
+    """Agents and up upload images (they write personal macros, which skip review).
+
+    :raises AuthenticationRequiredError, PermissionDeniedError: as :func:`require_role`.
+    """
+    return require_role(actor, Role.AGENT)
 
 
 # -- the review workflow: which role may take which action, in which state ------------------

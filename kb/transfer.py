@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 
-from kb import database, macros, ordered_pool, transfer_sections, transfer_synonyms, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
+from kb import database, macros, ordered_pool, transfer_media, transfer_sections, transfer_synonyms, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
 from kb.content import render_budget, services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
@@ -50,6 +50,8 @@ class ImportReport:
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Images read from ``media/`` that were not stored yet.
+    images: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     #: Files left alone because their document is in the review workflow's hands, and why.
     skips: list[tuple[str, str]] = field(default_factory=list)
@@ -274,6 +276,8 @@ def import_paths(paths: Iterable[str | os.PathLike], actor: User,
     sections = transfer_sections.sections_files(given)
     synonyms = transfer_synonyms.synonyms_files(given)
     files = discover(p for p in given if p.resolve() not in sections | synonyms)
+    report.images, failed = transfer_media.import_media((p for p in given if p.is_dir()), actor)
+    report.failures.extend(failed)
     for path, refused in sections.items():
         try:
             if refused:

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from kb import transfer_sections, transfer_synonyms
+from kb import transfer_media, transfer_sections, transfer_synonyms
 from kb.content.slugs import slugify
 from kb.extensions import db
 from kb.models import Document, Revision, SlugRedirect
@@ -28,7 +28,8 @@ from kb.models.content import ARTICLE, MACRO
 
 
 def export_all(directory: str | os.PathLike) -> int:
-    """Write every shared document and ``articles/sections.yml``; returns how many documents.
+    """Write every shared document, ``articles/sections.yml`` and ``media/`` (every uploaded
+    image); returns how many documents.
 
     Files are written atomically.
     """
@@ -47,6 +48,7 @@ def export_all(directory: str | os.PathLike) -> int:
         count += 1
     _write_atomic(root / "articles" / transfer_sections.FILE_NAME, transfer_sections.dump())
     _write_atomic(root / "articles" / transfer_synonyms.FILE_NAME, transfer_synonyms.dump())
+    transfer_media.export_media(root)
     return count
 
 

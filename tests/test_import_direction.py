@@ -20,6 +20,7 @@ LAYERS: list[tuple[set[str], bool]] = [
       "kb.errors_web"}, True),
     ({"kb.permissions"}, False),
     ({"kb.auth"}, False),
+    ({"kb.media"}, False),  # images: below content, which notes the images each revision uses
     ({"kb.content"}, False),
     # the shape of the index (fields, analysers, the dataclasses that cross the boundary), which
     # the engine reads and the product writes
@@ -28,8 +29,8 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),
     # use cases over the whole domain, for the command line
-    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_sections",
-      "kb.transfer_synonyms",
+    ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media",
+      "kb.transfer_sections", "kb.transfer_synonyms",
       "kb.transfer_workflow",
       "kb.backup", "kb.instance"}, True),
     ({"kb.web"}, False),  # what every page shares
@@ -38,7 +39,7 @@ LAYERS: list[tuple[set[str], bool]] = [
 ]
 #: Not application code: Alembic's scripts run on their own.
 SKIPPED = ("kb.migrations",)
-DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth"}
+DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth", "kb.media"}
 PAGES = {"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api", "kb.web"}
 
 

@@ -30,7 +30,7 @@ _SCHEMAS = [
     "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
     "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "MacroFlagsOut", "SearchResponse",
     "SuggestBody", "SuggestResponse", "UserCreate", "UserUpdate", "UserOut", "UserList",
-    "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "ErrorOut",
+    "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "MediaUpload", "MediaOut", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.
@@ -42,12 +42,16 @@ RESPONSES = {
     "Conflict": "the document's state does not allow this (a stale `base_revision` answers "
                 "`stale_revision` with `current_revision`); an e-mail that is taken; the last "
                 "active admin demoted or deactivated",
-    "TooLarge": "the body is larger than the limit (2 MiB)",
+    "TooLarge": "the body is larger than the limit (2 MiB; images: `KB_MEDIA_MAX_MB`, 10 MB by "
+                "default, and 8,000 px a side)",
+    "UnsupportedMediaType": "not a PNG, JPEG, GIF or WebP image (by its content), damaged, or "
+                            "with data after the image's end",
     "TooManyRequests": "too many requests in a short time; `Retry-After` says how long to wait",
     "SearchUnavailable": "the search index cannot answer right now",
 }
 _STATUS = {"BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404,
-           "Conflict": 409, "TooLarge": 413, "TooManyRequests": 429, "SearchUnavailable": 503}
+           "Conflict": 409, "TooLarge": 413, "UnsupportedMediaType": 415, "TooManyRequests": 429,
+           "SearchUnavailable": 503}
 _UNSAFE = {"post", "put", "patch", "delete"}
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 

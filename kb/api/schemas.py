@@ -355,6 +355,21 @@ class TokenCreated(TokenOut):
 
 class TokenList(Schema):
     tokens = fields.List(fields.Nested(TokenOut))
+class MediaUpload(Schema):
+    file = fields.Raw(required=True, metadata={
+        "type": "string", "format": "binary",
+        "description": "a PNG, JPEG, GIF or WebP image, recognised by its content"})
+
+
+class MediaOut(Schema):
+    id = fields.Integer()
+    url = fields.String(metadata={"description": "/media/<sha256>.<ext>, for the Markdown"})
+    content_type = fields.String(validate=validate.OneOf(
+        ["image/png", "image/jpeg", "image/gif", "image/webp"]))
+    width = fields.Integer()
+    height = fields.Integer()
+    bytes = fields.Integer(metadata={"description": "size of the stored, re-encoded file"})
+    sha256 = fields.String(metadata={"description": "digest of the stored file"})
 
 
 CURRENT_REVISION = {"description": "409 stale_revision: the latest revision"}

@@ -82,7 +82,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": set(),  # replaces ammonia's default of ``lang`` and ``title`` on every tag
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset"},  # srcset: kb's images only
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "abbr": {"title"},
@@ -101,6 +101,7 @@ _ALLOWED_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
     # Only the value this module sets itself, so the clean is idempotent and nothing else
     # (``rel="opener"``) gets through.
     "a": {"rel": {EXTERNAL_LINK_REL}},
+    "img": {"loading": {"lazy"}},
 }
 
 #: Removed together with their content: the text of a script is not article text.
@@ -113,6 +114,11 @@ _BLANKS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 _DIMENSION = re.compile(r"[0-9]{1,5}%?")
 _DIGITS = re.compile(r"[0-9]{1,9}")
+#: A ``srcset`` as kb writes it for its own images (kb.media.html): nothing else, so no other
+#: URL (or scheme) can arrive through it.
+_MEDIA_SRCSET = re.compile(
+    r"/media/[0-9a-f]{64}(?:-[0-9]{1,5}w)?\.(?:png|jpg|gif|webp) [0-9]{1,5}w"
+    r"(?:, /media/[0-9a-f]{64}(?:-[0-9]{1,5}w)?\.(?:png|jpg|gif|webp) [0-9]{1,5}w){0,7}")
 
 #: Control characters that mean nothing in Markdown; STX/ETX would collide with
 #: Python-Markdown's own placeholders. Tab, newline and carriage return stay. (A regex, not
@@ -226,6 +232,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
         languages = [name for name in value.split() if _LANGUAGE_CLASS.fullmatch(name)]
         return " ".join(languages) if languages else None
+    if attribute == "srcset":
+        return value if _MEDIA_SRCSET.fullmatch(value) else None
     if attribute in ("width", "height"):
         return value if _DIMENSION.fullmatch(value.strip()) else None
     if attribute in ("start", "colspan", "rowspan"):

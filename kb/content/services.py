@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from kb import permissions, validation
 from kb.content import kinds, markdown
+from kb.media import store as media
 from kb.records import audit, index_event
 from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
 from kb.content.slugs import slugify, title_from_slug
@@ -276,7 +277,7 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
     section_id = _resolve_section_id(document.kind, data.section, create_sections)
     revision = Revision(
         document_id=document.id, number=number, title=data.title.strip(), body=body,
-        html=rendered.html, text=rendered.text,
+        html=media.with_image_sizes(rendered.html), text=rendered.text,
         outline=[[h.level, h.id, h.text] for h in rendered.headings], tags=list(normalise_tags(data.tags)),
         section_id=section_id,
         visibility=effective_visibility(document.kind, data.visibility),
@@ -290,6 +291,7 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         revision.fill_marker, revision.fill_template = template.marker, template.html
     db.session.add(revision)
     db.session.flush()
+    media.record_uses(revision)
     document.latest = revision
     if number > 1:  # a new document's updated_at is already its creation time
         document.updated_at = utcnow()

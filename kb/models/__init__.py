@@ -7,6 +7,7 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
+from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
 from kb.models.search import Synonym
@@ -14,7 +15,7 @@ from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSe
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "PromotedAnswer", "ReviewComment",
-    "Revision", "Role", "SearchLog", "Section", "Setting", "SlugRedirect", "Synonym", "User",
-    "UserSession",
+    "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse", "MediaVariant", "PasswordReset",
+    "PromotedAnswer", "ReviewComment", "Revision", "Role", "SearchLog", "Section", "Setting",
+    "SlugRedirect", "Synonym", "User", "UserSession",
 ]

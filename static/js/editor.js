@@ -6,6 +6,8 @@
 // revision back in the form, so saving shows the conflict screen instead of overwriting.
 // The review screen names the key a successful save made obsolete (data-saved-draft).
 
+import { setupImages } from "./images.js";
+
 const PREVIEW_DELAY_MS = 300;
 const FIELDS = ["title", "body", "tags", "section", "visibility", "slug", "review_by", "message"];
 
@@ -195,4 +197,5 @@ forgetSavedDraft();
 for (const form of document.querySelectorAll("[data-editor-form]")) {
   const refresh = setupPreview(form);
   setupDrafts(form, refresh);
+  setupImages(form);
 }
