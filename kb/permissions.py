@@ -102,6 +102,20 @@ def require_document_editor(actor: Actor, document: Document) -> User:
     return require_role(actor, Role.AGENT)
 
 
+def require_content_list(actor: Actor) -> User:
+    """The staff content list and its bulk actions are for editors and up (agents work in the
+    macro library); each bulk step is then checked again by its own use case.
+
+    :raises PermissionDeniedError: the actor is an agent.
+    """
+    return require_role(actor, Role.EDITOR)
+
+
+def managed_in_content_list(document: Document) -> bool:
+    """Shared documents only: a personal macro belongs to its owner and skips review."""
+    return document.owner_id is None
+
+
 def visible_documents(actor: Actor, kind: str) -> Select:
     """A query for the documents of ``kind`` the actor may list."""
     query = select(Document).where(Document.kind == kind)
