@@ -96,7 +96,7 @@ def prepare(actor: User | None, action: str, ids: list[str], *, section: str = "
 def preview(request: Request) -> list[Outcome]:
     """What the request names, for the confirmation page (unknown ids left out)."""
     found = listing.kinds_of(list(request.ids))
-    return [Outcome(i, found[i][0], found[i][1], "") for i in request.ids if i in found and not found[i][2]]
+    return [Outcome(i, *found[i], "") for i in request.ids if i in found]
 
 
 def apply(actor: User, request: Request) -> BulkResult:
@@ -104,7 +104,7 @@ def apply(actor: User, request: Request) -> BulkResult:
     result = BulkResult(request.action)
     found = listing.kinds_of(list(request.ids))
     for document_id in request.ids:
-        kind, title, _ = found.get(document_id, ("document", f"#{document_id}", False))
+        kind, title = found.get(document_id, ("document", f"#{document_id}"))
         outcome = Outcome(document_id, kind, title, "")
         try:
             changed, message = _one(actor, request, document_id, kind)

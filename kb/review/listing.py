@@ -293,10 +293,11 @@ def authors() -> list[tuple[int, str]]:
         select(User.id, User.name).where(User.id.in_(wrote)).order_by(User.name))]
 
 
-def kinds_of(ids: list[int]) -> dict[int, tuple[str, str, bool]]:
-    """``id -> (kind, latest title, personal)`` for the documents a bulk action names."""
+def kinds_of(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """``id -> (kind, latest title)`` of the shared documents among those a bulk action names
+    (a personal macro is left out, as it is from the list: not even its title is shown)."""
     rows = db.session.execute(
-        select(Document.id, Document.kind, Revision.title, Document.owner_id)
-        .join(Revision, Revision.id == Document.latest_revision_id).where(Document.id.in_(ids)))
-    return {r.id: (r.kind, validation.scrub(r.title), r.owner_id is not None) for r in rows}
-
+        select(Document.id, Document.kind, Revision.title)
+        .join(Revision, Revision.id == Document.latest_revision_id)
+        .where(Document.id.in_(ids), Document.owner_id.is_(None)))
+    return {r.id: (r.kind, validation.scrub(r.title)) for r in rows}
