@@ -32,9 +32,10 @@ def content(user: User):
     status = 400 if error else 200
     if request.headers.get("X-Requested-With") == "content-list":
         return render_template("editor/_content_table.html", listing=found, kind_path=kind_path), status
+    sections = queries.sections()
     return render_template(
         "editor/content.html", listing=found, error=error, kind_path=kind_path,
-        states=listing.STATES, sections=queries.sections(), categories=_categories(queries.sections()),
+        states=listing.STATES, sections=sections, categories=_categories(sections),
         authors=listing.authors(), actions=bulk.ACTIONS,
     ), status
 

@@ -23,6 +23,7 @@ from kb.extensions import db
 from kb.models import Category, Document, Feedback, Revision, Section, User
 from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import JSONText
+from kb.macros.library import SEPARATOR, split_title
 from kb.review import workflow
 
 PAGE_SIZE = 50
@@ -36,7 +37,6 @@ VISIBILITIES = ("public", "internal")
 SORTS = {"updated": "desc", "title": "asc", "review": "asc", "uses": "desc", "helpful": "desc"}
 #: The most search hits added to the title match (the search service's page size).
 SEARCH_HITS = 50
-SEPARATOR = "::"
 
 
 @dataclass(frozen=True)
@@ -314,8 +314,7 @@ def _tallies(ids: list[int]) -> dict[int, tuple[int, int]]:
 
 
 def _macro_category(title: str) -> str:
-    parts = [p.strip() for p in title.split(SEPARATOR) if p.strip()]
-    return " › ".join(parts[:-1])
+    return " › ".join(split_title(title)[0])
 
 
 def authors() -> list[tuple[int, str]]:
