@@ -40,12 +40,14 @@ def content(user: User):
     ), status
 
 
-def _categories(sections: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The categories among the sections, ``(slug, title)``, for "all of a category"."""
-    seen: dict[str, str] = {}
+def _categories(sections: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The sections grouped by category, ``(slug, title, [(path, label), …])``, for the filter
+    (a category's slug alone filters by the whole category)."""
+    grouped: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
     for path, label in sections:
-        seen.setdefault(path.split("/")[0], label.split(" › ")[0])
-    return list(seen.items())
+        slug = path.split("/")[0]
+        grouped.setdefault(slug, (slug, label.split(" › ")[0], []))[2].append((path, label))
+    return list(grouped.values())
 
 
 @bp.post("/content/bulk")
