@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 
-def test_type_to_narrow_then_edit_and_submit(context, browser_login, make_user, make_document):
+def test_type_to_narrow_then_edit_and_submit(context, browser_login, make_user, make_document, artifact_path):
     wanted = make_document("article", state="published", title="Payout schedule for marketplaces",
                            body="Payouts go out weekly.")
     make_document("article", title="Refund timeline")
@@ -17,6 +17,7 @@ def test_type_to_narrow_then_edit_and_submit(context, browser_login, make_user, 
     editor.wait_for_url(re.compile(r"/editor/content$"))
     rows = editor.locator("[data-content-results] tbody tr")
     assert rows.count() == 3
+    editor.screenshot(path=artifact_path("content-list.png"), full_page=True)
     editor.evaluate("window.kbNotReloaded = true")
     editor.locator("[data-content-search]").press_sequentially("payout sch", delay=40)
     expect(rows).to_have_count(1)
