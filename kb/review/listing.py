@@ -1,7 +1,7 @@
 """The staff content list: every shared article and macro, filtered, sorted, searched, paged.
 
-Read-only. One SQL query over each document's latest revision (what editors work on) gives a
-page of plain rows; the search box adds the product search's hits (staff scope) to a title match
+Read-only. A count and a query of the page's ids over each document's latest revision (what
+editors work on), then the page's display columns as plain rows; the search box adds the product search's hits (staff scope) to a title match
 on the latest revision, because the search index holds published revisions only and a draft
 must be found by its title too. Personal macros never appear: they belong to one agent and
 skip review.
@@ -25,6 +25,7 @@ from kb.models.content import ARTICLE, KINDS, MACRO
 from kb.models.types import JSONText
 from kb.macros.library import SEPARATOR, split_title
 from kb.review import workflow
+from kb.search import service as search_service
 
 PAGE_SIZE = 50
 SCHEDULED = "scheduled"
@@ -242,10 +243,8 @@ def section_ids(path: str) -> list[int]:
 def _search_hits(actor: permissions.Actor, q: str) -> tuple[list[int], str]:
     """Documents the product search finds for ``q`` (as typed, the last word a prefix), in the
     staff scope: their published text, tags and all, matched the way every other search does."""
-    from kb.search import service
-
     try:
-        results = service.search(actor, q, limit=SEARCH_HITS, as_you_type=True, surface="editor",
+        results = search_service.search(actor, q, limit=SEARCH_HITS, as_you_type=True, surface="editor",
                                  logged=False)
     except KbError:
         return [], "Search is unavailable just now; only titles were matched."
