@@ -124,6 +124,18 @@ def sees_unattended_drafts(actor: Actor) -> bool:
     """Editors and up are shown the drafts nobody is working on, to take them over."""
     role = role_of(actor)
     return role is not None and role >= Role.EDITOR
+def require_content_list(actor: Actor) -> User:
+    """The staff content list and its bulk actions are for editors and up (agents work in the
+    macro library); each bulk step is then checked again by its own use case.
+
+    :raises PermissionDeniedError: the actor is an agent.
+    """
+    return require_role(actor, Role.EDITOR)
+
+
+def managed_in_content_list(document: Document) -> bool:
+    """Shared documents only: a personal macro belongs to its owner and skips review."""
+    return document.owner_id is None
 
 
 def visible_documents(actor: Actor, kind: str) -> Select:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
@@ -86,7 +86,11 @@ class Feedback(db.Model):
     """A reader's "Was this helpful?" vote; one per reader per article."""
 
     __tablename__ = "feedback"
-    __table_args__ = (UniqueConstraint("document_id", "voter"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "voter"),
+        # The content list's helpfulness: each document's votes counted from the index alone.
+        Index("ix_feedback_document_helpful", "document_id", "helpful"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

@@ -60,6 +60,9 @@ class Document(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "slug"),
         Index("ix_documents_kind_published", "kind", "published_revision_id"),
+        # The staff content list: from a latest revision to its document without reading the
+        # document's row.
+        Index("ix_documents_listing", "latest_revision_id", "owner_id", "kind", "updated_at", "use_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +107,13 @@ class Revision(db.Model):
     """
 
     __tablename__ = "revisions"
-    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "number"),
+        # Covers what the staff content list filters and sorts latest revisions by (tags are
+        # left out: a long tag list could pass PostgreSQL's limit on an index entry).
+        Index("ix_revisions_listing", "state", "visibility", "section_id", "author_id", "review_by",
+              "publish_at", "title"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
