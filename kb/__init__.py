@@ -47,6 +47,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     helpcenter.init_app(app)  # readers
     agent.init_app(app)  # support agents
     editor.init_app(app)  # editors and reviewers
+    from kb import insights
+
+    insights.init_app(app)  # the roll-up rides on the scheduled-publishing job
     app.register_blueprint(api_blueprint)
     errors_web.init_app(app)
     from kb import cli

@@ -254,11 +254,14 @@ def index_command(follow: bool, interval: float):
 @with_appcontext
 @friendly_errors
 def publish_scheduled_command():
-    """Publish approved revisions whose publish time has come (for cron)."""
-    from kb.review.services import publish_due
+    """Publish approved revisions whose publish time has come, and run the jobs that go with
+    it: the search insights roll-up and the search log's retention (for cron)."""
+    from kb.review.scheduler import run_due
 
-    published = publish_due()
-    click.echo(f"published {len(published)} scheduled document(s)")
+    results = run_due(current_app)
+    click.echo(f"published {len(results.pop('publish'))} scheduled document(s)")
+    for name, result in results.items():
+        click.echo(f"{name}: {result if result is not None else 'failed (see the log)'}")
 
 
 # -- serving ----------------------------------------------------------------------------------

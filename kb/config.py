@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "SEARCH_LOG_DAYS": 90,  # days raw search rows are kept; the daily roll-ups are kept for good
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }
 

@@ -62,4 +62,4 @@ def _preflight():
     return current_app.response_class(status=204)
 
 
-from kb.api import documents, macros, openapi, search  # noqa: E402,F401  (routes register on import)
+from kb.api import documents, insights, macros, openapi, search  # noqa: E402,F401  (routes register on import)

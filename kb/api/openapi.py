@@ -29,7 +29,8 @@ _SCHEMAS = [
     "DocumentWrite", "ArticleWrite", "DocumentUpdate", "DocumentOut", "DocumentPage",
     "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
     "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "MacroFlagsOut", "SearchResponse",
-    "SuggestBody", "SuggestResponse", "ErrorOut",
+    "SuggestBody", "SuggestResponse", "InsightsSearchesOut", "InsightsArticlesOut",
+    "InsightsMacrosOut", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.

@@ -6,12 +6,14 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
+from kb.models.insights import ArticleViewDaily, SearchClick, SearchDaily, SearchDocumentDaily
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.review import ReviewComment
 from kb.models.users import ApiToken, Role, Setting, User, UserSession
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "ReviewComment", "Revision", "Role", "SearchLog",
-    "Section", "Setting", "SlugRedirect", "User", "UserSession",
+    "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "Document", "DocumentLink",
+    "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "ReviewComment", "Revision",
+    "Role", "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",
+    "SlugRedirect", "User", "UserSession",
 ]
