@@ -18,7 +18,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     :param test_config: settings applied over every other layer (tests use it).
     """
-    from kb import agent, auth, database, editor, errors_web, helpcenter, macros, web  # noqa: F401
+    from kb import admin, agent, auth, database, editor, errors_web, helpcenter, macros, web  # noqa: F401
     from kb.api import api_blueprint
     from kb.config import load_config
     from kb.extensions import csrf, login_manager, migrate, db
@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     helpcenter.init_app(app)  # readers
     agent.init_app(app)  # support agents
     editor.init_app(app)  # editors and reviewers
+    admin.init_app(app)  # insights for Product Education
     from kb import insights
 
     insights.init_app(app)  # the roll-up rides on the scheduled-publishing job
