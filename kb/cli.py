@@ -264,6 +264,30 @@ def publish_scheduled_command():
         click.echo(f"{name}: {result if result is not None else 'failed (see the log)'}")
 
 
+@commands.group("report")
+def report_group():
+    """Reports for Product Education."""
+
+
+@report_group.command("weekly")
+@with_appcontext
+@friendly_errors
+def report_weekly_command():
+    """Print the week's digest (top zero-result queries, least helpful articles, content due
+    for review); with KB_SMTP_URL set, also e-mail it to every reviewer and admin."""
+    from kb.insights import digest
+
+    found = digest.weekly()
+    click.echo(found.text(), nl=False)
+    smtp_url = current_app.config.get("SMTP_URL")
+    if smtp_url:
+        try:
+            sent = digest.send(found, smtp_url, current_app.config["MAIL_FROM"], digest.recipients())
+        except (OSError, digest.smtplib.SMTPException) as exc:
+            raise click.ClickException(f"could not e-mail the digest: {exc}") from None
+        click.echo(f"e-mailed to {sent} reviewer(s)")
+
+
 # -- serving ----------------------------------------------------------------------------------
 
 @commands.command("serve")

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "SMTP_URL": None,  # smtp://host:port: the weekly digest is e-mailed through it
+    "MAIL_FROM": "kb@localhost",  # the sender of kb's e-mails
     "SEARCH_LOG_DAYS": 90,  # days raw search rows are kept; the daily roll-ups are kept for good
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }

@@ -113,12 +113,17 @@ def report(span: DateRange, sort: str = "views") -> ArticleReport:
         if document_id in rows:
             rows[document_id].impressions, rows[document_id].clicks = impressions, clicks
     found = ArticleReport(span, sort, rows=_sorted(list(rows.values()), sort))
-    voted = [r for r in rows.values() if r.votes >= MIN_VOTES]
-    found.least_helpful = sorted(voted, key=lambda r: (r.ratio, -r.votes, r.title))[:AT_HAND]
+    found.least_helpful = least_helpful(list(rows.values()), AT_HAND)
     stale = [r for r in rows.values() if r.stale and r.status == "published"]
     found.stale_most_viewed = sorted(stale, key=lambda r: (-r.views, r.title))[:AT_HAND]
     found.comments = open_comments(span)
     return found
+
+
+def least_helpful(rows: list[ArticleRow], limit: int) -> list[ArticleRow]:
+    """The articles with the lowest helpful ratio among those with :data:`MIN_VOTES` votes."""
+    voted = [r for r in rows if r.votes >= MIN_VOTES]
+    return sorted(voted, key=lambda r: (r.ratio, -r.votes, r.title))[:limit]
 
 
 def _articles() -> dict[int, ArticleRow]:

@@ -11,7 +11,7 @@ from flask import Flask
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from kb import validation
+from kb import permissions, validation
 from kb.auth import current_actor_or_none
 from kb.models import Role
 from kb.web import headers
@@ -46,8 +46,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_actor():
         actor = current_actor_or_none()
+        role = permissions.role_of(actor)
         return {"actor": actor, "Role": Role, "is_staff": actor is not None,
-                "url_rules": app.view_functions}
+                "url_rules": app.view_functions,
+                "reads_insights": role is not None and role >= permissions.INSIGHTS_ROLE}
 
 
 def displayable(value):
