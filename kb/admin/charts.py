@@ -46,6 +46,7 @@ def line(title: str, description: str, labels: list[str], series: dict[str, list
                        show_minor_x_labels=False,
                        x_labels_major_count=min(len(labels), 8) or None)
     chart.x_labels = labels
+    chart.y_labels = _whole_ticks(max((max(v, default=0) for v in series.values()), default=0))
     for name, values in series.items():
         chart.add(name, values)
     if len(series) > 1:
@@ -57,12 +58,20 @@ def bars(title: str, description: str, labels: list[str], values: list[float],
          maximum: float | None = None) -> Chart:
     """Top-N bars, longest first, labels beside them."""
     chart = pygal.HorizontalBar(**_OPTIONS)
-    if maximum is not None:
-        chart.range = (0, maximum)
+    top = maximum if maximum is not None else max(values, default=0)
+    chart.range = (0, max(top, 1))
+    chart.y_labels = _whole_ticks(top)
     chart.x_labels = list(reversed(labels))
     chart.add(title, list(reversed(values)))
     chart.height = max(160, 28 * len(labels) + 60)
     return _finish(chart, title, description)
+
+
+def _whole_ticks(top: float, most: int = 6) -> list[int]:
+    """Axis ticks on whole numbers (counts have no fractions), at most ``most`` of them."""
+    top = max(int(top), 1)
+    step = max(1, -(-top // (most - 1)))
+    return list(range(0, top + step, step))
 
 
 def _finish(chart, title: str, description: str) -> Chart:
