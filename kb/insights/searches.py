@@ -7,10 +7,11 @@ search log, summed the same way (:func:`kb.insights.rollup.search_sums`).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, desc, func, select
+from sqlalchemy import case, func, select
 
 from kb.errors import ValidationError
 from kb.extensions import db
@@ -110,17 +111,15 @@ def report(span: DateRange, scope: str | None = None, limit: int = TOP) -> Searc
     found.volume = [volume.get(day) or Volume(day, 0, 0) for day in span.days]
     found.total = sum(v.searches for v in found.volume)
     found.zero_total = sum(v.zero_results for v in found.volume)
-    rolled = (span.start, rolled_end, scope) if rolled_end is not None else None
-    found.top = _ranked(rolled, raw, SearchDaily.searches, None,
-                        lambda r: r.searches > 0, lambda r: r.searches, limit)
-    found.zero_results = _ranked(rolled, raw, SearchDaily.zero_results,
-                                 func.sum(SearchDaily.zero_results) > 0,
-                                 lambda r: r.zero_results > 0, lambda r: r.zero_results, limit)
-    found.no_clicks = _ranked(
-        rolled, raw, SearchDaily.searches,
-        (func.sum(SearchDaily.clicked) == 0)
-        & (func.sum(SearchDaily.zero_results) < func.sum(SearchDaily.searches)),
-        lambda r: r.clicked == 0 and r.zero_results < r.searches, lambda r: r.searches, limit)
+    merged = _rolled_sums(span.start, rolled_end, scope) if rolled_end is not None else {}
+    for query, row in raw.items():
+        merged.setdefault(query, QueryRow(query)).add(
+            [row.searches, row.zero_results, row.clicked, row.rank_sum, row.result_sum])
+    rows = list(merged.values())
+    found.top = _best(rows, lambda r: r.searches > 0, lambda r: r.searches, limit)
+    found.zero_results = _best(rows, lambda r: r.zero_results > 0, lambda r: r.zero_results, limit)
+    found.no_clicks = _best(rows, lambda r: r.clicked == 0 and r.zero_results < r.searches,
+                            lambda r: r.searches, limit)
     return found
 
 
@@ -145,30 +144,16 @@ _SUMS = (func.sum(SearchDaily.searches), func.sum(SearchDaily.zero_results),
          func.sum(SearchDaily.result_sum))
 
 
-def _ranked(rolled, raw: dict[str, QueryRow], column, having, keep, key, limit: int
-            ) -> list[QueryRow]:
-    """The ``limit`` best queries by ``key`` over the rolled-up days and the raw ones.
+def _rolled_sums(start: date, end: date, scope: str | None) -> dict[str, QueryRow]:
+    """Every query's sums over the rolled-up days of the range: one grouped scan of the daily
+    table serves all three lists."""
+    statement = _where(select(SearchDaily.query, *_SUMS), start, end, scope)
+    rows: dict[str, QueryRow] = {}
+    for query, *values in db.session.execute(statement.group_by(SearchDaily.query)):
+        row = rows[query] = QueryRow(query)
+        row.add([int(v or 0) for v in values])
+    return rows
 
-    The daily table gives its best ``limit + len(raw)`` queries (enough that no query outside
-    them can make the list once the raw days are added), and the raw days' queries are
-    completed with their daily sums."""
-    merged: dict[str, QueryRow] = {}
-    if rolled is not None:
-        statement = _where(select(SearchDaily.query, *_SUMS), *rolled).group_by(SearchDaily.query)
-        if having is not None:
-            statement = statement.having(having)
-        statement = statement.order_by(desc(func.sum(column)), SearchDaily.query)
-        for query, *values in db.session.execute(statement.limit(limit + len(raw))):
-            merged.setdefault(query, QueryRow(query)).add([int(v or 0) for v in values])
-        missing = [q for q in raw if q not in merged]
-        for chunk in range(0, len(missing), 500):
-            statement = _where(select(SearchDaily.query, *_SUMS), *rolled).where(
-                SearchDaily.query.in_(missing[chunk:chunk + 500])).group_by(SearchDaily.query)
-            for query, *values in db.session.execute(statement):
-                merged.setdefault(query, QueryRow(query)).add([int(v or 0) for v in values])
-    for query, row in raw.items():
-        merged.setdefault(query, QueryRow(query)).add(
-            [row.searches, row.zero_results, row.clicked, row.rank_sum, row.result_sum])
-    rows = [row for row in merged.values() if keep(row)]
-    rows.sort(key=lambda r: (-key(r), r.query))
-    return rows[:limit]
+
+def _best(rows: list[QueryRow], keep, key, limit: int) -> list[QueryRow]:
+    return heapq.nsmallest(limit, (r for r in rows if keep(r)), key=lambda r: (-key(r), r.query))
