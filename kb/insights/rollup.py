@@ -81,6 +81,8 @@ def roll_day(day: date) -> None:
     start, end = day_start(day), day_start(day + timedelta(days=1))
     searches, documents = search_sums(start, end), document_sums(start, end)
     with transaction():
+        if not _day_lock(day):
+            return  # another process is rolling this day up right now
         db.session.execute(delete(SearchDaily).where(SearchDaily.day == day))
         db.session.execute(delete(SearchDocumentDaily).where(SearchDocumentDaily.day == day))
         if searches:
@@ -93,6 +95,19 @@ def roll_day(day: date) -> None:
                 {"day": day, "document_id": i, "impressions": v[0], "clicks": v[1]}
                 for i, v in documents.items()])
         settings.put(WATERMARK, max(day, rolled_through() or day).isoformat())
+
+
+def _day_lock(day: date) -> bool:
+    """Take the day's roll-up lock for this transaction (PostgreSQL: an advisory lock, so two
+    workers never replace the same day's rows at once; SQLite's write lock already queues
+    them). False when another transaction holds it."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(_LOCK_BASE + day.toordinal()))))
+
+
+#: Advisory lock keys of the roll-up: this base plus the day's ordinal.
+_LOCK_BASE = 0x6B62_0000_0000
 
 
 def run(now: datetime | None = None) -> str:
@@ -124,6 +139,10 @@ def prune(today: date) -> int:
     if last is None:
         return 0
     before = day_start(min(cutoff, last + timedelta(days=1)))
+    old = (db.session.scalar(select(SearchLog.id).where(SearchLog.created_at < before).limit(1))
+           or db.session.scalar(select(SearchClick.id).where(SearchClick.created_at < before).limit(1)))
+    if old is None:
+        return 0  # nothing to delete: no write transaction every time the job runs
     with transaction():
         removed = db.session.execute(delete(SearchLog).where(SearchLog.created_at < before)).rowcount
         db.session.execute(delete(SearchClick).where(SearchClick.created_at < before))
