@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
 
+from kb.extensions import db
+from kb.models import Document
+from kb.models.types import utcnow
 from tests.support import csrf_token
 
 
@@ -118,9 +121,20 @@ def test_a_drifted_macro_link_shows_in_content_health(make_document, api_as, cli
 def test_review_due_and_old_drafts_show_in_content_health(make_document, client, editor):
     make_document("article", state="published", title="Old policy", review_by=date(2020, 1, 1))
     make_document("article", state="published", title="Fresh policy", review_by=date(2999, 1, 1))
+    forgotten = make_document("article", state="draft", title="Forgotten draft")
+    make_document("article", state="draft", title="Fresh draft")
+    macro = make_document("macro", state="changes_requested", title="Billing::Forgotten too")
+    db.session.rollback()
+    for document in db.session.execute(db.select(Document)).scalars():
+        if document.latest.title in ("Forgotten draft", "Billing::Forgotten too"):
+            document.latest.created_at = utcnow() - timedelta(days=31)
+    db.session.commit()
     page = client.get("/admin/insights/health").get_data(as_text=True)
-    due = [r[3] for r in _table(page, "health") if r[0] == "review due"]
-    assert due == ["Old policy"]
+    rows = _table(page, "health")
+    assert [r[3] for r in rows if r[0] == "review due"] == ["Old policy"]
+    stale = [(r[1], r[2], r[3]) for r in rows if r[0] == "stale draft"]
+    assert sorted(stale) == [("article", str(forgotten.id), "Forgotten draft"),
+                             ("macro", str(macro.id), "Billing::Forgotten too")]
 
 
 @pytest.mark.parametrize("path", ["/admin/insights/searches", "/admin/insights/articles",
