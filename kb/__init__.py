@@ -47,7 +47,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     helpcenter.init_app(app)  # readers
     agent.init_app(app)  # support agents
     editor.init_app(app)  # editors and reviewers
-    admin.init_app(app)  # accounts and settings
+    admin.init_app(app)  # accounts, settings and the insights reports
+    from kb import insights
+
+    insights.init_app(app)  # the roll-up rides on the scheduled-publishing job
     app.register_blueprint(api_blueprint)
     errors_web.init_app(app)
     from kb import cli

@@ -283,11 +283,38 @@ def index_command(follow: bool, interval: float):
 @with_appcontext
 @friendly_errors
 def publish_scheduled_command():
-    """Publish approved revisions whose publish time has come (for cron)."""
-    from kb.review.services import publish_due
+    """Publish approved revisions whose publish time has come, and run the jobs that go with
+    it: the search insights roll-up and the search log's retention (for cron)."""
+    from kb.review.scheduler import run_due
 
-    published = publish_due()
-    click.echo(f"published {len(published)} scheduled document(s)")
+    results = run_due(current_app)
+    click.echo(f"published {len(results.pop('publish'))} scheduled document(s)")
+    for name, result in results.items():
+        click.echo(f"{name}: {result if result is not None else 'failed (see the log)'}")
+
+
+@commands.group("report")
+def report_group():
+    """Reports for Product Education."""
+
+
+@report_group.command("weekly")
+@with_appcontext
+@friendly_errors
+def report_weekly_command():
+    """Print the week's digest (top zero-result queries, least helpful articles, content due
+    for review); with KB_SMTP_URL set, also e-mail it to every reviewer and admin."""
+    from kb import mail
+    from kb.insights import digest
+
+    found = digest.weekly()
+    click.echo(found.text(), nl=False)
+    if current_app.config.get("SMTP_URL"):
+        try:
+            sent = digest.send(found, digest.recipients())
+        except mail.MailError as exc:
+            raise click.ClickException(f"could not e-mail the digest: {exc}") from None
+        click.echo(f"e-mailed to {sent} reviewer(s)")
 
 
 # -- serving ----------------------------------------------------------------------------------

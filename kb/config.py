@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "SMTP_URL": None,  # smtp://[user:pass@]host:port; without it no mail is sent (kb/mail.py)
     "MAIL_FROM": None,  # the From address of kb's mail, e.g. help@example.com
+    "SEARCH_LOG_DAYS": 90,  # days raw search rows are kept; the daily roll-ups are kept for good
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }
 

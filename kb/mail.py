@@ -1,5 +1,5 @@
-"""Sending e-mail: one small door every feature uses (password reset links now; the weekly
-digest and the contact form later).
+"""Sending e-mail: one small door every feature uses (password reset links, the weekly digest,
+and the contact form later).
 
 Configured by ``KB_SMTP_URL`` (``smtp://[user:pass@]host:port``; ``smtps://`` for TLS from the
 first byte, ``smtp+starttls://`` to upgrade a plain connection) and ``KB_MAIL_FROM``. Without a
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
+from collections.abc import Sequence
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -33,8 +34,8 @@ def configured() -> bool:
     return bool(current_app.config.get("SMTP_URL")) and bool(current_app.config.get("MAIL_FROM"))
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message.
+def send(to: str | Sequence[str], subject: str, body: str) -> None:
+    """Send one plain-text message (to one address, or one message to several).
 
     :raises MailError: no mail configured, a malformed URL, or the server failed.
     """
@@ -45,7 +46,7 @@ def send(to: str, subject: str, body: str) -> None:
         raise MailError("KB_SMTP_URL must look like smtp://host:port")
     message = EmailMessage()
     message["From"] = str(current_app.config["MAIL_FROM"])
-    message["To"] = to
+    message["To"] = to if isinstance(to, str) else ", ".join(to)
     message["Subject"] = subject
     message.set_content(body)
     default_port = 465 if url.scheme == "smtps" else 25

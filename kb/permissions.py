@@ -56,6 +56,16 @@ def is_staff(actor: Actor) -> bool:
     return role_of(actor) is not None
 
 
+#: Who reads the insights reports (searches, articles, macros, content health) and may mark a
+#: reader's comment handled.
+INSIGHTS_ROLE = Role.EDITOR
+
+
+def require_insights_reader(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: below :data:`INSIGHTS_ROLE`."""
+    return require_role(actor, INSIGHTS_ROLE)
+
+
 def visible(actor: Actor, document: Document) -> bool:
     """Whether the document exists at all for this actor (any revision of it)."""
     if document.owner_id is not None:

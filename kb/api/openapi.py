@@ -30,7 +30,8 @@ _SCHEMAS = [
     "RevisionSummary", "RevisionOut", "DiffOut", "CommentBody", "RequiredComment", "CommentOut",
     "RestoreBody", "ScheduleBody", "RenderBody", "RenderOut", "MacroFlagsOut", "SearchResponse",
     "SuggestBody", "SuggestResponse", "UserCreate", "UserUpdate", "UserOut", "UserList",
-    "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "MediaUpload", "MediaOut", "ErrorOut",
+    "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "MediaUpload", "MediaOut",
+    "InsightsSearchesOut", "InsightsArticlesOut", "InsightsMacrosOut", "ErrorOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.

@@ -12,6 +12,8 @@ STATES = ["draft", "in_review", "changes_requested", "approved", "published", "a
 #: stay in kb.validation): text has no control characters but tab, line feed and carriage
 #: return; a line has no line breaks either.
 TEXT = {"pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"}
+#: A search-as-you-type burst id, as the pages make it.
+BURST = r"^[A-Za-z0-9_-]{8,40}$"
 LINE = {"pattern": "^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$"}
 #: A placeholder's name (a key in render values).
 NAME = {"type": "string", "maxLength": 200, **TEXT}
@@ -131,6 +133,8 @@ class SearchArgs(Schema):
     section = _text(200, LINE)
     tag = _text(200, LINE)
     as_you_type = fields.Boolean(load_default=False, data_key="prefix")
+    #: The page's id for one search-as-you-type burst: its keystrokes count as one search.
+    burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
 
 
 class DiffArgs(Schema):
@@ -179,6 +183,8 @@ PLACEHOLDER_VALUE = {"anyOf": [
 class SuggestBody(Strict):
     text = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=TEXT)
     limit = WholeNumber(load_default=5, validate=validate.Range(min=1, max=20))
+    #: The page's id for one burst of typing: its requests count as one search.
+    burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
 
 
 class LinkFlagOut(Schema):
@@ -396,3 +402,55 @@ class ErrorOut(Schema):
 
     error = fields.Nested(ErrorDetail, required=True)
     current_revision = fields.Integer(metadata=CURRENT_REVISION)
+
+
+# -- insights ---------------------------------------------------------------------------------
+
+class InsightsArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.Date(data_key="from", metadata={
+        **DAY, "description": "first day (UTC), included; default 29 days before `to`"})
+    to = fields.Date(metadata={**DAY, "description": "last day (UTC), included; default today"})
+
+
+class QueryCountOut(Schema):
+    query = fields.String()
+    count = fields.Integer(metadata={"description": "searches (a typing burst is one)"})
+
+
+class TopQueryOut(QueryCountOut):
+    clicks = fields.Integer(metadata={"description": "searches with a click on a result"})
+
+
+class InsightsSearchesOut(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    total = fields.Integer()
+    top = fields.List(fields.Nested(TopQueryOut))
+    zero_results = fields.List(fields.Nested(QueryCountOut))
+
+
+class ArticleInsightOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    views = fields.Integer()
+    helpful = fields.Integer()
+    not_helpful = fields.Integer()
+
+
+class InsightsArticlesOut(Schema):
+    articles = fields.List(fields.Nested(ArticleInsightOut))
+
+
+class MacroInsightOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    uses = fields.Integer()
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class InsightsMacrosOut(Schema):
+    macros = fields.List(fields.Nested(MacroInsightOut))

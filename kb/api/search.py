@@ -34,7 +34,7 @@ def search():
     found = promoted.search(
         current_actor(), args["q"], kind=args.get("type"), category=args.get("category"),
         section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
-        as_you_type=args["as_you_type"],
+        as_you_type=args["as_you_type"], burst=args.get("burst"),
     )
     return jsonify({"query": args["q"], "total": found.total,
                     "results": [{**result_dict(r), "pinned": r.hit.id == found.pinned_id}
@@ -56,7 +56,7 @@ def suggest():
     """
     actor = permissions.require_role(current_actor(), Role.AGENT)
     data = json_body(SuggestBody())
-    suggestion = service.suggest(actor, data["text"], limit=data["limit"])
+    suggestion = service.suggest(actor, data["text"], limit=data["limit"], burst=data.get("burst"))
     return jsonify({
         "terms": suggestion.terms,
         "results": [{**result_dict(r), "matched": list(r.hit.matched)} for r in suggestion.results],

@@ -35,8 +35,10 @@ class EditorForm:
         }, revision.number)
 
     @classmethod
-    def blank(cls) -> "EditorForm":
-        return cls({name: "" for name in FIELDS} | {"visibility": "public"})
+    def blank(cls, title: str = "") -> "EditorForm":
+        """An empty form; ``title`` pre-fills the title (a new article started from a search
+        nobody found an answer for)."""
+        return cls({name: "" for name in FIELDS} | {"visibility": "public", "title": title[:300]})
 
     @classmethod
     def from_request(cls, form: Mapping[str, str]) -> "EditorForm":

@@ -77,7 +77,7 @@ def _editor(kind: str, form: forms.EditorForm, document: Document | None = None,
 @page_requires()
 def new(user: User, kind: str):
     if request.method == "GET":
-        return _editor(kind, forms.EditorForm.blank())
+        return _editor(kind, forms.EditorForm.blank(request.args.get("title", "").strip()))
     form = forms.EditorForm.from_request(request.form)
     form.base_revision = None
     try:

@@ -37,13 +37,16 @@ def _long_enough(query: str) -> bool:
              only_when=lambda: _long_enough(request.args.get("q", "")))
 def search_suggestions():
     """``{"query", "results": [{"id", "title", "url", "pinned"}]}``: at most six titles,
-    none before two letters."""
+    none before two letters. ``burst`` is the page's id for one run of typing."""
     query = validation.text(request.args.get("q", ""), "q", multiline=False,
                             max_length=MAX_QUERY).strip()
     results = []
     if _long_enough(query):
+        # One run of typing is one search in the log (the last query typed); a request
+        # without the page's burst id is not a search anybody finished, so it is not logged.
+        burst = request.args.get("burst") or None
         found = promoted.search(None, query, kind=ARTICLE, limit=LIMIT, as_you_type=True,
-                                surface="typeahead")
+                                surface="typeahead", burst=burst, logged=burst is not None)
         results = [{"id": r.hit.id, "title": r.hit.title,
                     "url": url_for("web.article", slug=r.document.slug),
                     "pinned": r.hit.id == found.pinned_id} for r in found.results]

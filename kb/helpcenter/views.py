@@ -19,9 +19,11 @@ from werkzeug.http import is_resource_modified
 from kb import permissions
 from kb.auth import current_actor_or_none
 from kb.content import queries
-from kb.errors import ValidationError
+from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
 from kb.helpcenter import feedback, listings
+from kb.insights import events as insight_events
+from kb.models import Document
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.models.types import utcnow
 from kb.search import failures as index_failures, indexer, promoted, service as search_service
@@ -69,6 +71,7 @@ def article(slug: str):
         if moved is not None and permissions.readable_published(actor, moved) is not None:
             return redirect(url_for("web.article", slug=moved.slug), code=301)
     revision = _readable_revision(actor, document)
+    insight_events.count_view(document.id)
     vote = feedback.reader_vote(document, feedback.voter_key(_reader(actor)[0]))
     staff_summary = feedback.summary(document) if permissions.is_staff(actor) else None
     tools = staff_tools(actor, document)
@@ -149,7 +152,9 @@ def search_page():
             surface="page",
         )
     categories = [listing.category for listing in listings.tree(actor)]
+    clicks = _click_links(results, (page - 1) * PAGE_SIZE)
     return render_template("help/search.html", query=query, results=results, page=page,
+                           clicks=clicks,
                            page_size=PAGE_SIZE, filters=filters, categories=categories,
                            staff=permissions.is_staff(actor),
                            edit_url=lambda document: (url_for(
@@ -157,6 +162,36 @@ def search_page():
                                document_id=document.id) if permissions.may_edit(actor, document) else None),
                            may_pin=permissions.may_pin_answers(actor),
                            sections=_sections_of(results))
+
+
+@bp.get("/search/click/<token>")
+def search_click(token: str):
+    """Follow a search result: record the click (which search, which result, its rank), then
+    redirect to the result's page. The target comes from the document id, never the URL."""
+    actor = current_actor_or_none()
+    try:
+        click = insight_events.read_click(token)
+    except NotFoundError:
+        abort(404)
+    document = db.session.get(Document, click.document_id)
+    if document is None or permissions.readable_published(actor, document) is None:
+        abort(404)
+    if document.kind == ARTICLE:
+        target = url_for("web.article", slug=document.slug)
+    elif "agent.macro" in current_app.view_functions:
+        target = url_for("agent.macro", document_id=document.id)
+    else:
+        abort(404)
+    insight_events.record_click(click)
+    return redirect(target, code=302)
+
+
+def _click_links(results, offset: int) -> dict[int, str]:
+    """Document id -> the click-through URL of its result on this page."""
+    if not results or not results.burst:
+        return {}
+    return {item.document.id: url_for("web.search_click", token=insight_events.click_token(
+        results.burst, item.document.id, offset + n + 1)) for n, item in enumerate(results.results)}
 
 
 @bp.get("/sitemap.xml")

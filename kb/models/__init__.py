@@ -6,6 +6,7 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
+from kb.models.insights import ArticleViewDaily, SearchClick, SearchDaily, SearchDocumentDaily
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.promoted import PromotedAnswer
@@ -14,8 +15,9 @@ from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
-    "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse", "MediaVariant", "PasswordReset",
-    "PromotedAnswer", "ReviewComment", "Revision", "Role", "SearchLog", "Section", "Setting",
+    "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "Document", "DocumentLink",
+    "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
+    "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
+    "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",
     "SlugRedirect", "Synonym", "User", "UserSession",
 ]

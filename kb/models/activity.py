@@ -69,7 +69,7 @@ class MacroUse(db.Model):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Favourite(db.Model):
@@ -99,11 +99,18 @@ class Feedback(db.Model):
     voter: Mapped[str] = mapped_column(String(64))
     helpful: Mapped[bool] = mapped_column()
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When an editor marked the comment handled (None while it waits for one).
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SearchLog(db.Model):
-    """A search as it was asked, for analytics. Never holds tokens or user identities."""
+    """A search as it was asked, for analytics. Never holds tokens, addresses or user
+    identities: a signed-in searcher is recorded by role only.
+
+    A search-as-you-type burst is one row: each keystroke's request carries the page's burst
+    id, and the row is updated to the latest query instead of a row per keystroke.
+    """
 
     __tablename__ = "search_log"
 
@@ -114,3 +121,10 @@ class SearchLog(db.Model):
     result_count: Mapped[int] = mapped_column()
     took_ms: Mapped[float] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The search's key: the page's burst id for search-as-you-type, else a random one; clicks
+    #: name the search by it.
+    burst: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The searcher's role when signed in; None for a reader.
+    role: Mapped[str | None] = mapped_column(String(16))
+    #: Ids of the documents shown on the result page, best first (impressions).
+    shown: Mapped[list | None] = mapped_column(JSONText)

@@ -3,23 +3,22 @@ every hit, and the search log."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from kb import permissions, validation
 from kb.errors import SearchUnavailableError
 from kb.extensions import db
-from kb.models import Document, Revision, SearchLog
+from kb.models import Document, Revision
 from kb.search import synonym_list, ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
+from kb.search.searchlog import SearchLogBuffer, burst_key, search_log  # noqa: F401
 from kb.search.schema import SNIPPET_CHARS, category_key
 
 MAX_LIMIT = 50
@@ -61,20 +60,28 @@ class Results:
     total: int
     results: list[Result]
     suggestion: str | None
+    #: The search log's key for this search (clicks on its results name it); None when the
+    #: search was not logged.
+    burst: str | None = None
 
 
 def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            category: str | None = None, section: str | None = None, tag: str | None = None,
            limit: int = 10, offset: int = 0, as_you_type: bool = False,
-           surface: str = "api", logged: bool = True) -> Results:
+           surface: str = "api", logged: bool = True, burst: str | None = None) -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
     stale index can never show what is unpublished or hidden from the caller.
 
     ``category`` is a category slug or a ``::`` path at any depth (``billing::refunds``),
     applied in the index before ``limit``; the page and the API both filter through here.
     ``logged=False`` for a search the person did not make (an offer beside their own), so the
-    search log counts each search once."""
+    search log counts each search once. ``burst`` is the page's id for one search-as-you-type
+    burst: its keystrokes are logged as one search, the last query typed.
+
+    :raises ValidationError: a bad query, filter or burst id.
+    """
     query = validation.text(query, "q", max_length=MAX_QUERY)
+    key = burst_key(burst, surface)
     for name, value in (("category", category), ("section", section), ("tag", tag)):
         validation.text(value, name, multiline=False, max_length=200)
     if category:
@@ -97,9 +104,15 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
     took = (time.perf_counter() - started) * 1000
     scope = "staff" if permissions.is_staff(actor) else "public"
     if logged:
-        search_log().record(query, scope, surface, total, took)
+        search_log().record(query, scope, surface, total, took, burst=key,
+                            role=_role_name(actor), shown=[r.document.id for r in results])
     return Results(query=page.query, total=max(total, len(results)), results=results,
-                   suggestion=page.suggestion)
+                   suggestion=page.suggestion, burst=key if logged else None)
+
+
+def _role_name(actor: permissions.Actor) -> str | None:
+    role = permissions.role_of(actor)
+    return role.label if role is not None else None
 
 
 #: What :func:`recheck` reads, built once and run on the session's connection (Core, not the
@@ -181,73 +194,6 @@ def unavailable_when_broken() -> Iterator[None]:
             "search is unavailable right now; please try again in a moment") from exc
 
 
-class SearchLogBuffer:
-    """Collects searches in memory and writes them in batches, off the request's thread.
-
-    One insert per search would put a database write on every keystroke of search-as-you-type;
-    batching keeps the write rate flat. The batch is written by a short-lived thread, so no
-    search waits for it (on SQLite, a write can wait seconds for an editor's transaction to
-    let go of the database). A crash loses at most the last few seconds of log.
-    """
-
-    def __init__(self, app: Flask, flush_every: float = 2.0, max_pending: int = 500) -> None:
-        self.app = app
-        self.pending: deque[dict] = deque(maxlen=10_000)
-        self.flush_every = flush_every
-        self.max_pending = max_pending
-        self.last_flush = time.monotonic()
-        self.lock = threading.Lock()
-        self.writer: threading.Thread | None = None
-
-    def record(self, query: str, scope: str, surface: str, count: int, took_ms: float) -> None:
-        text = " ".join((query or "").split())[:256]
-        if not text:
-            return
-        self.pending.append({"query": text, "scope": scope, "surface": surface,
-                             "result_count": count, "took_ms": round(took_ms, 3)})
-        due = time.monotonic() - self.last_flush > self.flush_every
-        if len(self.pending) >= self.max_pending or due:
-            self.flush_soon()
-
-    def flush_soon(self) -> None:
-        """Write what is pending from a thread of its own, unless one is writing already."""
-        with self.lock:
-            if self.writer is not None and self.writer.is_alive():
-                return
-            self.writer = threading.Thread(target=self._flush_in_app, name="kb-search-log",
-                                           daemon=True)
-            self.writer.start()
-
-    def _flush_in_app(self) -> None:
-        with self.app.app_context():
-            self.flush()
-
-    def flush(self) -> None:
-        """Write what is pending now (needs an app context)."""
-        with self.lock:
-            rows = []
-            while self.pending:
-                rows.append(self.pending.popleft())
-            self.last_flush = time.monotonic()
-        if not rows:
-            return
-        try:
-            with db.engine.begin() as connection:
-                connection.execute(SearchLog.__table__.insert(), rows)
-        except Exception:
-            current_app.logger.warning("could not write %d search log rows", len(rows),
-                                       exc_info=True)
-
-
-def search_log() -> SearchLogBuffer:
-    """This app's buffer (one per app, so tests never mix logs between databases)."""
-    app = current_app._get_current_object()
-    buffer = app.extensions.get("kb.search_log")
-    if buffer is None:
-        buffer = app.extensions.setdefault("kb.search_log", SearchLogBuffer(app))
-    return buffer
-
-
 @dataclass(frozen=True)
 class Suggestion:
     terms: list[str]
@@ -258,7 +204,8 @@ class Suggestion:
 CANDIDATES_PER_WORD = 12
 
 
-def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
+def suggest(actor: permissions.Actor, text: str, limit: int = 5,
+            burst: str | None = None) -> Suggestion:
     """The documents that best answer a customer's message.
 
     The index finds candidates for each of the message's key words (and tells how rare each
@@ -268,6 +215,7 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
     is always the published revision the caller may read.
     """
     text = validation.text(text, "text", max_length=MAX_QUERY)
+    key = burst_key(burst, "suggest")
     started = time.perf_counter()
     scope = scope_for(actor)
     with unavailable_when_broken():
@@ -280,7 +228,8 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5) -> Suggestion:
         ranked = _snippets_for(terms, scope, ranked)
     took = (time.perf_counter() - started) * 1000
     scope_name = "staff" if permissions.is_staff(actor) else "public"
-    search_log().record(" ".join(t.word for t in terms), scope_name, "suggest", len(found), took)
+    search_log().record(" ".join(t.word for t in terms), scope_name, "suggest", len(found), took,
+                        burst=key, role=_role_name(actor), shown=[r.document.id for r in ranked])
     return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
 
 

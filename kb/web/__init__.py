@@ -46,10 +46,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_actor():
         actor = current_actor_or_none()
+        role = permissions.role_of(actor)
         return {"actor": actor, "Role": Role, "is_staff": actor is not None,
                 "may_manage_users": permissions.may_manage_users(actor),
                 "may_change_settings": permissions.may_change_settings(actor),
-                "url_rules": app.view_functions}
+                "url_rules": app.view_functions,
+                "reads_insights": role is not None and role >= permissions.INSIGHTS_ROLE}
 
 
 def displayable(value):

@@ -1,9 +1,12 @@
 // The macro library: search as you type, move with the arrow keys, open with Enter, copy with "c".
 // Without this script the page still works: a server-rendered list and a GET search form.
 
+import { Burst } from "./burst.js";
 import {
   MissingPlaceholders, copyLink, copyRendered, isTyping, rememberedValues,
 } from "./macro.js";
+
+const burst = new Burst();
 
 const TYPING_DELAY_MS = 30;
 const SEPARATOR = "::";
@@ -172,13 +175,14 @@ function initLibrary() {
     const mine = ++sequence;
     if (controller) controller.abort();
     if (!query) {
+      burst.end();
       show(browseRows, browseStatus);
       return;
     }
     controller = new AbortController();
     const category = form.dataset.category;
     const kind = category ? "macro" : typeSelect.value;
-    const params = new URLSearchParams({ q: input.value, prefix: "true", limit: "20" });
+    const params = new URLSearchParams({ q: input.value, prefix: "true", limit: "20", burst: burst.id() });
     if (kind) params.set("type", kind);
     if (category) params.set("category", category); // filtered by the server, at any depth
     if (form.dataset.tag) params.set("tag", form.dataset.tag);
@@ -201,6 +205,7 @@ function initLibrary() {
 
   function open() {
     const row = options()[selected];
+    burst.end();
     if (row) location.href = row.dataset.url;
     return !!row;
   }

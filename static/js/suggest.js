@@ -1,6 +1,7 @@
 // "Suggest from the ticket": paste the customer's message, see the macros and articles that answer
 // it and the words that matched. Without this script the form posts to the server instead.
 
+import { Burst } from "./burst.js";
 import { postJSON } from "./macro.js";
 
 const SEPARATOR = "::";
@@ -55,6 +56,7 @@ function message(text) {
 function initSuggest() {
   const textarea = form.querySelector("textarea[name=text]");
   let sequence = 0;
+  const burst = new Burst();
 
   async function suggest() {
     const text = textarea.value.trim();
@@ -65,7 +67,7 @@ function initSuggest() {
     const mine = ++sequence;
     output.setAttribute("aria-busy", "true");
     try {
-      const body = await postJSON(form.dataset.api, { text: text.slice(0, 20000), limit: 8 });
+      const body = await postJSON(form.dataset.api, { text: text.slice(0, 20000), limit: 8, burst: burst.id() });
       if (mine !== sequence) return;
       if (!body.results.length) {
         message("No macro or article matches that message.");

@@ -3,6 +3,9 @@
 // Up/Down move through the titles, Enter opens the chosen article (or searches when none is
 // chosen), Escape closes the list (and clears the box when the list is already closed).
 // Without this script the box is a plain search field that submits to /search.
+// The requests of one run of typing carry a burst id, so insights count them as one search.
+
+import { Burst } from "./burst.js";
 
 const MIN_CHARACTERS = 2;
 const DELAY_MS = 120;
@@ -12,6 +15,7 @@ const letters = (text) => text.replace(/[^\p{L}\p{N}]+/gu, "");
 
 function attach(input) {
   const url = input.dataset.typeahead;
+  const burst = new Burst();
   const id = `typeahead-${++boxes}`;
   const list = document.createElement("ul");
   list.id = `${id}-list`;
@@ -93,7 +97,7 @@ function attach(input) {
     if (cache.has(query)) return cache.get(query);
     if (controller) controller.abort();
     controller = new AbortController();
-    const response = await fetch(`${url}?q=${encodeURIComponent(query)}`, {
+    const response = await fetch(`${url}?q=${encodeURIComponent(query)}&burst=${burst.id()}`, {
       headers: { Accept: "application/json" },
       signal: controller.signal,
     });
@@ -122,7 +126,9 @@ function attach(input) {
 
   function choose(index) {
     const item = items[index];
-    if (item) window.location.assign(item.url);
+    if (!item) return;
+    burst.end();
+    window.location.assign(item.url);
   }
 
   input.addEventListener("input", () => {

@@ -1,0 +1,102 @@
+"""The rows each insights page shows, as plain lists: the page's tables and its CSV download
+are built from the same function, so the CSV holds exactly the page's rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from kb.insights import articles, health, macros, searches
+
+#: A spreadsheet runs a cell starting with one of these as a formula; such text (a reader's
+#: query, a title) is written with a leading apostrophe so it stays text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{round(100 * value)}%"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+QUERY_HEAD = ["query", "searches", "zero results", "clicked searches", "click-through",
+              "average results", "average click rank"]
+
+
+def query_rows(rows: list[searches.QueryRow]) -> list[list]:
+    return [[r.query, r.searches, r.zero_results, r.clicked, _percent(r.click_rate),
+             _number(r.average_results), _number(r.average_rank)] for r in rows]
+
+
+def searches_csv(report: searches.SearchReport) -> list[list]:
+    out: list[list] = [["list", "day", *QUERY_HEAD]]
+    out += [["volume", v.day.isoformat(), "", v.searches, v.zero_results, "", "", "", ""]
+            for v in report.volume]
+    for name, rows in (("top", report.top), ("zero results", report.zero_results),
+                       ("no clicks", report.no_clicks)):
+        out += [[name, "", *row] for row in query_rows(rows)]
+    return out
+
+
+ARTICLE_HEAD = ["id", "slug", "title", "status", "visibility", "views", "helpful",
+                "not helpful", "helpful ratio", "comments", "search impressions", "search clicks",
+                "review by"]
+
+
+def article_rows(rows: list[articles.ArticleRow]) -> list[list]:
+    return [[r.id, r.slug, r.title, r.status, r.visibility, r.views, r.helpful, r.not_helpful,
+             _percent(r.ratio), r.comments, r.impressions, r.clicks,
+             r.review_by.isoformat() if r.review_by else ""] for r in rows]
+
+
+MACRO_HEAD = ["id", "slug", "title", "uses", "last used"]
+
+
+def macro_rows(rows: list[macros.MacroRow]) -> list[list]:
+    return [[r.id, r.slug, r.title, r.uses,
+             r.last_used_at.strftime("%Y-%m-%d %H:%M") if r.last_used_at else "never"]
+            for r in rows]
+
+
+def macros_csv(report: macros.MacroReport) -> list[list]:
+    out: list[list] = [["list", "day", *MACRO_HEAD]]
+    out += [["volume", d.isoformat(), "", "", "", n, ""] for d, n in report.volume]
+    out += [["macros", "", *row] for row in macro_rows(report.rows)]
+    out += [["rarely used", "", *row] for row in macro_rows(report.rarely_used)]
+    for row, flags in report.flagged:
+        out += [["flagged", "", row.id, row.slug, row.title, "", flag.message] for flag in flags]
+    return out
+
+
+HEALTH_HEAD = ["problem", "kind", "id", "title", "detail"]
+
+
+def health_rows(found: health.Health) -> list[list]:
+    out: list[list] = []
+    out += [["review due", d.kind, d.id, d.title, f"review by {d.review_by.isoformat()}"]
+            for d in found.review_due]
+    out += [["unhelpful", "article", r.id, r.title,
+             f"{_percent(r.ratio)} helpful of {r.votes} votes"] for r in found.unhelpful]
+    out += [["zero results", "search", "", q.query, f"{q.zero_results} searches found nothing"]
+            for q in found.zero_results]
+    for d, flags in found.flagged:
+        out += [["macro link", d.kind, d.id, d.title, flag.message] for flag in flags]
+    out += [["stale draft", d.kind, d.id, d.title,
+             f"{d.state.replace('_', ' ')} since {d.updated_at.strftime('%Y-%m-%d')}"]
+            for d in found.stale_drafts]
+    return out
+
+
+def to_csv(rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
