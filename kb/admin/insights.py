@@ -10,6 +10,7 @@ from kb.auth import page_requires
 from kb.errors import KbError, ValidationError
 from kb.insights import articles, health, macros, ranges, searches
 from kb.models import User
+from kb.search import promoted
 from kb.permissions import INSIGHTS_ROLE
 
 bp = Blueprint("insights", __name__, url_prefix="/admin/insights")
@@ -76,7 +77,13 @@ def searches_page(user: User):
                        "The queries that most often found no result, by number of searches.",
                        [r.query for r in found.zero_results[:10]],
                        [r.zero_results for r in found.zero_results[:10]])
+    searched: dict[str, int] = {}
+    for row in found.top:  # "Reset password?" and "reset password" are one pinned question
+        key = promoted.normalise(row.query)
+        searched[key] = searched.get(key, 0) + row.searches
+    pins = [(pin, searched.get(pin.query, 0)) for pin in promoted.promoted_answers()]
     return _page("searches.html", report=found, span=span, scope=scope, volume=volume, top=top,
+                 pins=pins,
                  zero=zero, volume_rows=[[d, v.searches, v.zero_results]
                                          for d, v in zip(days, found.volume)],
                  top_rows=[[r.query, r.searches] for r in found.top[:10]],

@@ -245,7 +245,8 @@ def _put_first(found: service.Results, pinned: service.Result, *, limit: int, of
     on_page = len(others) != len(found.results)
     total = found.total
     if offset > 0:
-        return PinnedResults(found.query, total - on_page, others, found.suggestion, pinned.hit.id)
+        return PinnedResults(found.query, total - on_page, others, found.suggestion, burst=found.burst,
+                             pinned_id=pinned.hit.id)
     if on_page:
         # Keep the search's own snippet and score: they say why it matched.
         pinned = next(r for r in found.results if r.hit.id == pinned.hit.id)
@@ -256,4 +257,4 @@ def _put_first(found: service.Results, pinned: service.Result, *, limit: int, of
             pinned = replace(pinned, hit=replace(pinned.hit, score=others[0].hit.score))
     results = [pinned, *others][:max(limit, 1)]
     return PinnedResults(found.query, max(total, len(results)), results, found.suggestion,
-                         pinned.hit.id)
+                         burst=found.burst, pinned_id=pinned.hit.id)

@@ -222,3 +222,16 @@ def test_pin_for_this_query_from_the_results_and_the_review_screen(client, site,
     # Somewhere else entirely is never where a form sends you back to.
     response = pin(client, "rules", site["rules"].id, next="//evil.example/")
     assert response.headers["Location"].endswith("/editor/promoted")
+
+
+def test_the_searches_insights_page_lists_each_pin_with_its_searches(client, site, pinned,
+                                                                    make_user, login):
+    client.get("/search", query_string={"q": "reset password"})
+    client.get("/search", query_string={"q": "Reset Password!"})
+    login(make_user("editor"))
+    page = client.get("/admin/insights/searches").get_data(as_text=True)
+    section = page[page.index('data-testid="promoted"'):]
+    section = section[:section.index("</section>")]
+    assert "Promoted answers (1)" in section
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", section, re.S)]
+    assert cells == ["reset password", "Getting back into your account", "live", "2"]
