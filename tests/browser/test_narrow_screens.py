@@ -36,6 +36,8 @@ OVERFLOWING = """(width) => {
   const out = [];
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('[data-scroll-box]') || el.closest('.visually-hidden, .skip-link, [hidden]')) continue;
+    // An <svg> clips what it draws to its own box: measure the chart, not the shapes inside it.
+    if (el.ownerSVGElement) continue;
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     if (box.right > width + 0.5) {
@@ -74,8 +76,8 @@ def _staff_urls(app, ids) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or not rule.rule.startswith(STAFF_PREFIXES):
             continue
-        if rule.rule in NOT_PAGES:
-            continue
+        if rule.rule in NOT_PAGES or rule.rule.endswith(".csv"):
+            continue  # a .csv route is each report's download, not a page
         args = set(rule.arguments)
         if not args:
             urls.append(rule.rule)
