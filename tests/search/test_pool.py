@@ -1,11 +1,10 @@
 """A bulk build (``new_index``, postings grouped by term, spilled in runs past its memory
 limit) indexes exactly what kb's incremental commits (Whoosh's own pool) index."""
 
-import pytest
 from whoosh.filedb.filestore import RamStorage
 
 from kb.search import SearchIndex
-from kb.search.engine import (MemoryStorage, new_index, open_generation, read_current)
+from kb.search.engine import MemoryStorage, new_index, open_generation, read_current
 from kb.search.engine import storage
 from kb.search.schema import KINDS, part
 from tests.support import index_docs as _documents
