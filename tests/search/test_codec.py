@@ -1,137 +1,95 @@
-"""Posting blocks read back exactly as they were written."""
-
-import io
-import mmap
-import pickle
-import pickletools
-import random
+"""The on-disk posting format round-trips: what is indexed reads back exactly, in memory and
+from a generation opened on disk, over several posting blocks and in every integer width."""
 
 import pytest
-from whoosh import fields
-from whoosh.filedb.filestore import RamStorage
-from whoosh.util.numeric import length_to_byte
 
+from kb.search.engine import (MemoryStorage, create_generation, new_index, open_generation,
+                              read_current, write_current)
 from kb.search.engine import codec
-from kb.search.engine.codec import BLOCK_POSTINGS, Codec, _packed_integers, _unpacked
-from kb.search.engine.pool import TermPool
-from kb.search.engine.storage import MappedStorage, _ViewStream
-from kb.search.schema import _text as text_field
+from kb.search.schema import TITLE_BOOST
+from tests.support import make_doc
 
 
-@pytest.mark.parametrize("values, width", [
-    ([0, 1, 255], "B"), ([3, 256, 65535], "H"), ([7, 65536, 2**32 - 1], "I"),
-])
-def test_block_integers_round_trip_in_the_narrowest_width(values, width):
-    packed = _packed_integers(values)
-    assert packed[:1] == width.encode()
-    assert list(_unpacked(packed)) == values
-
-
-def _postings(reader, field: str, word: str) -> list[tuple[int, float, list[int]]]:
+def _postings(searcher, field: str, word: str) -> list[tuple[str, float, list[int]]]:
+    """(article id, weight, positions) of each document holding ``word``, in index order."""
+    reader = searcher.reader()
     matcher = reader.postings(field, word)
     out = []
     while matcher.is_active():
-        out.append((matcher.id(), matcher.weight(), list(matcher.value_as("positions"))))
+        out.append((searcher.stored_fields(matcher.id())["id"], matcher.weight(),
+                    list(matcher.value_as("positions"))))
         matcher.next()
     return out
 
 
-@pytest.fixture(params=["in memory", "mapped from disk"])
-def storage(request, tmp_path):
-    return RamStorage() if request.param == "in memory" else MappedStorage(str(tmp_path))
+@pytest.fixture(params=["in memory", "on disk"])
+def opened(request, tmp_path):
+    """Builds ``docs`` and yields a searcher over them, as kb's index opens them."""
+    searchers = []
+
+    def open_(docs):
+        if request.param == "in memory":
+            searcher = new_index(MemoryStorage(), docs, 1).searcher()
+        else:
+            root = tmp_path / "ix"
+            root.mkdir()
+            write_current(root, create_generation(root, docs, 1))
+            searcher = open_generation(root, read_current(root))[2]
+        searchers.append(searcher)
+        return searcher
+
+    yield open_
+    for searcher in searchers:
+        searcher.close()
 
 
 @pytest.mark.parametrize("protocol", [2, codec.BLOCK_PICKLE_PROTOCOL],
                          ids=["as W3 and earlier kb pickled blocks", "as kb does"])
-def test_ids_weights_and_positions_read_back_over_several_blocks(protocol, storage, monkeypatch):
+def test_ids_weights_and_positions_read_back_over_several_blocks(protocol, opened, monkeypatch):
     monkeypatch.setattr(codec, "BLOCK_PICKLE_PROTOCOL", protocol)
-    # Three blocks of postings a term; whole weights (boost 1) are stored as integers, weights
-    # with a boost of 1.5 as floats.
-    count = 2 * BLOCK_POSTINGS + 44
-    ix = storage.create_index(fields.Schema(plain=text_field(1.0), boosted=text_field(1.5)))
-    writer = ix.writer(codec=Codec())
-    for i in range(count):
+    count = 300  # three blocks of postings for "kilo"
+    docs = []
+    for i in range(1, count + 1):
         text = " ".join(["kilo"] * (i % 5 + 1) + (["lima"] if i % 3 == 0 else []))
-        writer.add_document(plain=text, boosted=text)
-    writer.commit()
-    with ix.reader() as reader:
-        for field, boost in (("plain", 1.0), ("boosted", 1.5)):
-            assert _postings(reader, field, "kilo") == [
-                (i, (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(count)]
-            assert _postings(reader, field, "lima") == [
-                (i, boost, [i % 5 + 1]) for i in range(0, count, 3)]
+        docs.append(make_doc(i, text, text))
+    searcher = opened(docs)
+    # Titles carry a boost of 3: their weights are stored as floats, the body's as integers.
+    for field, boost in (("article_body", 1.0), ("article_title", TITLE_BOOST)):
+        assert _postings(searcher, field, "kilo") == [
+            (str(i), (i % 5 + 1) * boost, list(range(i % 5 + 1))) for i in range(1, count + 1)]
+        assert _postings(searcher, field, "lima") == [
+            (str(i), boost, [i % 5 + 1]) for i in range(3, count + 1, 3)]
 
 
-@pytest.mark.parametrize("bulk", [False, True], ids=["a posting at a time", "a term at a time"])
-def test_scored_postings_store_their_weight_with_their_documents_length(bulk):
-    count = 2 * BLOCK_POSTINGS + 44
-    ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0)))
-    writer = ix.writer(codec=Codec())
-    if bulk:
-        writer.pool = TermPool(writer._tempstorage, 1)
-    for i in range(count):
-        writer.add_document(plain=" ".join(["kilo"] * (i % 5 + 1) + ["mike"] * (i % 7)))
-    writer.commit()
-    with ix.reader() as reader:
-        matcher = reader.postings("plain", "kilo")
-        keys = []
-        while not matcher._atend:
-            keys.extend(matcher.read_keys())
-            matcher._next_block()
-    assert keys == [(i % 5) << 8 | length_to_byte(i % 5 + 1 + i % 7) for i in range(count)]
+def test_positions_and_frequencies_in_every_integer_width_read_back(opened):
+    """A block's integers are stored in the narrowest width that holds them (one byte, two,
+    four): values at each width's edges must come back unchanged."""
+    docs = [make_doc(1, "One", "kilo"),
+            make_doc(2, "Two", "lima " * 255 + "kilo"),
+            make_doc(3, "Three", "lima " * 256 + "kilo"),
+            make_doc(4, "Four", "mike " * 65_535 + "kilo"),
+            make_doc(5, "Five", "mike " * 65_536 + "kilo kilo")]
+    searcher = opened(docs)
+    assert _postings(searcher, "article_body", "kilo") == [
+        ("1", 1.0, [0]), ("2", 1.0, [255]), ("3", 1.0, [256]), ("4", 1.0, [65_535]),
+        ("5", 2.0, [65_536, 65_537])]
+    assert _postings(searcher, "article_body", "lima") == [
+        ("2", 255.0, list(range(255))), ("3", 256.0, list(range(256)))]
+    assert _postings(searcher, "article_body", "mike") == [
+        ("4", 65_535.0, list(range(65_535))), ("5", 65_536.0, list(range(65_536)))]
 
 
-def test_a_blocks_byte_strings_are_stored_as_bytes_not_as_text():
-    """Protocol 2 pickles bytes as latin-1 text: larger on disk, and slow to read back."""
-    ix = RamStorage().create_index(fields.Schema(plain=text_field(1.0)))
-    writer = ix.writer(codec=Codec())
-    for i in range(300):
-        writer.add_document(plain=" ".join(["kilo"] * (i % 200 + 1)))  # positions over 127
-    writer.commit()
-    with ix.reader() as reader:
-        matcher = reader.postings("plain", "kilo")
-        stored = matcher._postfile.get(matcher._dataoffset,
-                                       matcher._nextoffset - matcher._dataoffset)
-    opcodes = {op.name for op, _, _ in pickletools.genops(stored)}
-    assert "SHORT_BINBYTES" in opcodes or "BINBYTES" in opcodes
-    assert "BINUNICODE" not in opcodes
-
-
-def test_a_segment_on_disk_is_read_in_place_from_one_shared_map(tmp_path):
-    """Whoosh gives each part of a segment a BytesIO, a private copy of the whole part."""
-    ix = MappedStorage(str(tmp_path)).create_index(fields.Schema(plain=text_field(1.0)))
-    writer = ix.writer(codec=Codec())
-    for i in range(50):
-        writer.add_document(plain=f"kilo lima{i}")
-    writer.commit()
-    with ix.reader() as reader:
-        postings = reader.postings("plain", "kilo")._postfile
-        assert isinstance(postings._buf, memoryview)
-        assert isinstance(postings._buf.obj, mmap.mmap)
-        assert not isinstance(postings.file, io.BytesIO)
-        assert [d for d, _, _ in _postings(reader, "plain", "kilo")] == list(range(50))
-
-
-def test_a_view_reads_as_a_stream_exactly_as_bytesio_does():
-    rng = random.Random(4)
-    data = pickle.dumps([("x" * rng.randrange(30), i) for i in range(200)], protocol=2)
-    data += b"line one\nline two\n" + bytes(rng.randrange(256) for _ in range(5000))
-    ours, theirs = _ViewStream(memoryview(data)), io.BytesIO(data)
-    assert pickle.load(ours) == pickle.load(theirs)
-    for _ in range(300):
-        op = rng.choice(["read", "readline", "seek", "seek_cur", "seek_end"])
-        if op == "read":
-            n = rng.choice([-1, 0, 1, 7, 4096])
-            assert ours.read(n) == theirs.read(n)
-        elif op == "readline":
-            assert ours.readline() == theirs.readline()
-        elif op == "seek":
-            at = rng.randrange(len(data) + 10)
-            assert ours.seek(at) == theirs.seek(at)
-        else:
-            whence = io.SEEK_CUR if op == "seek_cur" else io.SEEK_END
-            offset = rng.randrange(-40, 1)
-            if theirs.tell() + offset < 0 and whence == io.SEEK_CUR:
-                continue
-            assert ours.seek(offset, whence) == theirs.seek(offset, whence)
-        assert ours.tell() == theirs.tell()
+def test_a_generation_on_disk_reads_back_as_the_same_build_in_memory(opened, tmp_path):
+    docs = [make_doc(i, f"Kilo {i}", " ".join(["lima"] * (i % 9 + 1)) + f" mike{i % 13}")
+            for i in range(1, 401)]
+    searcher = opened(docs)
+    memory = new_index(MemoryStorage(), docs, 1).searcher()
+    try:
+        for field, word in (("article_body", "lima"), ("article_body", "mike7"),
+                            ("article_title", "kilo")):
+            assert _postings(searcher, field, word) == _postings(memory, field, word)
+        assert [searcher.stored_fields(n) for n in range(searcher.doc_count_all())] == \
+            [memory.stored_fields(n) for n in range(memory.doc_count_all())]
+        assert len(_postings(searcher, "article_body", "mike7")) == 31  # i % 13 == 7 below 401
+    finally:
+        memory.close()

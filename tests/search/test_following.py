@@ -135,7 +135,8 @@ def test_a_search_does_not_wait_for_the_search_log_to_be_written(make_document, 
 
 
 def test_a_rebuild_reads_the_documents_a_kind_at_a_time(make_document):
-    """So each kind's documents get one run of document numbers (see TermCache._postings)."""
+    """So each kind's documents get one run of document numbers, which the engine's term cache
+    reads a kind at a time."""
     made = [make_document(kind, state="published") for kind in ("macro", "article") * 2]
     expected = sorted((document.kind, document.id) for document in made)
     assert [(doc.kind, doc.id) for doc in indexer.all_published()] == expected

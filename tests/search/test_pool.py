@@ -1,71 +1,87 @@
-"""A bulk build's postings, grouped by term, index exactly what Whoosh's own pool does."""
+"""A bulk build (``new_index``, postings grouped by term, spilled in runs past its memory
+limit) indexes exactly what kb's incremental commits (Whoosh's own pool) index."""
 
-import pytest
-from whoosh.writing import PostingPool
+from whoosh.filedb.filestore import RamStorage
 
+from kb.search import SearchIndex
+from kb.search.engine import MemoryStorage, new_index, open_generation, read_current
 from kb.search.engine import storage
-from kb.search.engine.pool import TermPool
-
+from kb.search.schema import KINDS, part
 from tests.support import index_docs as _documents
 
-
-def _everything(ix) -> tuple[dict, list]:
-    """Every term's postings (id, weight, value) and statistics, and the stored fields."""
-    with ix.reader() as reader:
-        terms = {}
-        for field, text in reader.all_terms():
-            matcher = reader.postings(field, text)
-            postings = []
-            while matcher.is_active():
-                postings.append((matcher.id(), matcher.weight(), matcher.value()))
-                matcher.next()
-            info = reader.term_info(field, text)
-            terms[field, text] = (postings, info.weight(), info.doc_frequency(),
-                                  info.min_length(), info.max_length(), info.max_weight())
-        return terms, [reader.stored_fields(n) for n in range(reader.doc_count_all())]
+TEXT_FIELDS = {part(field, kind) for kind in KINDS
+               for field in ("title", "tags", "title_ng", "body")}
 
 
-def _whooshs_pool(tempstore, limitmb):
-    return PostingPool(tempstore, None, limitmb=limitmb)
+class RecordingStorage(MemoryStorage):
+    """Records the files a build writes to its temporary storage (spilled runs among them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[str] = []
+
+    def temp_storage(self, name=None):
+        runs = self.runs
+
+        class Temp(RamStorage):
+            def create_file(self, name, **kwargs):
+                runs.append(name)
+                return super().create_file(name, **kwargs)
+
+        return Temp()
 
 
-def _built(docs, monkeypatch, pool) -> dict:
-    monkeypatch.setattr(storage, "TermPool", pool)
-    return _everything(storage.new_index(storage.MemoryStorage(), docs, 3))
+def _everything(searcher) -> dict:
+    """Every text term's postings (article id, weight, value) and statistics."""
+    reader = searcher.reader()
+    terms = {}
+    for field, text in reader.all_terms():
+        if field not in TEXT_FIELDS:
+            continue
+        matcher = reader.postings(field, text)
+        postings = []
+        while matcher.is_active():
+            postings.append((searcher.stored_fields(matcher.id())["id"], matcher.weight(),
+                             matcher.value()))
+            matcher.next()
+        info = reader.term_info(field, text)
+        terms[field, text] = (sorted(postings), info.weight(), info.doc_frequency(),
+                              info.min_length(), info.max_length(), info.max_weight())
+    return terms
 
 
-def test_a_build_spilling_runs_writes_what_whooshs_own_pool_writes(monkeypatch):
+def _committed(docs, tmp_path) -> dict:
+    """What kb's incremental commits of ``docs`` index (a posting at a time)."""
+    root = tmp_path / "ix"
+    with SearchIndex.open(root) as ix:
+        half = len(docs) // 2
+        ix.apply(docs[:half], [], position=1)
+        ix.apply(docs[half:], [], position=2)
+    searcher = open_generation(root, read_current(root))[2]
+    try:
+        return _everything(searcher)
+    finally:
+        searcher.close()
+
+
+def _built(docs, store) -> dict:
+    with new_index(store, docs, 3).searcher() as searcher:
+        return _everything(searcher)
+
+
+def test_a_build_spilling_runs_writes_what_incremental_commits_write(tmp_path, monkeypatch):
     docs = _documents(600)
-    stock = _built(docs, monkeypatch, _whooshs_pool)
-    spills = []
-
-    class Spilling(TermPool):
-        def _spill(self):
-            spills.append(len(self._terms))
-            super()._spill()
-
-    spilled = _built(docs, monkeypatch, lambda tempstore, mb: Spilling(tempstore, 0.05))
-    assert len(spills) >= 5
-    assert spilled == stock
+    unspilled = RecordingStorage()
+    _built(docs, unspilled)
+    monkeypatch.setattr(storage, "BUILD_LIMITMB", 0.05)
+    store = RecordingStorage()
+    built = _built(docs, store)
+    assert len(store.runs) >= len(unspilled.runs) + 5  # the build really spilled runs
+    expected = _committed(docs, tmp_path)
+    assert len(expected) > 1000
+    assert built == expected
 
 
-def test_a_build_held_in_memory_writes_what_whooshs_own_pool_writes(monkeypatch):
+def test_a_build_held_in_memory_writes_what_incremental_commits_write(tmp_path):
     docs = _documents(200)
-    stock = _built(docs, monkeypatch, _whooshs_pool)
-    assert _built(docs, monkeypatch, TermPool) == stock
-
-
-def test_the_term_pool_refuses_a_document_out_of_order():
-    pool = TermPool(storage.MemoryStorage(), 1)
-    pool.add(("body", b"refund", 5, 1.0, b""))
-    with pytest.raises(ValueError, match="in order"):
-        pool.add(("body", b"refund", 5, 1.0, b""))
-
-
-def test_a_build_whose_reader_cannot_read_lengths_in_bulk_writes_the_same(monkeypatch):
-    from kb.search.engine.codec import _PerDocReader
-
-    docs = _documents(150)
-    stock = _built(docs, monkeypatch, _whooshs_pool)
-    monkeypatch.setattr(_PerDocReader, "length_bytes", lambda self, fieldname: None)
-    assert _built(docs, monkeypatch, TermPool) == stock
+    assert _built(docs, MemoryStorage()) == _committed(docs, tmp_path)

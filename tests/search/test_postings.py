@@ -6,11 +6,9 @@ from array import array
 
 import pytest
 
-from kb.search.engine import postings, storage, topk
-from kb.search.engine.codec import Codec, CompactPostingsWriter
-from kb.search.engine.bitmaps import docnums, to_bits
-from kb.search.engine.postings import Term
-from kb.search.engine.topk import top
+from kb.search import SearchIndex
+from kb.search.engine import (Term, TermCache, docnums, open_generation, postings, read_current,
+                              to_bits, top)
 from kb.search.schema import KINDS, part
 
 from tests.support import index_docs as _documents
@@ -36,12 +34,9 @@ def _term(rng: random.Random, df: int, levels: int = 300,
 
 @pytest.mark.parametrize("impacts", ["built", "looked up by key"])
 @pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (TABLE_AFTER)
-@pytest.mark.parametrize("route", ["threshold", "direct"])
-# Eligible: every document; many; few, deep in the lists.
-@pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600])
-def test_the_best_documents_are_those_a_full_scoring_finds(sample, route, tables, impacts,
-                                                           monkeypatch):
-    monkeypatch.setattr(topk, "_cheaper_directly", lambda *_: route == "direct")
+# Eligible: every document; many; few, deep in the lists (ranked by scoring them directly).
+@pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600, 40])
+def test_the_best_documents_are_those_a_full_scoring_finds(sample, tables, impacts, monkeypatch):
     if tables == "never":
         monkeypatch.setattr(postings, "TABLE_AFTER", 0)
     rng = random.Random(3)
@@ -147,51 +142,33 @@ def test_a_bitmap_has_exactly_the_given_documents_however_many(held):
     assert docnums(bits) == sorted(docs)
 
 
-@pytest.mark.parametrize("route", ["threshold", "direct"])
-def test_documents_no_term_holds_are_never_ranked(route, monkeypatch):
-    monkeypatch.setattr(topk, "_cheaper_directly", lambda *_: route == "direct")
+@pytest.mark.parametrize("eligible", ["every document", "the term's and a few others"])
+def test_documents_no_term_holds_are_never_ranked(eligible):
     rng = random.Random(9)
     term, impacts = _term(rng, 50)
-    everything = to_bits(range(DOCS), DOCS)
-    found = top([(term, 1.0)], everything, (DOCS >> 3) + 1, 100)
+    others = range(DOCS) if eligible == "every document" else range(0, DOCS, 997)
+    bits = to_bits(others, DOCS) | term.bits
+    found = top([(term, 1.0)], bits, (DOCS >> 3) + 1, 100)
     assert sorted(d for _, d in found) == sorted(impacts)
 
 
-def _two_segments(docs, monkeypatch, without_keys: int):
-    """An index of ``docs``: a bulk build of the first half, an incremental commit of the rest
-    (postings written a term at a time, then a posting at a time); the first ``without_keys``
-    segments as written before postings stored keys."""
-    stored = CompactPostingsWriter._mini_weights
-
-    def weights_only(writer):
-        writer._length_bytes = b""
-        return stored(writer)
-
-    with monkeypatch.context() as m:
-        if without_keys > 0:
-            m.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
-        ix = storage.new_index(storage.MemoryStorage(), docs[:len(docs) // 2], 3)
-    with monkeypatch.context() as m:
-        if without_keys > 1:
-            m.setattr(CompactPostingsWriter, "_mini_weights", weights_only)
-        writer = ix.writer(codec=Codec())
-        seen: set[str] = set()
-        for doc in docs[len(docs) // 2:]:
-            writer.add_document(**storage.fields_of(doc, seen))
-        writer.commit(merge=False)
-    return ix
+def _two_segments(docs, root):
+    """An index of ``docs`` as kb writes it: a rebuild (a bulk build) of the first half, then an
+    incremental commit of the rest."""
+    with SearchIndex.open(root) as ix:
+        ix.rebuild(docs[:len(docs) // 2], position=1)
+        ix.apply(docs[len(docs) // 2:], [], position=2)
 
 
 @pytest.mark.parametrize("numbered", ["kinds interleaved", "a kind at a time"])
-@pytest.mark.parametrize("without_keys", [0, 1, 2])
 @pytest.mark.parametrize("kinds", [("article",), ("article", "macro")])
-def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, without_keys, numbered,
-                                                              monkeypatch):
+def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, numbered, tmp_path):
     docs = _documents(600)
     if numbered == "a kind at a time":  # as a rebuild adds them: each kind's parts are runs
         docs.sort(key=lambda doc: doc.kind)
-    ix = _two_segments(docs, monkeypatch, without_keys)
-    with ix.searcher() as searcher:
+    _two_segments(docs, tmp_path / "ix")
+    searcher = open_generation(tmp_path / "ix", read_current(tmp_path / "ix"))[2]
+    with searcher:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) == 2
         names = [part("body", kind) for kind in KINDS]
@@ -210,7 +187,7 @@ def test_a_terms_impacts_are_bm25_over_whooshs_own_statistics(kinds, without_key
                 expected[d] = idf * (postings.K1 + 1) * tf / (tf + norm)
                 matcher.next()
 
-        term = postings.TermCache(searcher).term("body", "refund", kinds)
+        term = TermCache(searcher).term("body", "refund", kinds)
 
     assert len(expected) > 40
     assert dict(zip(term.ids, term.impacts)) == pytest.approx(expected, rel=1e-6)
