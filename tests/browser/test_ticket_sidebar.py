@@ -2,6 +2,7 @@
 speaks the sidebar's postMessage protocol, and records what the sidebar inserts."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -110,3 +111,57 @@ def test_the_sidebar_searches_macros(page, live_server, host, macros, make_user,
     expect(sidebar.locator("[data-sidebar][data-ready=true]")).to_have_count(1)
     sidebar.locator("#sidebar-q").fill("password")
     expect(sidebar.locator("[data-sidebar-results] li button")).to_have_text(["Password reset"])
+
+
+FAKE_ZAF = """
+// A stand-in for Zendesk's ZAF SDK: the ticket, the comment box, and client.request, which like
+// Zendesk's proxy puts the secure setting into the request (here the browser sends it, with CORS).
+window.appended = [];
+window.ZAFClient = { init: () => ({
+  get: async () => ({"ticket.subject": "Refund", "ticket.description": %(ticket)s}),
+  metadata: async () => ({settings: {kb_url: %(kb_url)s}}),
+  on: () => {},
+  invoke: async (name, text) => {
+    if (name !== "ticket.comment.appendText") return {};
+    window.appended.push(text);
+    const item = document.createElement("li");
+    item.textContent = text;
+    document.getElementById("appended").append(item);
+    return {};
+  },
+  request: async (options) => {
+    const headers = {...options.headers};
+    headers.Authorization = headers.Authorization.replace("{{setting.api_token}}", %(token)s);
+    if (options.contentType) headers["Content-Type"] = options.contentType;
+    const response = await fetch(options.url, {method: options.type, headers, body: options.data});
+    const result = {status: response.status, responseJSON: await response.json()};
+    if (!response.ok) throw result;
+    return result;
+  },
+})};
+"""
+
+
+def test_the_zendesk_app_package_inserts_through_zaf(page, live_server, host, macros, make_user,
+                                                     token_for, runner, tmp_path):
+    assert runner.invoke(args=["sidebar-app", "zendesk", str(tmp_path), "--kb-url", live_server.url,
+                               "--author-email", "a@example.com"]).exit_code == 0
+    iframe_html = (tmp_path / "assets" / "iframe.html").read_text()
+    token = token_for(make_user("agent"))
+    fake = FAKE_ZAF % {"ticket": json.dumps(TICKET), "kb_url": json.dumps(live_server.url),
+                       "token": json.dumps(token)}
+    sdk = re.search(r'<script src="(https://static\.zdassets\.com/[^"]+)"></script>', iframe_html)
+    assert sdk, "the package loads the ZAF SDK from Zendesk's CDN"
+    host.html = iframe_html.replace(sdk.group(0), f"<script>{fake}</script>").replace(
+        "<body>", '<body><ol id="appended"></ol>')
+    page.goto(host.url)
+    sidebar = page.frame_locator("#kb-sidebar")
+    expect(sidebar.locator("[data-sidebar-status]")).to_have_text("Connected to Zendesk.")
+    sidebar.locator("[data-sidebar-suggestions] li[data-kind=macro] button").first.click()
+    sidebar.locator("input[data-placeholder='customer.first_name']").fill("Ana")
+    sidebar.locator("input[data-placeholder='amount']").fill("$20")
+    expect(sidebar.locator("[data-sidebar-preview]")).to_have_text("Hi Ana, your refund of $20 is on its way.")
+    sidebar.locator("[data-sidebar-insert]").click()
+    expect(page.locator("#appended li")).to_have_text(["Hi Ana, your refund of $20 is on its way."])
+    db.session.expire_all()
+    assert db.session.get(Document, macros["refund"].id).use_count == 1
