@@ -67,3 +67,22 @@ def test_a_ticket_that_is_not_text_is_refused(api_as, macros):
     response = api.post(f"/macros/{macros['timeline'].id}/render", json={"values": {}, "ticket": 5})
     assert response.status_code == 400
     assert db.session.scalars(select(MacroUse.id)).all() == []
+
+
+def test_ticket_terms_are_kept_for_90_days_only(api_as, macros):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from kb.models.types import utcnow
+
+    api, _ = api_as("agent")
+    insert(api, macros["timeline"], TICKET)
+    # the use was made 91 days ago
+    db.session.execute(update(MacroUse).values(created_at=utcnow() - timedelta(days=91)))
+    db.session.commit()
+    assert order(api, SIMILAR)[:2] == [macros["bank"].id, macros["timeline"].id]  # no lift any more
+    insert(api, macros["password"], UNRELATED)
+    kept = db.session.execute(select(MacroUse.document_id, MacroUse.ticket_terms).order_by(MacroUse.id)).all()
+    assert kept[0] == (macros["timeline"].id, None)
+    assert kept[1][1] is not None
