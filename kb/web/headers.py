@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
@@ -23,6 +24,9 @@ _POLICY = [
 CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
 def host_origins() -> list[str]:
     """The ticketing tools' origins from ``KB_CORS_ORIGINS`` (comma-separated), in the order
     given: they may call the sidebar's API endpoints and frame the sidebar page."""
@@ -37,6 +41,7 @@ def host_origins() -> list[str]:
 def frameable_policy(origins: list[str]) -> str:
     """The site's policy, except that the given origins may frame the page (the ticket sidebar);
     with no origins configured nobody may."""
+    origins = [o for o in origins if _ORIGIN.fullmatch(o)]  # nothing that could end the directive
     ancestors = " ".join(origins) if origins else "'none'"
     return "; ".join(
         f"frame-ancestors {ancestors}" if rule.startswith("frame-ancestors") else rule for rule in _POLICY)

@@ -52,3 +52,10 @@ def test_the_sidebar_page_holds_no_token_and_no_ticket_data(hosts_app, client, m
     assert "Duplicate charge" not in html
     assert f'data-origins="[&#34;{ZENDESK}&#34;, &#34;{ZAF_FRAME}&#34;]"' in html
     assert 'data-api="/api/v1"' in html
+
+
+def test_an_origin_that_is_not_one_cannot_widen_the_policy(app, client):
+    app.config["CORS_ORIGINS"] = f"{ZENDESK}, https://x.example; script-src *, *"
+    response = client.get("/sidebar")
+    assert directives(response)["frame-ancestors"] == f"frame-ancestors {ZENDESK}"
+    assert directives(response)["script-src"] == "script-src 'self'"
