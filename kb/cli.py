@@ -351,3 +351,25 @@ def print_setup_report(report) -> None:
                    f"    e-mail:   {report.admin_email}\n    password: {report.admin_password}\n")
     if report.index_warning:
         click.echo(f"warning: {report.index_warning}", err=True)
+
+
+# -- ticketing tool apps ----------------------------------------------------------------------
+
+@commands.command("sidebar-app")
+@click.argument("host", type=click.Choice(["zendesk"]))
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--kb-url", default=None, help="kb's address as agents reach it (default: KB_BASE_URL).")
+@click.option("--author-email", default=None,
+              help="The app's contact address, which Zendesk requires (default: KB_MAIL_FROM).")
+@with_appcontext
+@friendly_errors
+def sidebar_app_command(host: str, directory: str, kb_url: str | None, author_email: str | None):
+    """Write the ticket sidebar app package for HOST into DIRECTORY, ready to upload as a private app."""
+    from kb.sidebar_app import write_zendesk_app
+
+    url = kb_url or current_app.config.get("BASE_URL")
+    if not url:
+        raise click.ClickException("give kb's address with --kb-url (or set KB_BASE_URL)")
+    written = write_zendesk_app(directory, url, author_email or current_app.config.get("MAIL_FROM") or "")
+    click.echo(f"wrote the {host} app to {written.directory}: {', '.join(written.files)}")
+    click.echo("Zip the folder's contents and upload it as a private app; put the Zendesk origins in KB_CORS_ORIGINS.")

@@ -33,7 +33,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media",
       "kb.transfer_sections", "kb.transfer_synonyms",
       "kb.transfer_workflow",
-      "kb.backup", "kb.instance"}, True),
+      "kb.backup", "kb.instance", "kb.sidebar_app"}, True),
     ({"kb.web"}, False),  # what every page shares
     ({"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api"}, False),  # each for its own users
     ({"kb", "kb.cli", "kb.server"}, True),

@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from kb.agent import sidebar  # noqa: F401  (its route registers on the agent blueprint)
     from kb.agent.views import bp
 
     app.register_blueprint(bp)

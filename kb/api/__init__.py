@@ -14,6 +14,7 @@ from wtforms import ValidationError as CSRFValidationError
 from kb.auth import current_actor, token_authenticated
 from kb.errors import KbError
 from kb.extensions import csrf
+from kb.web.headers import host_origins
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_blueprint)
@@ -39,14 +40,27 @@ def authenticate():
     return None
 
 
+#: What a ticketing tool's sidebar app calls from the browser, and nothing more: suggestions for
+#: the ticket, macro search, and filling a macro (preview while typing, render to insert, which
+#: counts the use). Everything else (editing, review, accounts) stays same-origin only.
+CORS_ENDPOINTS = {
+    "api.suggest": "POST",
+    "api.search": "GET",
+    "api.preview_macro": "POST",
+    "api.render_macro": "POST",
+}
+CORS_HEADERS = "Authorization, Content-Type"
+
+
 @api_blueprint.after_request
 def cors(response):
     origin = request.headers.get("Origin")
-    if origin and origin in allowed_origins():
+    method = CORS_ENDPOINTS.get(request.endpoint or "")
+    if origin and method and origin in allowed_origins():
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Vary"] = "Origin"
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+        response.vary.add("Origin")
+        response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        response.headers["Access-Control-Allow-Methods"] = f"{method}, OPTIONS"
         response.headers["Access-Control-Max-Age"] = "600"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -54,8 +68,7 @@ def cors(response):
 
 def allowed_origins() -> set[str]:
     """Origins from ``KB_CORS_ORIGINS`` (comma-separated), e.g. a ticketing tool's sidebar app."""
-    raw = current_app.config.get("CORS_ORIGINS") or ""
-    return {o.strip().rstrip("/") for o in str(raw).split(",") if o.strip()}
+    return set(host_origins())
 
 
 def _preflight():

@@ -11,11 +11,13 @@ from kb.api.schemas import RenderBody
 from kb.api.serializers import link_flags
 from kb.auth import current_actor
 from kb.macros import links, services as macro_services
+from kb.search import service as search_service
 
 
 @bp.post("/macros/<int:document_id>/render")
 def render_macro(document_id: int):
-    """Fill a macro's placeholders; counts one use of the macro.
+    """Fill a macro's placeholders; counts one use of the macro. With ``ticket``, the use keeps
+    that text's key terms (not the text) for 90 days, to rank the macro for similar tickets.
     ---
     post:
       tags: [macros]
@@ -26,8 +28,9 @@ def render_macro(document_id: int):
         200: {content: {application/json: {schema: RenderOut}}}
     """
     data = json_body(RenderBody())
+    terms = search_service.ticket_fingerprint(current_actor(), data["ticket"]) if data.get("ticket") else None
     filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"],
-                                              request.host_url)
+                                              request.host_url, ticket_terms=terms)
     return jsonify(_rendered(filled))
 
 

@@ -168,6 +168,10 @@ class RenderBody(Strict):
         "description": "values by placeholder name, nested: `{\"customer\": {\"first_name\": \"Ana\"}}`",
         "propertyNames": NAME,
         "additionalProperties": {"$ref": "#/components/schemas/PlaceholderValue"}})
+    ticket = fields.String(validate=validate.Length(max=20_000), metadata={
+        **TEXT, "description": ("the ticket's text, when the reply goes into a ticket (render only): "
+                                "its key terms are kept with the use so that suggestions rank the "
+                                "macro higher for similar tickets; the text itself is not kept")})
 
 
 #: A placeholder value: text, a number, true/false, null, or a list or mapping of them.

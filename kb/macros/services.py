@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import delete, select, update
@@ -18,6 +19,7 @@ from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.macros import fill_templates, placeholders, plaintext
 from kb.models import Document, Favourite, MacroUse, Revision, Role, User
+from kb.models.activity import TICKET_TERMS_DAYS
 from kb.models.types import utcnow
 from kb.models.content import MACRO
 
@@ -35,17 +37,20 @@ class RenderedMacro:
 
 
 def render_for_ticket(actor: User | None, document_id: int, values: Mapping[str, Any],
-                      base_url: str | None = None) -> RenderedMacro:
+                      base_url: str | None = None, ticket_terms: str | None = None) -> RenderedMacro:
     """Fill a published macro with a ticket's values and count the use.
 
     ``agent.name`` and ``agent.email`` default to the signed-in agent's own. Site-relative links
     in the plain text are made absolute on ``base_url``: a customer cannot follow ``/help/…``.
 
     :raises NotFoundError: no such macro visible to the actor.
+    ``ticket_terms`` are the key terms of the ticket the reply answers (never its text), kept
+    with the use for suggest's past uses.
+
     :raises ValidationError: values that cannot be used (too long).
     """
     user, document, filled = _fill(actor, document_id, values, base_url)
-    record_use(user, document)
+    record_use(user, document, ticket_terms)
     count = db.session.scalar(select(Document.use_count).where(Document.id == document.id))
     return dataclasses.replace(filled, use_count=count or 0)
 
@@ -103,13 +108,18 @@ def _store_template(revision_id: int, marker: str, html: str) -> None:
                            .values(fill_marker=marker, fill_template=html))
 
 
-def record_use(user: User, document: Document) -> None:
-    """One more use: an atomic increment, so concurrent copies never lose a count."""
+def record_use(user: User, document: Document, ticket_terms: str | None = None) -> None:
+    """One more use: an atomic increment, so concurrent copies never lose a count. Uses older
+    than ``TICKET_TERMS_DAYS`` lose their ticket's terms here, so none are kept longer."""
     with transaction():
         db.session.execute(
             update(Document).where(Document.id == document.id).values(use_count=Document.use_count + 1)
         )
-        db.session.add(MacroUse(document_id=document.id, user_id=user.id))
+        db.session.add(MacroUse(document_id=document.id, user_id=user.id, ticket_terms=ticket_terms))
+        if ticket_terms:
+            expired = utcnow() - timedelta(days=TICKET_TERMS_DAYS)
+            db.session.execute(update(MacroUse).where(
+                MacroUse.ticket_terms.is_not(None), MacroUse.created_at < expired).values(ticket_terms=None))
 
 
 def set_favourite(actor: User | None, document_id: int, favourite: bool) -> None:

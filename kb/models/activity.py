@@ -63,6 +63,10 @@ class IndexFailure(db.Model):
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: How long a macro use keeps its ticket's key terms (``MacroUse.ticket_terms``).
+TICKET_TERMS_DAYS = 90
+
+
 class MacroUse(db.Model):
     __tablename__ = "macro_uses"
 
@@ -70,6 +74,10 @@ class MacroUse(db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: For a use from a ticket (the sidebar): the ticket's key terms as stems, sorted, never its
+    #: text; cleared after ``TICKET_TERMS_DAYS``. Suggest ranks the macro
+    #: higher for tickets with the same terms.
+    ticket_terms: Mapped[str | None] = mapped_column(String(400))
 
 
 class Favourite(db.Model):

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, select
@@ -14,7 +15,10 @@ from sqlalchemy import bindparam, select
 from kb import permissions, validation
 from kb.errors import SearchUnavailableError
 from kb.extensions import db
-from kb.models import Document, Revision
+from kb.models import Document, MacroUse, Revision
+from kb.models.activity import TICKET_TERMS_DAYS
+from kb.models.content import MACRO
+from kb.models.types import utcnow
 from kb.search import synonym_list, ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
@@ -233,6 +237,15 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5,
     return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
 
 
+def ticket_fingerprint(actor: permissions.Actor, text: str) -> str | None:
+    """The key terms a macro use keeps of a ticket (:func:`ticket_text.fingerprint`): only the
+    words the help center the actor can see holds, as suggest reads them."""
+    text = validation.text(text, "ticket", max_length=MAX_QUERY)
+    with unavailable_when_broken():
+        terms, _ = _look_up(ticket_text.key_words(text), scope_for(actor))
+    return ticket_text.fingerprint(terms)
+
+
 def _look_up(words: list[ticket_text.Term], scope: Scope
              ) -> tuple[list[ticket_text.Term], list[Hit]]:
     """Each word's document frequency and best documents, through the engine: a word the index
@@ -263,6 +276,23 @@ _PROFILED = (
 _USES = select(Document.id, Document.use_count).where(
     Document.id.in_(bindparam("ids", expanding=True)), Document.use_count > 0)
 _PROFILES_MAX = 5_000
+#: The most recent uses with a ticket's terms read per suggestion, over all candidates.
+_PAST_USES_MAX = 2_000
+_PAST_USES = (
+    select(MacroUse.document_id, MacroUse.ticket_terms)
+    .where(MacroUse.document_id.in_(bindparam("ids", expanding=True)),
+           MacroUse.ticket_terms.is_not(None), MacroUse.created_at >= bindparam("since"))
+    .order_by(MacroUse.id.desc()).limit(_PAST_USES_MAX)
+)
+
+
+def _past_uses(connection, ids: list[int]) -> dict[int, list[frozenset[str]]]:
+    """Each candidate macro's recent uses for tickets, as the sets of those tickets' stems."""
+    since = utcnow() - timedelta(days=TICKET_TERMS_DAYS)
+    pasts: dict[int, list[frozenset[str]]] = {}
+    for row in connection.execute(_PAST_USES, {"ids": ids, "since": since}):
+        pasts.setdefault(row.document_id, []).append(frozenset(row.ticket_terms.split()))
+    return pasts
 
 
 def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
@@ -283,6 +313,7 @@ def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
             cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
                                                 row.text or "")
     uses = dict(connection.execute(_USES, {"ids": [r.document.id for r in found]}).all())
+    pasts = _past_uses(connection, [r.document.id for r in found if r.document.kind == MACRO])
     profiles = [cache.get(r.document.published_revision_id) for r in found]
     lengths = [p.length for p in profiles if p is not None]
     average = sum(lengths) / len(lengths) if lengths else 1.0
@@ -293,6 +324,7 @@ def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
         value, matched = ticket_text.score(terms, doc, average, uses.get(result.document.id, 0))
         if value <= 0:
             continue
+        value *= 1 + ticket_text.past_use_lift(terms, pasts.get(result.document.id, []))
         hit = replace(result.hit, score=round(value, 4), matched=tuple(matched))
         scored.append((-value, order, replace(result, hit=hit)))
     scored.sort(key=lambda item: item[:2])

@@ -11,7 +11,8 @@ its own ("Duplicate charge refunded"). So suggest
 4. scores each candidate document by where those words appear: a macro's title (its last
    ``::`` part), its categories (the parts before), its tags and its body, in that order of
    weight, with a body's repeated words counting less each time;
-5. lifts, a little, the macros agents have used most.
+5. lifts, a little, the macros agents have used most, and more the macros agents used for
+   tickets with the same key terms (past uses: only the terms are kept, see :func:`fingerprint`).
 
 Nothing here knows a particular ticket or macro; the figures on the judged tickets come from
 ``bench/suggest.py``.
@@ -231,3 +232,49 @@ def score(terms: list[Term], doc: Profile, average_length: float, uses: int = 0
     if uses > 0:
         total *= 1 + min(USE_LIFT * math.log1p(uses), USE_LIFT_MAX)
     return total, matched
+
+
+#: Past uses: a macro an agent chose for a ticket like this one scores up to twice as much
+#: (an agent picking it for the same problem is the strongest sign there is).
+PAST_USE_LIFT = 1.0
+#: How alike two tickets' terms must be for a past use to count (see :func:`similarity`).
+PAST_USE_MIN_SIMILARITY = 0.4
+#: The most stems a use keeps of its ticket.
+FINGERPRINT_STEMS = 32
+FINGERPRINT_CHARS = 400
+
+
+def fingerprint(terms: list[Term]) -> str | None:
+    """What a macro use keeps of the ticket it answered: the stems of the message's own key words
+    (``terms``: no greetings or filler, no synonyms, and only words the help center itself uses,
+    so a customer's name or address is not among them), without numbers, at most
+    :data:`FINGERPRINT_STEMS`, sorted alphabetically, so neither the wording nor the order of
+    the message can be read back from it. ``None`` for a message without key words."""
+    stems: list[str] = []
+    for term in terms:
+        if term.boost >= 1.0 and term.stem not in stems and not any(ch.isdigit() for ch in term.stem):
+            stems.append(term.stem)
+    kept = sorted(stems[:FINGERPRINT_STEMS])
+    joined = " ".join(kept)
+    while len(joined) > FINGERPRINT_CHARS:
+        kept.pop()
+        joined = " ".join(kept)
+    return joined or None
+
+
+def similarity(terms: list[Term], past: frozenset[str]) -> float:
+    """How alike the message is to a past ticket, from 0 to 1: the share of the message's weight
+    that the past ticket's terms cover, damped when the past ticket was about much more."""
+    own = [t for t in terms if t.boost >= 1.0]
+    total = sum(t.weight for t in own)
+    if total <= 0 or not past:
+        return 0.0
+    common = [t for t in own if t.stem in past]
+    covered = sum(t.weight for t in common) / total
+    return covered * math.sqrt(len(common) / len(past))
+
+
+def past_use_lift(terms: list[Term], pasts: list[frozenset[str]]) -> float:
+    """The lift for a macro from the tickets it was used for: the closest one counts."""
+    best = max((similarity(terms, past) for past in pasts), default=0.0)
+    return PAST_USE_LIFT * best if best >= PAST_USE_MIN_SIMILARITY else 0.0

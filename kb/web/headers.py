@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from kb.auth import current_actor_or_none
 
-CONTENT_SECURITY_POLICY = "; ".join([
+_POLICY = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -19,7 +20,31 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-])
+]
+CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def host_origins() -> list[str]:
+    """The ticketing tools' origins from ``KB_CORS_ORIGINS`` (comma-separated), in the order
+    given: they may call the sidebar's API endpoints and frame the sidebar page."""
+    raw = str(current_app.config.get("CORS_ORIGINS") or "")
+    found: list[str] = []
+    for origin in (o.strip().rstrip("/") for o in raw.split(",")):
+        if origin and origin not in found:
+            found.append(origin)
+    return found
+
+
+def frameable_policy(origins: list[str]) -> str:
+    """The site's policy, except that the given origins may frame the page (the ticket sidebar);
+    with no origins configured nobody may."""
+    origins = [o for o in origins if _ORIGIN.fullmatch(o)]  # nothing that could end the directive
+    ancestors = " ".join(origins) if origins else "'none'"
+    return "; ".join(
+        f"frame-ancestors {ancestors}" if rule.startswith("frame-ancestors") else rule for rule in _POLICY)
 
 
 #: Blueprints whose pages are for signed-in staff: drafts, internal articles, review threads.
@@ -76,7 +101,8 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
+            response.headers.setdefault("X-Frame-Options", "DENY")  # only the sidebar is framed
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

@@ -69,6 +69,20 @@ export function absoluteHTML(html) {
 }
 
 /**
+ * Preview first (which counts no use) and refuse with MissingPlaceholders while a placeholder has
+ * no value and no default; otherwise render, which counts one use. ``post`` sends the JSON (the
+ * ticket sidebar sends it with the agent's token instead of the session cookie); ``extra`` goes
+ * into the render request only (the ticket's text, for past uses).
+ */
+export function checkedRender(renderUrl, values, post = postJSON, extra = {}) {
+  const previewUrl = renderUrl.replace(/\/render$/, "/preview");
+  return post(previewUrl, { values }).then((checked) => {
+    if (checked.missing.length) throw new MissingPlaceholders(checked.missing);
+    return post(renderUrl, { values, ...extra });
+  });
+}
+
+/**
  * Render (which counts one use) and put the result on the clipboard, as plain text or as rich
  * text with a plain-text alternative. The ClipboardItem gets promises, so the write starts inside
  * the key press or click even though the text is still on its way (Safari insists on that).
@@ -76,12 +90,8 @@ export function absoluteHTML(html) {
  * A reply with unfilled placeholders is never copied: a preview (which counts no use) checks
  * first, and the promise rejects with MissingPlaceholders before anything reaches the clipboard.
  */
-export async function copyRendered(renderUrl, values, format) {
-  const previewUrl = renderUrl.replace(/\/render$/, "/preview");
-  const rendered = postJSON(previewUrl, { values }).then((checked) => {
-    if (checked.missing.length) throw new MissingPlaceholders(checked.missing);
-    return postJSON(renderUrl, { values });
-  });
+export async function copyRendered(renderUrl, values, format, post = postJSON, extra = {}) {
+  const rendered = checkedRender(renderUrl, values, post, extra);
   rendered.catch(() => {});
   const blob = (type, pick) => rendered.then((r) => new Blob([pick(r)], { type }));
   const plain = (r) => r.text;

@@ -51,3 +51,34 @@ def test_a_refused_origin_gets_no_cors_headers_on_the_actual_request(cors_app, a
 
 def test_without_configured_origins_nobody_is_allowed(app, client):
     assert "Access-Control-Allow-Origin" not in preflight(client, ALLOWED).headers
+
+
+@pytest.mark.parametrize(("path", "method"), [
+    ("/api/v1/suggest", "POST"),
+    ("/api/v1/search?q=refund&type=macro", "GET"),
+    ("/api/v1/macros/1/preview", "POST"),
+    ("/api/v1/macros/1/render", "POST"),
+])
+def test_the_sidebar_endpoints_allow_exactly_their_method_and_headers(cors_app, client, path, method):
+    response = client.options(path, headers={
+        "Origin": ALLOWED, "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert response.headers["Access-Control-Allow-Methods"] == f"{method}, OPTIONS"
+    assert response.headers["Access-Control-Allow-Headers"] == "Authorization, Content-Type"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+@pytest.mark.parametrize(("path", "method"), [
+    ("/api/v1/macros/1", "DELETE"),
+    ("/api/v1/macros/1/confirm-links", "POST"),
+    ("/api/v1/articles", "POST"),
+    ("/api/v1/openapi.json", "GET"),
+])
+def test_other_endpoints_give_no_cross_origin_permission(cors_app, client, path, method):
+    response = client.options(path, headers={
+        "Origin": ALLOWED, "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Access-Control-Allow-Methods" not in response.headers
