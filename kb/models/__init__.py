@@ -11,10 +11,11 @@ from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
 from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
+from kb.models.zendesk import ZendeskLink
 
 __all__ = [
     "ApiToken", "AuditEvent", "Category", "Document", "DocumentLink", "Favourite", "Feedback",
     "IndexEvent", "IndexFailure", "MacroUse", "PasswordReset", "PromotedAnswer", "ReviewComment",
     "Revision", "Role", "SearchLog", "Section", "Setting", "SlugRedirect", "Synonym", "User",
-    "UserSession",
+    "UserSession", "ZendeskLink",
 ]
