@@ -92,7 +92,7 @@ def _macros(links: dict) -> tuple[list[dict], list[dict]]:
             owner = db.session.get(User, document.owner_id)
             owners[owner.id] = {"id": owner.id, "email": owner.email, "name": owner.name or owner.email}
             restriction = {"type": "User", "id": owner.id}
-        actions = [{"field": "comment_value", "value": placeholders.to_zendesk(revision.body)}]
+        actions = [{"field": "comment_value", "value": placeholders.to_zendesk(revision.body.rstrip())}]
         rows.append({
             "id": links.get((MACRO, document.id), document.id), "title": revision.title,
             "active": document.latest.state != "archived", "position": zendesk.get("position") or 0,

@@ -11,6 +11,7 @@ import frontmatter
 import pytest
 
 from kb.auth import services as auth_services
+from tests.support import another_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "zendesk"
 SUMMARY = "imported 50, updated 0, unchanged 0, failed 0, skipped 1"
@@ -162,3 +163,31 @@ def test_a_broken_file_is_a_failure_and_the_rest_imports(runner, tmp_path):
     assert result.output.strip().splitlines()[-1] == "imported 30, updated 0, unchanged 0, failed 1, skipped 0"
     missing = runner.invoke(args=["import-zendesk", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "no such folder" in missing.output
+
+
+def test_export_then_import_into_an_empty_instance_gives_the_same_documents(imported, runner, tmp_path):
+    before = {path: (post.metadata, post.content) for path, post in exported(runner, tmp_path).items()}
+    out = tmp_path / "zendesk-out"
+    result = runner.invoke(args=["export-zendesk", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "30 articles" in result.output and "20 macros" in result.output
+    first = json.loads((out / "macros.json").read_text())["macros"]
+    assert {m["title"]: m["restriction"]["type"] for m in first if m["restriction"]} == {
+        "Billing::Plans::Upgrade offer": "Group", "Personal::My sign-off": "User"}
+    sign_off = next(m for m in first if m["title"] == "Personal::My sign-off")
+    assert sign_off["actions"] == [{"field": "comment_value", "value": "Cheers,\n{{current_user.first_name}}"}]
+
+    with another_app(tmp_path) as fresh, fresh.app_context():
+        auth_services.create_user("pat@acme.test", "agent", "password123", "Pat")
+        again = fresh.test_cli_runner().invoke(args=["import-zendesk", str(out)])
+        assert again.output.strip().splitlines()[-1] == "imported 50, updated 0, unchanged 0, failed 0, skipped 0"
+        after = {path: (post.metadata, post.content)
+                 for path, post in exported(fresh.test_cli_runner(), tmp_path).items()}
+        second = tmp_path / "zendesk-again"
+        fresh.test_cli_runner().invoke(args=["export-zendesk", str(second)])
+        assert _untimed(json.loads((second / "macros.json").read_text())["macros"]) == _untimed(first)
+    assert after == before
+
+
+def _untimed(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("created_at", "updated_at")} for row in rows]
