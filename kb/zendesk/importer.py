@@ -10,6 +10,7 @@ and personal macros are written for the agent with the matching e-mail.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -80,8 +81,7 @@ def _shared(item: reader.ZendeskItem, actor: User, claimed, report: ImportReport
     existing = linked_document(item.kind, item.zendesk_id)
     slug = existing.slug if existing is not None else _free_slug(item.kind, parsed.slug, item.zendesk_id, claimed)
     if slug != parsed.slug:
-        data = parsed.data.__class__(**{**parsed.data.__dict__, "slug": slug})
-        parsed = transfer.ParsedFile(slug, parsed.status, data)
+        parsed = replace(parsed, slug=slug, data=replace(parsed.data, slug=slug))
     ready = PreparedFile(ContentFile(Path(item.origin), item.kind, None), parsed, None, None, 0.0, 0.0)
     with transaction():
         troubles = report.failed + report.skipped

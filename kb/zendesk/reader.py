@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kb.content import services
 from kb.content.services import DocumentInput
 from kb.content.slugs import slugify
+from kb.errors import KbError
 from kb.models.content import ARTICLE, MACRO
 from kb.transfer import ParsedFile
 from kb.zendesk import html, placeholders
@@ -95,6 +97,11 @@ def read(directory: Path) -> Export:
     return result
 
 
+def _listed(value) -> list:
+    """A list field as a list; anything else (absent, a string by mistake) as none."""
+    return value if isinstance(value, list) else []
+
+
 def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[int, str]:
     """Sections-file entries for the categories and sections; Zendesk section id -> path."""
     by_category: dict[int, dict] = {}
@@ -133,11 +140,14 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
     try:
         data = DocumentInput(
             title=title, body=html.to_markdown(body),
-            tags=tuple(str(t).strip().lower() for t in row.get("label_names") or [] if str(t).strip()),
+            tags=services.normalise_tags([str(t) for t in _listed(row.get("label_names"))]),
             section=paths.get(row.get("section_id")),
             visibility="internal" if row.get("user_segment_id") is not None else "public",
             slug=slugify(title or str(row["id"])), meta=meta,
             message=f"Imported from Zendesk article {row['id']}")
+    except KbError as exc:
+        result.failures.append((origin, exc.message))
+        return
     except Exception as exc:  # noqa: BLE001 - one article's surprise must not end the import
         result.failures.append((origin, f"cannot be converted: {exc}"[:300]))
         return
@@ -148,7 +158,7 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
 def _macro(row: dict, emails: dict[int, str | None], result: Export) -> None:
     origin = f"macros.json#{row['id']}"
     text, other = "", []
-    for action in row.get("actions") or []:
+    for action in _listed(row.get("actions")):
         if not isinstance(action, dict):
             continue
         if action.get("field") == "comment_value_html" and not text:
