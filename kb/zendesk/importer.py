@@ -79,7 +79,10 @@ def _free_slug(kind: str, slug: str, zendesk_id: int, claimed) -> str:
 def _shared(item: reader.ZendeskItem, actor: User, claimed, report: ImportReport, force: bool) -> None:
     parsed = item.parsed
     existing = linked_document(item.kind, item.zendesk_id)
-    slug = existing.slug if existing is not None else _free_slug(item.kind, parsed.slug, item.zendesk_id, claimed)
+    if existing is not None:
+        slug = existing.slug
+    else:
+        slug = _free_slug(item.kind, parsed.slug, item.zendesk_id, claimed)
     if slug != parsed.slug:
         parsed = replace(parsed, slug=slug, data=replace(parsed.data, slug=slug))
     ready = PreparedFile(ContentFile(Path(item.origin), item.kind, None), parsed, None, None, 0.0, 0.0)
@@ -102,7 +105,8 @@ def _personal(item: reader.ZendeskItem, report: ImportReport, force: bool) -> No
         with transaction():
             existing = linked_document(item.kind, item.zendesk_id)
             if existing is None:
-                document = services.create_document(item.kind, parsed.data, owner, personal=True, origin=IMPORT)
+                document = services.create_document(item.kind, parsed.data, owner, personal=True,
+                                                    origin=IMPORT)
                 _link(item.kind, item.zendesk_id, document.id)
                 outcome = "imported"
             else:

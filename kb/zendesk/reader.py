@@ -115,7 +115,8 @@ def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[
     for row in sorted(sections, key=lambda s: (s.get("position") or 0, s["id"])):
         category = by_category.get(row.get("category_id"))
         if category is None:
-            result.failures.append((f"sections.json#{row['id']}", "its category_id is not in categories.json"))
+            result.failures.append((f"sections.json#{row['id']}",
+                                    "its category_id is not in categories.json"))
             continue
         slug = slugify(str(row.get("name") or row["id"]))
         category["sections"].append({"slug": slug, "title": row.get("name") or "",
@@ -128,7 +129,8 @@ def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[
 def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) -> None:
     origin = f"articles.json#{row['id']}"
     if row.get("source_locale") and row.get("locale") and row["locale"] != row["source_locale"]:
-        result.notes.append((origin, f"a {row['locale']} translation; only source-locale articles are imported"))
+        result.notes.append((origin, f"a {row['locale']} translation; "
+                                     "only source-locale articles are imported"))
         return
     body = row.get("body") or ""
     for src in html.external_images(body, hosts):

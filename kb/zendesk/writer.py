@@ -46,7 +46,8 @@ def _tree() -> tuple[list[dict], list[dict]]:
                            "locale": "en-us", "source_locale": "en-us", "outdated": False})
         for section in sorted(category.sections, key=lambda s: (s.position, s.slug)):
             sections.append({"id": section.id, "category_id": category.id,
-                             "name": section.title or section.slug, "description": section.description or "",
+                             "name": section.title or section.slug,
+                             "description": section.description or "",
                              "position": section.position, "locale": "en-us", "source_locale": "en-us",
                              "outdated": False})
     return categories, sections
@@ -82,7 +83,8 @@ def _articles(links: dict) -> list[dict]:
 
 def _macros(links: dict) -> tuple[list[dict], list[dict]]:
     rows, owners = [], {}
-    for document in db.session.scalars(select(Document).where(Document.kind == MACRO).order_by(Document.id)):
+    macros = select(Document).where(Document.kind == MACRO).order_by(Document.id)
+    for document in db.session.scalars(macros):
         revision = _shown(document)
         if revision is None:
             continue

@@ -15,8 +15,10 @@ from tests.support import another_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "zendesk"
 SUMMARY = "imported 50, updated 0, unchanged 0, failed 0, skipped 1"
-#: Article ids in the fixture (115000000000 + n * 1013, n = the topic's index).
+
+
 def zid(n: int) -> int:
+    """The id of the fixture's article number ``n`` (in the order of articles.json)."""
     return 115000000000 + n * 1013
 
 
@@ -34,6 +36,11 @@ def exported(runner, tmp_path) -> dict[str, frontmatter.Post]:
     out = tmp_path / f"export-{len(list(tmp_path.iterdir()))}"
     assert runner.invoke(args=["export", str(out)]).exit_code == 0
     return {str(p.relative_to(out)): frontmatter.load(p) for p in sorted(out.rglob("*.md"))}
+
+
+def last_line(result) -> str:
+    """The summary line of a command's output."""
+    return result.output.strip().splitlines()[-1]
 
 
 def by_title(files: dict[str, frontmatter.Post]) -> dict[str, frontmatter.Post]:
@@ -110,7 +117,7 @@ def test_macros_placeholders_liquid_archived_and_personal(imported, runner, tmp_
 def test_second_run_changes_nothing(imported, runner):
     again = runner.invoke(args=["import-zendesk", str(FIXTURE)])
     assert again.exit_code == 0
-    assert again.output.strip().splitlines()[-1] == "imported 0, updated 0, unchanged 50, failed 0, skipped 1"
+    assert last_line(again) == "imported 0, updated 0, unchanged 50, failed 0, skipped 1"
 
 
 def test_a_renamed_article_is_updated_not_duplicated(imported, runner, tmp_path):
@@ -120,14 +127,15 @@ def test_a_renamed_article_is_updated_not_duplicated(imported, runner, tmp_path)
     data["articles"][0]["title"] = "Create your Acme account"
     (changed / "articles.json").write_text(json.dumps(data))
     result = runner.invoke(args=["import-zendesk", str(changed)])
-    assert result.output.strip().splitlines()[-1] == "imported 0, updated 1, unchanged 49, failed 0, skipped 1"
+    assert last_line(result) == "imported 0, updated 1, unchanged 49, failed 0, skipped 1"
     titles = by_title(exported(runner, tmp_path))
     assert "Create an account" not in titles and "Create your Acme account" in titles
 
 
 def test_an_article_edited_in_the_app_is_skipped_unless_forced(imported, runner, api_as, client):
     api, _ = api_as("editor")
-    found = [a for a in api.get("/articles?limit=100").get_json()["items"] if a["title"] == "Invite your team"]
+    items = api.get("/articles?limit=100").get_json()["items"]
+    found = [a for a in items if a["title"] == "Invite your team"]
     article = found[0]
     detail = api.get(f"/articles/{article['id']}").get_json()
     saved = api.put(f"/articles/{article['id']}", json={
@@ -138,7 +146,7 @@ def test_an_article_edited_in_the_app_is_skipped_unless_forced(imported, runner,
     assert lines[-1] == "imported 0, updated 0, unchanged 49, failed 0, skipped 2"
     assert any(line.startswith(f"skipped: articles.json#{zid(1)}: revision") for line in lines)
     forced = runner.invoke(args=["import-zendesk", str(FIXTURE), "--force"])
-    assert forced.output.strip().splitlines()[-1] == "imported 0, updated 1, unchanged 49, failed 0, skipped 1"
+    assert last_line(forced) == "imported 0, updated 1, unchanged 49, failed 0, skipped 1"
 
 
 def test_old_zendesk_urls_redirect_permanently(imported, client):
@@ -160,7 +168,7 @@ def test_a_broken_file_is_a_failure_and_the_rest_imports(runner, tmp_path):
     result = runner.invoke(args=["import-zendesk", str(folder)])
     assert result.exit_code == 1
     assert "failed: macros.json: expected" in result.output
-    assert result.output.strip().splitlines()[-1] == "imported 30, updated 0, unchanged 0, failed 1, skipped 0"
+    assert last_line(result) == "imported 30, updated 0, unchanged 0, failed 1, skipped 0"
     missing = runner.invoke(args=["import-zendesk", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "no such folder" in missing.output
 
@@ -175,12 +183,13 @@ def test_export_then_import_into_an_empty_instance_gives_the_same_documents(impo
     assert {m["title"]: m["restriction"]["type"] for m in first if m["restriction"]} == {
         "Billing::Plans::Upgrade offer": "Group", "Personal::My sign-off": "User"}
     sign_off = next(m for m in first if m["title"] == "Personal::My sign-off")
-    assert sign_off["actions"] == [{"field": "comment_value", "value": "Cheers,\n{{current_user.first_name}}"}]
+    assert sign_off["actions"] == [
+        {"field": "comment_value", "value": "Cheers,\n{{current_user.first_name}}"}]
 
     with another_app(tmp_path) as fresh, fresh.app_context():
         auth_services.create_user("pat@acme.test", "agent", "password123", "Pat")
         again = fresh.test_cli_runner().invoke(args=["import-zendesk", str(out)])
-        assert again.output.strip().splitlines()[-1] == "imported 50, updated 0, unchanged 0, failed 0, skipped 0"
+        assert last_line(again) == "imported 50, updated 0, unchanged 0, failed 0, skipped 0"
         after = {path: (post.metadata, post.content)
                  for path, post in exported(fresh.test_cli_runner(), tmp_path).items()}
         second = tmp_path / "zendesk-again"
