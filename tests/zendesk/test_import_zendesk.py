@@ -200,3 +200,16 @@ def test_export_then_import_into_an_empty_instance_gives_the_same_documents(impo
 
 def _untimed(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in ("created_at", "updated_at")} for row in rows]
+
+
+def test_imported_macros_fill_with_kb_placeholders(imported, api_as):
+    api, _ = api_as("agent")
+    macros = {m["title"]: m["id"] for m in api.get("/macros?limit=100").get_json()["items"]}
+    values = {"customer": {"first_name": "Mo"}, "ticket": {"id": 812}, "agent": {"first_name": "Kim"}}
+    filled = api.post(f"/macros/{macros['Billing::Refunds::Refund approved']}/render",
+                      json={"values": values}).get_json()
+    assert filled["missing"] == []
+    assert "Hi Mo," in filled["text"] and "ticket #812" in filled["text"] and "Kim" in filled["text"]
+    # Liquid kept as text shows to the agent as Zendesk wrote it, for them to rewrite
+    liquid = api.post(f"/macros/{macros['Account::Locked out']}/render", json={"values": values}).get_json()
+    assert "{{ticket.requester.first_name | capitalize}}" in liquid["text"]
