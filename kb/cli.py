@@ -213,6 +213,46 @@ def export_command(directory: str):
     click.echo(f"exported {count} documents to {directory}")
 
 
+@commands.command("import-zendesk")
+@click.argument("directory", type=click.Path())
+@click.option("--force", is_flag=True,
+              help="Also overwrite documents in review, changed in the app or archived.")
+@with_appcontext
+@friendly_errors
+def import_zendesk_command(directory: str, force: bool):
+    """Import a Zendesk Help Center and its macros from saved API answers (JSON) in DIRECTORY.
+
+    Skips documents in the review workflow's hands as `kb import` does, unless --force.
+    """
+    from kb.auth.services import system_user
+    from kb.zendesk.importer import import_directory
+
+    report, found = import_directory(directory, system_user(), force=force)
+    for origin, note in found.notes:
+        click.echo(f"note: {origin}: {note}")
+    if found.external_images:
+        click.echo(f"external images: {found.external_images} (kept as Markdown images of their URLs)")
+    for origin, reason in report.skips:
+        click.echo(f"skipped: {origin}: {reason}")
+    for origin, reason in report.failures:
+        click.echo(f"failed: {origin}: {reason}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@commands.command("export-zendesk")
+@click.argument("directory", type=click.Path(file_okay=False))
+@with_appcontext
+@friendly_errors
+def export_zendesk_command(directory: str):
+    """Write the help center and macros as Zendesk API answers (JSON) under DIRECTORY."""
+    from kb.zendesk.writer import export_directory
+
+    counts = export_directory(directory)
+    click.echo("exported " + ", ".join(f"{n} {name}" for name, n in counts.items()) + f" to {directory}")
+
+
 @commands.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False))
 @with_appcontext

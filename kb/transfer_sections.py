@@ -81,6 +81,15 @@ def load(path: Path) -> int:
     except (TypeError, ValueError) as exc:  # e.g. an unhashable key
         raise SectionsFileError(f"broken YAML: {exc}") from None
     entries = (data or {}).get("categories") if isinstance(data, dict) else None
+    return apply_entries(entries)
+
+
+def apply_entries(entries) -> int:
+    """Create or update categories and sections from entries shaped as the sections file's
+    (also what :mod:`kb.zendesk` reads Help Center categories and sections into).
+
+    :raises SectionsFileError: a malformed entry (nothing is written).
+    """
     if not isinstance(entries, list):
         raise SectionsFileError("expected a list under 'categories'")
     changed = 0

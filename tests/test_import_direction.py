@@ -32,7 +32,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     # use cases over the whole domain, for the command line
     ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media",
       "kb.transfer_sections", "kb.transfer_synonyms",
-      "kb.transfer_workflow",
+      "kb.transfer_workflow", "kb.zendesk",
       "kb.backup", "kb.instance", "kb.sidebar_app"}, True),
     ({"kb.web"}, False),  # what every page shares
     ({"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api"}, False),  # each for its own users

@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.helpcenter import typeahead  # noqa: F401 - adds its route to the blueprint
+    from kb.helpcenter import typeahead, zendesk_urls  # noqa: F401 - add their routes to the blueprint
     from kb.helpcenter import media  # noqa: F401 - its route registers on the blueprint
     from kb.helpcenter.views import bp
 

@@ -13,11 +13,12 @@ from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
 from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
+from kb.models.zendesk import ZendeskLink
 
 __all__ = [
     "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "Document", "DocumentLink",
     "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
     "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
     "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",
-    "SlugRedirect", "Synonym", "User", "UserSession",
+    "SlugRedirect", "Synonym", "User", "UserSession", "ZendeskLink",
 ]

@@ -1,0 +1,108 @@
+"""``kb export-zendesk``: the help center and macros written back in Zendesk's API shapes.
+
+The files are those :mod:`kb.zendesk.reader` reads, so a team can leave as it came: articles
+carry their rendered (sanitised) HTML, macros their text with kb placeholders spelled the
+Zendesk way again. Ids are the Zendesk ids a document was imported from, else kb's own.
+Archived articles are left out (Zendesk's archive is not part of its API answers); archived
+macros are written inactive.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Category, Document, Section, User, ZendeskLink
+from kb.models.content import ARTICLE, MACRO
+from kb.zendesk import placeholders
+
+#: The user segment id written for internal articles (Zendesk's "signed-in users" stand-in).
+INTERNAL_SEGMENT = 1
+
+
+def export_directory(directory: str | Path) -> dict[str, int]:
+    """Write the JSON files; returns how many rows each holds."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    links = {(kind, doc): zid for kind, doc, zid in db.session.execute(
+        select(ZendeskLink.kind, ZendeskLink.document_id, ZendeskLink.zendesk_id))}
+    categories, sections = _tree()
+    answers = {"categories": categories, "sections": sections, "articles": _articles(links)}
+    answers["macros"], answers["users"] = _macros(links)
+    for name, rows in answers.items():
+        text = json.dumps({name: rows, "count": len(rows), "next_page": None}, indent=2, ensure_ascii=False)
+        (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+    return {name: len(rows) for name, rows in answers.items()}
+
+
+def _tree() -> tuple[list[dict], list[dict]]:
+    categories, sections = [], []
+    for category in db.session.scalars(select(Category).order_by(Category.position, Category.slug)):
+        categories.append({"id": category.id, "name": category.title or category.slug,
+                           "description": category.description or "", "position": category.position,
+                           "locale": "en-us", "source_locale": "en-us", "outdated": False})
+        for section in sorted(category.sections, key=lambda s: (s.position, s.slug)):
+            sections.append({"id": section.id, "category_id": category.id,
+                             "name": section.title or section.slug,
+                             "description": section.description or "",
+                             "position": section.position, "locale": "en-us", "source_locale": "en-us",
+                             "outdated": False})
+    return categories, sections
+
+
+def _shown(document: Document):
+    """The revision a reader sees, else the latest one (a draft)."""
+    return document.published or document.latest
+
+
+def _articles(links: dict) -> list[dict]:
+    rows = []
+    documents = db.session.scalars(select(Document).where(
+        Document.kind == ARTICLE, Document.owner_id.is_(None)).order_by(Document.id))
+    for document in documents:
+        revision = _shown(document)
+        if revision is None or revision.state == "archived":
+            continue
+        zendesk = (revision.meta or {}).get("zendesk") or {}
+        locale = zendesk.get("locale") or "en-us"
+        zid = links.get((ARTICLE, document.id), document.id)
+        rows.append({
+            "id": zid, "html_url": f"/hc/{locale}/articles/{zid}-{document.slug}",
+            "title": revision.title, "body": revision.html, "locale": locale, "source_locale": locale,
+            "author_id": revision.author_id, "draft": document.published is None,
+            "promoted": bool(zendesk.get("promoted")), "position": zendesk.get("position") or 0,
+            "section_id": revision.section_id,
+            "user_segment_id": INTERNAL_SEGMENT if revision.visibility == "internal" else None,
+            "label_names": list(revision.tags or []), "outdated": False,
+            "created_at": _when(document.created_at), "updated_at": _when(revision.created_at)})
+    return rows
+
+
+def _macros(links: dict) -> tuple[list[dict], list[dict]]:
+    rows, owners = [], {}
+    macros = select(Document).where(Document.kind == MACRO).order_by(Document.id)
+    for document in db.session.scalars(macros):
+        revision = _shown(document)
+        if revision is None:
+            continue
+        zendesk = (revision.meta or {}).get("zendesk") or {}
+        restriction = zendesk.get("restriction")
+        if document.owner_id is not None:
+            owner = db.session.get(User, document.owner_id)
+            owners[owner.id] = {"id": owner.id, "email": owner.email, "name": owner.name or owner.email}
+            restriction = {"type": "User", "id": owner.id}
+        actions = [{"field": "comment_value", "value": placeholders.to_zendesk(revision.body.rstrip())}]
+        rows.append({
+            "id": links.get((MACRO, document.id), document.id), "title": revision.title,
+            "active": document.latest.state != "archived", "position": zendesk.get("position") or 0,
+            "description": zendesk.get("description") or None,
+            "actions": actions + list(zendesk.get("actions") or []), "restriction": restriction,
+            "created_at": _when(document.created_at), "updated_at": _when(revision.created_at)})
+    return rows, list(owners.values())
+
+
+def _when(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
