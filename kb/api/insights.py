@@ -7,7 +7,7 @@ from flask import jsonify
 from kb import permissions
 from kb.api import api_blueprint as bp
 from kb.api.args import query_args
-from kb.api.schemas import InsightsArgs
+from kb.api.insights_schemas import InsightsArgs
 from kb.auth import current_actor
 from kb.insights import articles, macros, ranges, searches
 

@@ -22,7 +22,7 @@ from flask import current_app, jsonify
 
 import kb
 from kb.api import api_blueprint as bp
-from kb.api import schemas
+from kb.api import insights_schemas, schemas
 from kb.validation import MAX_ID
 
 _SCHEMAS = [
@@ -76,7 +76,8 @@ def build_spec() -> dict:
     spec.components.parameter("TokenId", "path", {"name": "token_id", "schema": _ID})
     spec.components.schema("PlaceholderValue", schemas.PLACEHOLDER_VALUE)
     for name in _SCHEMAS:
-        spec.components.schema(name, schema=getattr(schemas, name))
+        module = insights_schemas if hasattr(insights_schemas, name) else schemas
+        spec.components.schema(name, schema=getattr(module, name))
     for name, description in RESPONSES.items():
         spec.components.response(name, _error(description, name == "TooManyRequests"))
     for endpoint, view in current_app.view_functions.items():
