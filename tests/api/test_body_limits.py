@@ -6,6 +6,15 @@ import io
 
 import pytest
 
+
+
+@pytest.fixture
+def app_config():
+    """These tests are about reading bodies, not rendering them: a 900 KB body must not be
+    refused by the render budget on a machine busy with other work."""
+    return {"RENDER_TIMEOUT": 60}
+
+
 BIG = b'{"title": "t", "body": "' + b"x" * (3 * 1024 * 1024) + b'"}'
 
 

@@ -19,8 +19,10 @@ from tests.support import another_app, csrf_token
 
 #: Seconds a render may take in these tests (production: 2).
 BUDGET = 0.5
-#: Time allowed on top of the budget: the kill, a replacement process, a 1 MB JSON request.
-SLACK = 3.0
+#: Time allowed on top of the budget: the kill, a replacement process, a 1 MB JSON request,
+#: on a machine busy with other work. Generous on purpose: unbudgeted, these bodies render for
+#: minutes (or never return), so the bound still tells a budget from none.
+SLACK = 15.0
 
 
 def at_size_limit(unit: str, head: str = "") -> str:
@@ -101,10 +103,10 @@ def test_a_refusal_says_why_in_the_api_error_shape(api_as):
 
 def test_nesting_is_refused_before_rendering_with_the_line_and_depth(api_as):
     api, _ = api_as("agent")
-    response, seconds = timed(lambda: api.post("/articles", json={"title": "Deep", "body": "Intro\n\n" + "> " * 101 + "x"}))
+    response = api.post("/articles", json={"title": "Deep", "body": "Intro\n\n" + "> " * 101 + "x"})
     assert response.status_code == 422
+    # The scan's own message (a renderer that ran out of time says "takes more than ...").
     assert response.get_json()["error"]["message"].startswith("line 3 nests lists or quotes 101 levels deep")
-    assert seconds < BUDGET  # refused by the scan, without waiting for a renderer
 
 
 def test_nesting_up_to_the_limit_still_renders(api_as):
