@@ -42,7 +42,7 @@ def list_users(actor: User | None) -> list[User]:
 def get_user(actor: User | None, user_id: int) -> User:
     """:raises NotFoundError: no such account (the system account counts as none)."""
     permissions.require_user_manager(actor)
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, validation.identifier(user_id, "user with id"))
     if user is None or user.email == services.SYSTEM_EMAIL:
         raise NotFoundError(f"no user with id {user_id}")
     return user
@@ -82,6 +82,7 @@ def update_user(actor: User | None, user_id: int, role: str | None = None,
         name = validation.text(name, "name", multiline=False, max_length=120).strip()
         if not name:
             raise ValidationError("the name cannot be empty", field="name")
+    user_id = validation.identifier(user_id, "user with id")
     with transaction():
         user = db.session.execute(select(User).where(User.id == user_id)
                                   .with_for_update()).scalar_one_or_none()
@@ -253,7 +254,7 @@ def revoke_token(user: User, token_id: int) -> None:
     :raises NotFoundError: no live token of this user has that id (another's token included).
     """
     with transaction():
-        token = db.session.get(ApiToken, token_id)
+        token = db.session.get(ApiToken, validation.identifier(token_id, "token with id"))
         if token is None or token.user_id != user.id or token.revoked_at is not None:
             raise NotFoundError(f"you have no token with id {token_id}")
         token.revoked_at = utcnow()

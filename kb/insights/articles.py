@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
-from kb import permissions
+from kb import permissions, validation
 from kb.database import transaction
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
@@ -192,7 +192,7 @@ def mark_handled(actor: User | None, feedback_id: int) -> None:
     """
     permissions.require_insights_reader(actor)
     with transaction():
-        vote = db.session.get(Feedback, feedback_id)
+        vote = db.session.get(Feedback, validation.identifier(feedback_id, "comment with id"))
         if vote is None or not vote.comment:
             raise NotFoundError("no such comment")
         vote.handled_at = utcnow()

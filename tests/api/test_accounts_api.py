@@ -199,3 +199,10 @@ def test_the_openapi_document_describes_the_account_endpoints(client):
     assert set(paths["/api/v1/tokens"]) == {"get", "post"}
     assert set(paths["/api/v1/tokens/{token_id}"]) == {"delete"}
     assert "409" in paths["/api/v1/users"]["post"]["responses"]
+
+
+def test_ids_past_what_a_column_holds_are_the_normal_404(api_as):
+    admin = api_as("admin")[0]
+    too_big = 2**63 - 2
+    assert admin.patch(f"/users/{too_big}", json={"name": "X"}).status_code == 404
+    assert admin.delete(f"/tokens/{too_big}").status_code == 404
