@@ -236,3 +236,23 @@ def _classify(file: Path) -> ContentFile:
                 section = f"{folders[0]}/{folders[1] if len(folders) > 1 else 'general'}"
             return ContentFile(file, kind, section)
     return ContentFile(file, ARTICLE, None)
+
+
+def content_files_named(name: str, paths: list[Path]) -> dict[Path, str | None]:
+    """The files called ``name`` that go with the paths of an import (the sections and synonyms
+    files): one given by name, or one in an ``articles/`` folder given or found under a folder
+    given; each with why it is refused (a symlink out of the folder given), if it is."""
+    found: dict[Path, str | None] = {}
+    for path in paths:
+        if path.is_file() and path.name == name:
+            found.setdefault(path.resolve(), None)
+        elif path.is_dir():
+            top = path.resolve()
+            for candidate in (path / "articles" / name, path / name):
+                if not candidate.is_file():
+                    continue
+                if within(candidate, top):
+                    found.setdefault(candidate.resolve(), None)
+                else:
+                    found.setdefault(candidate.absolute(), outside_message(candidate, top))
+    return found

@@ -18,7 +18,7 @@ from kb.content.slugs import slugify
 from kb.database import transaction
 from kb.extensions import db
 from kb.models import Category, Section
-from kb.transfer_files import (ContentFileError, load_yaml, outside_message, read_text, within,
+from kb.transfer_files import (ContentFileError, content_files_named, load_yaml, read_text,
                                yaml_problem)
 
 FILE_NAME = "sections.yml"
@@ -29,23 +29,8 @@ class SectionsFileError(Exception):
 
 
 def sections_files(paths: list[Path]) -> dict[Path, str | None]:
-    """The sections files that go with the paths of an import: one given by name, or one in an
-    ``articles/`` folder given or found under a folder given; each with why it is refused (a
-    symlink out of the folder given), if it is."""
-    found: dict[Path, str | None] = {}
-    for path in paths:
-        if path.is_file() and path.name == FILE_NAME:
-            found.setdefault(path.resolve(), None)
-        elif path.is_dir():
-            top = path.resolve()
-            for candidate in (path / "articles" / FILE_NAME, path / FILE_NAME):
-                if not candidate.is_file():
-                    continue
-                if within(candidate, top):
-                    found.setdefault(candidate.resolve(), None)
-                else:
-                    found.setdefault(candidate.absolute(), outside_message(candidate, top))
-    return found
+    """The sections files that go with an import's paths, each with why it is refused, if it is."""
+    return content_files_named(FILE_NAME, paths)
 
 
 def dump() -> str:
