@@ -7,17 +7,14 @@ from marshmallow import fields, validate
 
 from kb.api.schemas import BURST, LINE, TEXT, SearchResult, Strict
 
-#: A topic: a category slug, or "" for "something else".
-TOPIC = {"type": "string", "maxLength": 120, **LINE}
-
-
 class ContactSuggestBody(Strict):
     subject = fields.String(load_default="", validate=validate.Length(max=5_000), metadata=TEXT)
     description = fields.String(required=True, validate=validate.Length(max=5_000), metadata=TEXT)
     form_session = fields.String(validate=validate.Regexp(BURST), metadata={
         "pattern": BURST, "description": "the form's session id: links then count an opened "
                                          "suggestion for it (`open_url`)"})
-    topic = fields.String(validate=validate.Length(max=120), metadata=LINE)
+    topic = fields.String(validate=[validate.Length(max=120), validate.Regexp(LINE["pattern"])],
+                          metadata=LINE)
 
 
 class ContactSuggestion(SearchResult):

@@ -30,7 +30,7 @@ from kb.search import service as search_service
 
 #: A session key: what ``secrets.token_urlsafe`` makes, and what the search log takes as a
 #: burst id (the form's suggestions are one search per session there).
-_KEY = re.compile(r"^[A-Za-z0-9_-]{16,40}\Z")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,40}\Z")
 #: Articles shown beside the form.
 SUGGESTIONS = 5
 #: The longest text sent for suggestions; the engine reads only its opening anyway.
@@ -66,8 +66,14 @@ def check_topic(topic: str | None) -> str:
 
 
 def start(key: str, topic: str = "") -> None:
-    """The person began typing: the session exists from now on (once, however often asked)."""
-    _touch(check_key(key), check_topic(topic))
+    """The person began typing: the session exists from now on (once, however often asked).
+    A topic that is no category (a stale page, a script) is noted as none: a beacon is no
+    request, and refusing it would only lose the count.
+
+    :raises ValidationError: not a form session key.
+    """
+    known = {slug for slug, _ in topics()}
+    _touch(check_key(key), topic if isinstance(topic, str) and topic in known else "")
 
 
 def _touch(key: str, topic: str, **changes) -> None:
