@@ -183,7 +183,8 @@ def contact_page(user: User):
                              "article instead of a request.", [a.title for a in top],
                              [a.deflections for a in top])
     return _page("contact.html", report=found, span=span, volume=volume, deflecting=deflecting,
-                 volume_rows=[[d.day.isoformat(), d.started, d.deflected, d.sent] for d in found.days],
+                 volume_rows=[[d.day.isoformat(), d.started, d.deflected, d.sent]
+                              for d in found.days],
                  article_rows=[[a.title, a.deflections] for a in top],
                  head=tables.CONTACT_HEAD, rows=tables.contact_rows,
                  window=int(contact.window().total_seconds() // 60),

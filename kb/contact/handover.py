@@ -66,10 +66,15 @@ def backoff(attempts: int) -> float:
 def deliver_request(request_id: int) -> None:
     """Try this request's hand-overs now (right after it was stored); what fails waits for
     the job. Never raises: the request is safe in the database whatever happens here."""
-    ids = db.session.scalars(select(ContactDelivery.id).where(
-        ContactDelivery.request_id == request_id, ContactDelivery.delivered_at.is_(None))).all()
-    for delivery_id in ids:
-        _try(delivery_id)
+    try:
+        ids = db.session.scalars(select(ContactDelivery.id).where(
+            ContactDelivery.request_id == request_id,
+            ContactDelivery.delivered_at.is_(None))).all()
+        for delivery_id in ids:
+            _try(delivery_id)
+    except Exception:  # the job tries again; the person still gets their confirmation page
+        db.session.rollback()
+        current_app.logger.exception("contact request %s: hand-over not tried now", request_id)
 
 
 def deliver_due() -> int:
@@ -166,7 +171,8 @@ def _send_webhook(request: ContactRequest) -> None:
                                       headers=headers, method="POST")
     opener = urllib.request.build_opener(_NoRedirects)
     try:
-        with opener.open(outgoing, timeout=float(config.get("REQUEST_WEBHOOK_TIMEOUT") or 3)) as answer:
+        timeout = float(config.get("REQUEST_WEBHOOK_TIMEOUT") or 3)
+        with opener.open(outgoing, timeout=timeout) as answer:
             status = answer.status
     except urllib.error.HTTPError as exc:
         raise WebhookError(f"the receiver answered {exc.code}") from None
@@ -190,7 +196,8 @@ def _send_to_support(request: ContactRequest) -> None:
     lines += [f"- {s['title']}: {s['url']}" for s in shown]
     if request.attachments:
         lines += ["", f"Attached images ({len(request.attachments)}): see the request in kb."]
-    mail.send(str(current_app.config["SUPPORT_EMAIL"]), f"[Request #{request.id}] {request.subject}",
+    mail.send(str(current_app.config["SUPPORT_EMAIL"]),
+              f"[Request #{request.id}] {request.subject}",
               "\n".join(lines) + "\n", sender=_sender(), reply_to=request.email)
 
 

@@ -33,7 +33,7 @@ MAX_ATTACHMENT_BYTES = 600 * 1024
 PAGE_SIZE = 50
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+\Z")
-#: Something a browser would read as a tag or a comment: ``<b>``, ``</p>``, ``<!--``, ``<a href=…>``.
+#: What a browser would read as a tag or a comment: ``<b>``, ``</p>``, ``<!--``, ``<a href=…>``.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|<!--")
 
 
@@ -86,8 +86,8 @@ def submit(data: RequestInput, article_url) -> ContactRequest:
     :param article_url: ``slug -> absolute URL`` of an article, for the suggestions kept with
         the request (the agent's e-mail and the webhook link to them).
     :raises ValidationError: a field that cannot be taken.
-    :raises UnsupportedMediaError, MediaTooLargeError (:mod:`kb.media.images`): an attachment that is not
-        an accepted image, or too big.
+    :raises UnsupportedMediaError, MediaTooLargeError (:mod:`kb.media.images`): an
+        attachment that is not an accepted image, or too big.
     """
     data = check(data)
     kept = [media_store.keep_attachment(blob, MAX_ATTACHMENT_BYTES) for blob in data.attachments]

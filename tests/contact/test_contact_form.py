@@ -166,6 +166,12 @@ def test_the_rate_limit_refuses_a_flood_from_one_client(client):
     assert client.get("/contact").status_code == 200  # reading the form is never limited
 
 
+def test_a_body_over_the_size_limit_is_refused_unread(client):
+    answer = client.post("/contact", data=_form(client, description="x" * (3 * 1024 * 1024)))
+    assert answer.status_code == 413
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRequest)) == 0
+
+
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
