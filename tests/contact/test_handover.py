@@ -51,8 +51,9 @@ def smtp():
 class Receiver:
     """A webhook receiver: answers ``failures`` with 500 first, then 204; keeps what came."""
 
-    def __init__(self, failures: int) -> None:
+    def __init__(self, failures: int, on_receive=None) -> None:
         self.failures = failures
+        self.on_receive = on_receive or (lambda body: None)
         self.received: list = []
         outer = self
 
@@ -60,6 +61,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.received.append((self.headers, body))
+                outer.on_receive(body)
                 status = 500 if len(outer.received) <= outer.failures else 204
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -201,3 +203,22 @@ def test_backoff_waits_before_the_next_try(app, client, runner):
     assert delivery.attempts == 1
     waited = (delivery.next_attempt_at - db.session.scalar(db.select(ContactRequest.created_at)))
     assert waited.total_seconds() >= 600
+
+
+def test_the_request_is_in_the_database_before_the_webhook_hears_of_it(app, client):
+    seen = []
+
+    def look(body: bytes) -> None:  # in the receiver's thread, through a connection of its own
+        with app.app_context():
+            seen.append(db.session.get(ContactRequest, json.loads(body)["id"]) is not None)
+            db.session.remove()
+
+    receiver = Receiver(failures=0, on_receive=look)
+    receiver.start()
+    app.config.update(REQUEST_WEBHOOK_URL=receiver.url, REQUEST_WEBHOOK_SECRET=SECRET)
+    try:
+        assert client.post("/contact", data=_form(client)).status_code == 200
+    finally:
+        receiver.stop()
+    assert seen == [True]
+    assert _deliveries("webhook")[0].delivered_at is not None
