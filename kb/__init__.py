@@ -51,6 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from kb import insights
 
     insights.init_app(app)  # the roll-up rides on the scheduled-publishing job
+    from kb import contact
+
+    contact.init_app(app)  # contact hand-overs are retried by the same job
     app.register_blueprint(api_blueprint)
     errors_web.init_app(app)
     from kb import cli

@@ -46,6 +46,13 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "SMTP_URL": None,  # smtp://[user:pass@]host:port; without it no mail is sent (kb/mail.py)
     "MAIL_FROM": None,  # the From address of kb's mail, e.g. help@example.com
+    "SUPPORT_EMAIL": None,  # contact requests are e-mailed here (with SMTP_URL), kb/contact/
+    "REQUEST_WEBHOOK_URL": None,  # contact requests are POSTed here as signed JSON
+    "REQUEST_WEBHOOK_SECRET": None,  # the HMAC-SHA256 key of the webhook's X-KB-Signature
+    "REQUEST_WEBHOOK_TIMEOUT": 3,  # seconds one webhook attempt may take
+    "CONTACT_RETRY_SECONDS": 30,  # the first retry's wait; each later one waits twice as long
+    "CONTACT_DEFLECTION_MINUTES": 30,  # an opened suggestion without a request after this is a deflection
+    "CONTACT_RATE_LIMIT_PER_HOUR": 10,  # contact requests per client per hour
     "SEARCH_LOG_DAYS": 90,  # days raw search rows are kept; the daily roll-ups are kept for good
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
 }

@@ -29,25 +29,31 @@ class MailError(KbError):
     code = "mail_unavailable"
 
 
-def configured() -> bool:
-    """Whether this instance can send mail at all."""
-    return bool(current_app.config.get("SMTP_URL")) and bool(current_app.config.get("MAIL_FROM"))
+def configured(sender: str | None = None) -> bool:
+    """Whether this instance can send mail at all (from ``sender``, else ``KB_MAIL_FROM``)."""
+    return bool(current_app.config.get("SMTP_URL")) and bool(sender or current_app.config.get("MAIL_FROM"))
 
 
-def send(to: str | Sequence[str], subject: str, body: str) -> None:
+def send(to: str | Sequence[str], subject: str, body: str, *, sender: str | None = None,
+         reply_to: str | None = None) -> None:
     """Send one plain-text message (to one address, or one message to several).
 
+    :param sender: the From address when not ``KB_MAIL_FROM`` (the contact form's mail may
+        come from the support address).
+    :param reply_to: where a reply goes (the person who asked, for support's copy).
     :raises MailError: no mail configured, a malformed URL, or the server failed.
     """
-    if not configured():
+    if not configured(sender):
         raise MailError("no mail server is configured (KB_SMTP_URL and KB_MAIL_FROM)")
     url = urlsplit(str(current_app.config["SMTP_URL"]))
     if url.scheme not in _SCHEMES or not url.hostname:
         raise MailError("KB_SMTP_URL must look like smtp://host:port")
     message = EmailMessage()
-    message["From"] = str(current_app.config["MAIL_FROM"])
+    message["From"] = str(sender or current_app.config["MAIL_FROM"])
     message["To"] = to if isinstance(to, str) else ", ".join(to)
     message["Subject"] = subject
+    if reply_to:
+        message["Reply-To"] = reply_to
     message.set_content(body)
     default_port = 465 if url.scheme == "smtps" else 25
     connect = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP

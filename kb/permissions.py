@@ -269,6 +269,23 @@ def may_upload_media(actor: Actor) -> User:
     return require_role(actor, Role.AGENT)
 
 
+# -- contact requests --------------------------------------------------------------------------
+
+#: Agents and up read contact requests and their hand-over state: they answer them.
+CONTACT_REQUESTS_ROLE = Role.AGENT
+
+
+def require_request_reader(actor: Actor) -> User:
+    """:raises AuthenticationRequiredError, PermissionDeniedError: below an agent."""
+    return require_role(actor, CONTACT_REQUESTS_ROLE)
+
+
+def contact_form_reader() -> Actor:
+    """Whom the public request form suggests articles for: nobody signed in, whoever types,
+    so it only ever offers published public articles (staff trying the form see what readers see)."""
+    return None
+
+
 # -- the review workflow: which role may take which action, in which state ------------------
 
 DRAFT = "draft"

@@ -103,3 +103,10 @@ def password_reset_requests(view):
     view = limiter.limit(RESET_PER_ACCOUNT, key_func=_account, methods=["POST"],
                          scope="reset-account")(view)
     return limiter.limit(RESET_PER_CLIENT, methods=["POST"], scope="reset-client")(view)
+
+
+def public_posts_per_hour(bucket: str, setting: str):
+    """``setting`` POSTs per client per hour (0 turns it off): a form whose every use costs a
+    person's time, like a contact request. Reading the form is never counted."""
+    return limiter.limit(lambda: f"{_allowance(setting)} per hour", scope=bucket, methods=["POST"],
+                         exempt_when=lambda: _off(setting))

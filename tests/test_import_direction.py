@@ -28,6 +28,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.search.engine"}, False),  # the retrieval engine: below the product's search
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),
+    ({"kb.contact"}, False),  # contact requests: over search, media, mail and the scheduler
     ({"kb.insights"}, False),  # reports over searches, feedback, macros and review dates
     # use cases over the whole domain, for the command line
     ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media",
@@ -40,7 +41,8 @@ LAYERS: list[tuple[set[str], bool]] = [
 ]
 #: Not application code: Alembic's scripts run on their own.
 SKIPPED = ("kb.migrations",)
-DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth", "kb.media", "kb.insights"}
+DOMAIN = {"kb.content", "kb.review", "kb.macros", "kb.search", "kb.auth", "kb.media", "kb.insights",
+          "kb.contact"}
 PAGES = {"kb.helpcenter", "kb.agent", "kb.editor", "kb.admin", "kb.api", "kb.web"}
 
 

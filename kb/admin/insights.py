@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from kb.admin import charts, tables
 from kb.auth import page_requires
 from kb.errors import KbError, ValidationError
-from kb.insights import articles, health, macros, ranges, searches
+from kb.insights import articles, contact, health, macros, ranges, searches
 from kb.models import User
 from kb.search import promoted
 from kb.permissions import INSIGHTS_ROLE
@@ -16,7 +16,8 @@ from kb.permissions import INSIGHTS_ROLE
 bp = Blueprint("insights", __name__, url_prefix="/admin/insights")
 
 PAGES = (("insights.searches", "Searches"), ("insights.articles", "Articles"),
-         ("insights.macros", "Macros"), ("insights.health", "Content health"))
+         ("insights.macros", "Macros"), ("insights.contact", "Contact"),
+         ("insights.health", "Content health"))
 
 
 def _span() -> ranges.DateRange:
@@ -154,6 +155,39 @@ def macros_page(user: User):
                  use_rows=[[d, n] for d, (_, n) in zip(days, found.volume)],
                  top_rows=[[r.title, r.uses] for r in used], rarely=macros.RARELY,
                  head=tables.MACRO_HEAD, rows=tables.macro_rows,
+                 args={"from": span.start.isoformat(), "to": span.end.isoformat()})
+
+
+# -- contact ------------------------------------------------------------------------------------
+
+@bp.get("/contact", endpoint="contact")
+@bp.get("/contact.csv", endpoint="contact_csv")
+@page_requires(INSIGHTS_ROLE)
+def contact_page(user: User):
+    try:
+        span = _span()
+    except ValidationError as error:
+        return _refused("contact.html", error)
+    found = contact.report(span)
+    if request.path.endswith(".csv"):
+        return _csv("contact", span, tables.contact_csv(found))
+    days = [d.day.isoformat() for d in found.days]
+    totals = found.totals
+    volume = charts.line(
+        "Contact requests per day", f"Per day: {totals.started} started, {totals.deflected} "
+        f"answered by an article (deflected), {totals.sent} sent.", days,
+        {"Started": [d.started for d in found.days], "Deflected": [d.deflected for d in found.days],
+         "Sent": [d.sent for d in found.days]})
+    top = found.articles[:10]
+    deflecting = charts.bars("Articles that deflect most", "Form sessions that ended on each "
+                             "article instead of a request.", [a.title for a in top],
+                             [a.deflections for a in top])
+    return _page("contact.html", report=found, span=span, volume=volume, deflecting=deflecting,
+                 volume_rows=[[d.day.isoformat(), d.started, d.deflected, d.sent]
+                              for d in found.days],
+                 article_rows=[[a.title, a.deflections] for a in top],
+                 head=tables.CONTACT_HEAD, rows=tables.contact_rows,
+                 window=int(contact.window().total_seconds() // 60),
                  args={"from": span.start.isoformat(), "to": span.end.isoformat()})
 
 

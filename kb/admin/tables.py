@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from kb.insights import articles, health, macros, searches
+from kb.insights import articles, contact, health, macros, searches
 
 #: A spreadsheet runs a cell starting with one of these as a formula; such text (a reader's
 #: query, a title) is written with a leading apostrophe so it stays text.
@@ -100,3 +100,20 @@ def to_csv(rows: list[list]) -> str:
 def _cell(value) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+CONTACT_HEAD = ["topic", "started", "deflected", "sent", "waiting", "deflection rate"]
+
+
+def contact_rows(rows: list[contact.TopicRow]) -> list[list]:
+    return [[r.name, r.started, r.deflected, r.sent, r.waiting, _percent(r.rate)] for r in rows]
+
+
+def contact_csv(report: contact.ContactReport) -> list[list]:
+    out: list[list] = [["list", "day or topic or article", "started", "deflected", "sent",
+                        "waiting", "deflection rate"]]
+    out += [["day", d.day.isoformat(), d.started, d.deflected, d.sent, d.waiting,
+             _percent(d.rate)] for d in report.days]
+    out += [["topic", *row] for row in contact_rows(report.topics)]
+    out += [["article", a.title, "", a.deflections, "", "", ""] for a in report.articles]
+    return out

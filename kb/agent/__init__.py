@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from kb.agent import sidebar  # noqa: F401  (its route registers on the agent blueprint)
+    from kb.agent import requests, sidebar  # noqa: F401  (their routes register on the blueprint)
     from kb.agent.views import bp
 
     app.register_blueprint(bp)

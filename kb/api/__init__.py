@@ -75,4 +75,4 @@ def _preflight():
     return current_app.response_class(status=204)
 
 
-from kb.api import accounts, documents, insights, macros, media, openapi, search  # noqa: E402,F401  (routes register on import)
+from kb.api import accounts, contact, documents, insights, macros, media, openapi, search  # noqa: E402,F401  (routes register on import)

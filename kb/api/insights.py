@@ -9,7 +9,7 @@ from kb.api import api_blueprint as bp
 from kb.api.args import query_args
 from kb.api.insights_schemas import InsightsArgs
 from kb.auth import current_actor
-from kb.insights import articles, macros, ranges, searches
+from kb.insights import articles, contact, macros, ranges, searches
 
 
 def _range():
@@ -76,3 +76,35 @@ def insights_macros():
         {"id": r.id, "title": r.title, "uses": r.uses,
          "last_used_at": r.last_used_at.isoformat() if r.last_used_at else None}
         for r in found.rows]})
+
+
+def _counts(row) -> dict:
+    return {"started": row.started, "deflected": row.deflected, "sent": row.sent,
+            "waiting": row.waiting}
+
+
+@bp.get("/insights/contact")
+def insights_contact():
+    """Contact requests in a date range: form sessions started, deflected (an opened suggested
+    article and no request within `KB_CONTACT_DEFLECTION_MINUTES`) and requests sent; per day
+    and topic, the articles that deflect most and the topics that never do.
+    ---
+    get:
+      tags: [insights]
+      parameters:
+      - {in: query, schema: InsightsArgs}
+      responses:
+        200: {content: {application/json: {schema: InsightsContactOut}}}
+        403: Forbidden
+    """
+    found = contact.report(_range())
+    return jsonify({
+        "from": found.range.start.isoformat(), "to": found.range.end.isoformat(),
+        **_counts(found.totals),
+        "days": [{"day": d.day.isoformat(), **_counts(d)} for d in found.days],
+        "topics": [{"topic": t.topic, "name": t.name, **_counts(t)} for t in found.topics],
+        "articles": [{"id": a.id, "slug": a.slug, "title": a.title, "deflections": a.deflections}
+                     for a in found.articles],
+        "never_deflect": [{"topic": t.topic, "name": t.name, **_counts(t)}
+                          for t in found.never_deflect],
+    })

@@ -22,7 +22,7 @@ from flask import current_app, jsonify
 
 import kb
 from kb.api import api_blueprint as bp
-from kb.api import insights_schemas, schemas
+from kb.api import contact_schemas, insights_schemas, schemas
 from kb.validation import MAX_ID
 
 _SCHEMAS = [
@@ -32,6 +32,7 @@ _SCHEMAS = [
     "SuggestBody", "SuggestResponse", "UserCreate", "UserUpdate", "UserOut", "UserList",
     "TokenCreate", "TokenOut", "TokenCreated", "TokenList", "MediaUpload", "MediaOut",
     "InsightsSearchesOut", "InsightsArticlesOut", "InsightsMacrosOut", "ErrorOut",
+    "ContactSuggestBody", "ContactSuggestResponse", "InsightsContactOut",
 ]
 
 #: The error answers, each the ``{"error": {"code", "message", ...}}`` envelope.
@@ -76,7 +77,7 @@ def build_spec() -> dict:
     spec.components.parameter("TokenId", "path", {"name": "token_id", "schema": _ID})
     spec.components.schema("PlaceholderValue", schemas.PLACEHOLDER_VALUE)
     for name in _SCHEMAS:
-        module = insights_schemas if hasattr(insights_schemas, name) else schemas
+        module = next(m for m in (contact_schemas, insights_schemas, schemas) if hasattr(m, name))
         spec.components.schema(name, schema=getattr(module, name))
     for name, description in RESPONSES.items():
         spec.components.response(name, _error(description, name == "TooManyRequests"))

@@ -9,7 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from kb.helpcenter import typeahead, zendesk_urls  # noqa: F401 - add their routes to the blueprint
-    from kb.helpcenter import media  # noqa: F401 - its route registers on the blueprint
+    from kb.helpcenter import contact, media  # noqa: F401 - their routes register on the blueprint
     from kb.helpcenter.views import bp
 
     app.register_blueprint(bp)

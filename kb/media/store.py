@@ -49,6 +49,15 @@ def upload(actor: Actor, data: bytes, max_bytes: int) -> Media:
     return _keep(image, user)
 
 
+def keep_attachment(data: bytes, max_bytes: int) -> Media:
+    """An image a reader attached to a contact request: checked and re-encoded exactly as an
+    upload is, kept with no uploader. Only staff may load it (no public article shows it).
+
+    :raises images.UnsupportedMediaError, images.MediaTooLargeError: as :func:`upload`.
+    """
+    return _keep(images.clean(data, max_bytes), None)
+
+
 def import_file(name: str, data: bytes, actor: User, max_bytes: int) -> bool:
     """Keep an exported image file (``<sha256>.<ext>``) as it is, so it keeps its name.
 
@@ -71,7 +80,7 @@ def import_file(name: str, data: bytes, actor: User, max_bytes: int) -> bool:
     return True
 
 
-def _keep(image: images.CleanImage, user: User) -> Media:
+def _keep(image: images.CleanImage, user: User | None) -> Media:
     existing = _by_sha(image.sha256)
     if existing is not None:
         return existing
@@ -80,7 +89,7 @@ def _keep(image: images.CleanImage, user: User) -> Media:
         with transaction():
             media = Media(sha256=image.sha256, ext=image.ext, content_type=image.content_type,
                           width=image.width, height=image.height, size=len(image.data),
-                          data=image.data, created_by_id=user.id)
+                          data=image.data, created_by_id=user.id if user else None)
             for width, height, data in made:
                 media.variants.append(MediaVariant(
                     width=width, height=height, size=len(data), data=data,

@@ -7,6 +7,8 @@ Documents (articles and macros) share one versioning mechanism: a stable identit
 from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, IndexFailure, MacroUse,
                                 SearchLog)
 from kb.models.insights import ArticleViewDaily, SearchClick, SearchDaily, SearchDocumentDaily
+from kb.models.contact import (ContactDelivery, ContactFormSession, ContactRequest,
+                               ContactSuggestionOpen)
 from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
 from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.promoted import PromotedAnswer
@@ -16,7 +18,8 @@ from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSe
 from kb.models.zendesk import ZendeskLink
 
 __all__ = [
-    "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "Document", "DocumentLink",
+    "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "ContactDelivery",
+    "ContactFormSession", "ContactRequest", "ContactSuggestionOpen", "Document", "DocumentLink",
     "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
     "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
     "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",

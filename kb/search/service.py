@@ -209,17 +209,18 @@ CANDIDATES_PER_WORD = 12
 
 
 def suggest(actor: permissions.Actor, text: str, limit: int = 5,
-            burst: str | None = None) -> Suggestion:
+            burst: str | None = None, surface: str = "suggest") -> Suggestion:
     """The documents that best answer a customer's message.
 
     The index finds candidates for each of the message's key words (and tells how rare each
     word is, correcting misspellings); :mod:`kb.search.ticket_text` then scores every
     candidate on the whole message, by where the words appear in it, and past uses lift the
     macros agents reach for. The scoring reads the documents from the database, so a result
-    is always the published revision the caller may read.
+    is always the published revision the caller may read. ``surface`` names the page asking
+    in the search log (``suggest`` for agents, ``contact`` for the public request form).
     """
     text = validation.text(text, "text", max_length=MAX_QUERY)
-    key = burst_key(burst, "suggest")
+    key = burst_key(burst, surface)
     started = time.perf_counter()
     scope = scope_for(actor)
     with unavailable_when_broken():
@@ -232,7 +233,7 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5,
         ranked = _snippets_for(terms, scope, ranked)
     took = (time.perf_counter() - started) * 1000
     scope_name = "staff" if permissions.is_staff(actor) else "public"
-    search_log().record(" ".join(t.word for t in terms), scope_name, "suggest", len(found), took,
+    search_log().record(" ".join(t.word for t in terms), scope_name, surface, len(found), took,
                         burst=key, role=_role_name(actor), shown=[r.document.id for r in ranked])
     return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-REPORTS = ["searches", "articles", "macros", "health"]
+REPORTS = ["searches", "articles", "macros", "contact", "health"]
 
 
 @pytest.fixture

@@ -13,18 +13,19 @@ import re
 
 import pytest
 
+from kb.contact import requests as contact_requests
 from kb.content import services as content_services
 from kb.content.services import DocumentInput
 from kb.extensions import db
 from kb.search import promoted, synonym_list
 
 WIDTH = 390
-STAFF_PREFIXES = ("/editor", "/admin", "/account", "/macros")
+STAFF_PREFIXES = ("/editor", "/admin", "/account", "/macros", "/agent")
 
 #: GET routes under the staff prefixes that are not pages a person reads, with the reason.
 #: (Today every GET route under them is a page; JSON lives under /api and /search/suggestions.)
 NOT_PAGES: dict[str, str] = {}
-PUBLIC_PAGES = ["/", "/search?q=" + "refund", "/login", "/forgot-password"]
+PUBLIC_PAGES = ["/", "/search?q=" + "refund", "/login", "/forgot-password", "/contact"]
 
 LONG_WORD = "Supercalifragilisticexpialidocious" * 4
 LONG_URL = "https://example.com/" + "very-long-path-segment/" * 8 + "?query=" + "x" * 60
@@ -67,7 +68,11 @@ def _seed(make_user, make_document):
     synonym_list.add(admin, "chargeback dispute", ["refund", "payment reversal requested by the cardholder bank",
                                                     "moneyback", "reimbursement"])
     promoted.pin(admin, "refund payout for marketplace sellers after payout", article.id)
-    ids = {"article": db.session.get(type(article), article.id), "macro": macro, "personal": personal}
+    request = contact_requests.submit(contact_requests.RequestInput(
+        email=f"{LONG_WORD[:40]}@example.com", subject=f"Refund {LONG_WORD}"[:200],
+        description=f"{LONG_LINE}\n{LONG_URL}"), lambda slug: f"http://kb.test/articles/{slug}")
+    ids = {"article": db.session.get(type(article), article.id), "macro": macro, "personal": personal,
+           "request": request}
     return admin, ids
 
 
@@ -88,6 +93,8 @@ def _staff_urls(app, ids) -> list[str]:
                         .replace("<int:document_id>", str(ids["macro"].id)))
         elif args == {"kind"}:
             urls += [rule.rule.replace("<any(articles, macros):kind>", k) for k in ("articles", "macros")]
+        elif args == {"request_id"}:
+            urls.append(rule.rule.replace("<int:request_id>", str(ids["request"].id)))
         elif args == {"document_id"}:
             document = ids["personal"] if rule.rule.endswith("/edit") else ids["macro"]
             urls.append(rule.rule.replace("<int:document_id>", str(document.id)))
