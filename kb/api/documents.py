@@ -32,6 +32,7 @@ def _input(data: dict, default_visibility: str = "public", meta: dict | None = N
         title=data["title"], body=data["body"], tags=services.normalise_tags(data["tags"]),
         section=data["section"], visibility=data["visibility"] or default_visibility,
         slug=data["slug"], review_by=data["review_by"], message=data["message"], meta=meta or {},
+        position=data.get("position"),
     )
 
 

@@ -153,3 +153,20 @@ def test_export_zendesk_gives_back_zendesk_times_and_positions(imported, runner,
     assert rows["Invite your team"]["created_at"] == "2025-02-11T09:11:00Z"
     assert rows["Invite your team"]["updated_at"] > "2026-01-01"
     assert rows["Invite your team"]["position"] == 2
+
+
+def test_the_api_shows_and_sets_the_position(imported, api_as):
+    editor, _ = api_as("editor")
+    ids = {a["title"]: a["id"] for a in editor.get("/articles?limit=100").get_json()["items"]}
+    article = editor.get(f"/articles/{ids['Invite your team']}").get_json()
+    assert article["position"] == 2
+    fields = {"title": article["title"], "body": article["body"], "tags": article["tags"],
+              "section": article["section"], "base_revision": article["revision"]}
+    for bad in ("3", 1.5, True, 2**31):
+        refused = editor.put(f"/articles/{article['id']}", json=fields | {"position": bad})
+        assert refused.status_code == 400, bad
+        assert refused.get_json()["error"]["code"]
+    saved = editor.put(f"/articles/{article['id']}", json=fields | {"position": 7})
+    assert saved.status_code == 200 and saved.get_json()["position"] == 7
+    new = editor.post("/articles", json={"title": "Brand new", "body": "Text.", "position": -2})
+    assert new.status_code == 201 and new.get_json()["position"] == -2
