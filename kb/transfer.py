@@ -36,7 +36,8 @@ from kb.transfer_export import export_all, render_file  # noqa: F401 - kept impo
 from kb.transfer_files import ContentFile, ContentFileError, discover, read_text, split_front_matter
 from kb.transfer_workflow import IMPORT, SkippedFile
 
-KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by", "redirect_from"}
+KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by", "redirect_from",
+              "position"}
 STATUSES = {"published", "draft", "archived"}
 #: From this many files on, an import renders Markdown in worker processes: below it, starting
 #: them costs more than they save.
@@ -118,6 +119,9 @@ def parse_file(item: ContentFile) -> ParsedFile:
     slug = meta.get("slug")
     if slug is not None and (isinstance(slug, bool) or not isinstance(slug, (str, int))):
         raise ContentFileError("slug must be text")
+    position = meta.get("position") or 0  # absent: first place, as an absent field is empty
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise ContentFileError("position must be a whole number")
     try:
         data = DocumentInput(
             title=title.strip(), body=body,
@@ -126,7 +130,7 @@ def parse_file(item: ContentFile) -> ParsedFile:
             slug=slugify(str(slug or item.path.stem)),
             review_by=_date(meta.get("review_by")),
             meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
-            message=f"Imported from {item.path.name}",
+            message=f"Imported from {item.path.name}", position=position,
         )
     except KbError as exc:
         raise ContentFileError(exc.message) from None

@@ -87,6 +87,8 @@ def render_file(document: Document, revision: Revision, status: str,
     if document.kind == ARTICLE:
         meta["section"] = revision.section.path if revision.section else None
         meta["visibility"] = revision.visibility
+    if revision.position:
+        meta["position"] = revision.position
     meta["tags"] = list(revision.tags or [])
     meta["status"] = status
     if revision.review_by:

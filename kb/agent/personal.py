@@ -18,9 +18,10 @@ from kb.models import User
 from kb.models.content import MACRO
 
 
-def _form_input() -> DocumentInput:
+def _form_input(meta: dict | None = None) -> DocumentInput:
+    """The form's fields; an edit keeps the latest revision's ``meta`` (what Zendesk gave)."""
     return DocumentInput(
-        title=request.form.get("title", ""),
+        title=request.form.get("title", ""), meta=dict(meta or {}),
         body=request.form.get("body", ""),
         tags=services.normalise_tags(request.form.get("tags", "")),
         message=request.form.get("message", "")[:500],
@@ -68,7 +69,7 @@ def edit_personal(user: User, document_id: int):
     except ValueError:
         base = 0
     try:
-        services.save_revision(MACRO, document.id, _form_input(), base, user)
+        services.save_revision(MACRO, document.id, _form_input(document.latest.meta), base, user)
     except (ValidationError, StaleRevisionError) as error:
         return render_template("agent/personal_form.html", document=document, values=_form_values(),
                                base_revision=document.latest.number, error=error), error.status

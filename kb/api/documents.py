@@ -25,11 +25,14 @@ from kb.review import services as review
 KIND = "<any(articles, macros):kind>"
 
 
-def _input(data: dict, default_visibility: str = "public") -> DocumentInput:
+def _input(data: dict, default_visibility: str = "public", meta: dict | None = None) -> DocumentInput:
+    """The API's fields; ``meta`` (front-matter keys kb does not know, Zendesk's times) is not
+    among them, so an update keeps the latest revision's."""
     return DocumentInput(
         title=data["title"], body=data["body"], tags=services.normalise_tags(data["tags"]),
         section=data["section"], visibility=data["visibility"] or default_visibility,
-        slug=data["slug"], review_by=data["review_by"], message=data["message"],
+        slug=data["slug"], review_by=data["review_by"], message=data["message"], meta=meta or {},
+        position=data.get("position"),
     )
 
 
@@ -118,7 +121,8 @@ def update_document(kind: str, document_id: int):
     data = json_body(DocumentUpdate())
     current = queries.get_document(KIND_PATHS[kind], document_id)
     visibility = current.latest.visibility if current.latest else "public"
-    document = services.save_revision(KIND_PATHS[kind], document_id, _input(data, visibility),
+    meta = current.latest.meta if current.latest else None
+    document = services.save_revision(KIND_PATHS[kind], document_id, _input(data, visibility, meta),
                                       data["base_revision"], actor)
     return jsonify(document_dict(document, document.latest))
 

@@ -97,13 +97,21 @@ class WholeNumber(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+#: An article's place in its section (lowest first, then by title); absent or null keeps it.
+_POSITION = dict(load_default=None, allow_none=True, validate=validate.Range(min=-2**31, max=2**31 - 1),
+                 metadata={"description": "articles: the place in the section, lowest first; "
+                                          "absent keeps the current one"})
+
+
 class ArticleWrite(DocumentWrite):
+    position = WholeNumber(**_POSITION)
     personal = StrictBoolean(load_default=False,
                              validate=validate.OneOf([False], error="only macros can be personal"),
                              metadata={"description": "only macros can be personal"})
 
 
 class DocumentUpdate(DocumentWrite):
+    position = WholeNumber(**_POSITION)
     base_revision = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "the latest revision number you edited"})
     personal = StrictBoolean(load_default=False, load_only=True)
@@ -219,6 +227,7 @@ class DocumentOut(Schema):
     updated_at = fields.DateTime()
     personal = fields.Boolean()
     review_by = fields.Date(allow_none=True)
+    position = fields.Integer(metadata={"description": "articles: the place in the section"})
     use_count = fields.Integer()
     publish_at = fields.DateTime(allow_none=True)
     draft_slug = fields.String(metadata={

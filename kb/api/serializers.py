@@ -35,6 +35,7 @@ def document_dict(document: Document, revision: Revision) -> dict:
         "updated_at": document.updated_at.isoformat(),
         "personal": document.owner_id is not None,
         "review_by": revision.review_by.isoformat() if revision.review_by else None,
+        "position": revision.position,
         "use_count": document.use_count,
         "publish_at": revision.publish_at.isoformat() if revision.publish_at else None,
         # The slug the shown revision gives the document once published (``slug`` is the live one).

@@ -7,8 +7,8 @@ filled in). Two stages, deliberately kept apart:
 1. **Python-Markdown** with a fixed extension list turns the Markdown into HTML. Raw HTML in
    the source is passed through here, because authors use it (``<kbd>``, ``<details>``).
 2. **nh3** (ammonia) then rebuilds that HTML from an explicit allow-list of tags, attributes
-   and URL schemes. This is the security boundary: whatever Markdown or an author produced,
-   nothing outside the list reaches a page.
+   and URL schemes (:mod:`kb.content.sanitize`). This is the security boundary: whatever
+   Markdown or an author produced, nothing outside the list reaches a page.
 
 The plain text, the headings and the links are all read back from the *sanitised* HTML, so
 the search index, snippets and tables of contents never see anything a reader could not.
@@ -27,10 +27,13 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import markdown
-import nh3
 from markdown.extensions.toc import slugify_unicode
 
 from kb.content import render_budget
+from kb.content.sanitize import (  # noqa: F401 - ALLOWED_TAGS and sanitize_html are used from here too
+    ALLOWED_TAGS, FOOTNOTE_ID_PREFIX, FOOTNOTE_REF_ID_PREFIX, HEADING_ID_PREFIX, TAG, sanitize_html,
+    tag_attributes,
+)
 
 __all__ = [
     "Heading",
@@ -54,71 +57,8 @@ EXTENSIONS: tuple[str, ...] = (
     "footnotes",
 )
 
-#: Prefix of the ids given to headings. Without it a heading such as "## Location" or
-#: "## Forms" would get ``id="forms"`` and clobber ``document.forms`` or a ``window`` global.
-HEADING_ID_PREFIX = "h-"
-
-#: Prefixes of the ids the footnotes extension puts on ``<li>`` and ``<sup>``.
-_FOOTNOTE_ID_PREFIX = "fn:"
-_FOOTNOTE_REF_ID_PREFIX = "fnref:"
-
 #: How many characters of text :attr:`Rendered.summary` keeps (a meta description's length).
 SUMMARY_LENGTH = 160
-
-#: ``rel`` for links that leave the site: no ``window.opener``, no referrer, no ranking credit.
-EXTERNAL_LINK_REL = "noopener noreferrer nofollow"
-
-ALLOWED_TAGS: frozenset[str] = frozenset({
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",
-    "code", "pre", "kbd", "samp", "blockquote",
-    "ul", "ol", "li", "dl", "dt", "dd",
-    "a", "img",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
-    "span", "div", "abbr", "details", "summary",
-})
-
-#: Attributes kept with any value (values are still checked by :func:`_filter_attribute`).
-_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "*": set(),  # replaces ammonia's default of ``lang`` and ``title`` on every tag
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height", "srcset"},  # srcset: kb's images only
-    "th": {"colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
-    "abbr": {"title"},
-    "ol": {"start"},  # sane_lists: a list that starts at 3 says so
-    "code": {"class"},  # language-xxx only, see _filter_attribute
-    "sup": {"id"},  # footnote references
-    "li": {"id"},  # footnotes
-    **{f"h{level}": {"id"} for level in range(1, 7)},
-}
-
-#: Attributes kept only with one of these exact values.
-_ALIGNMENTS = {"left", "center", "right"}
-_ALLOWED_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
-    "th": {"align": _ALIGNMENTS},
-    "td": {"align": _ALIGNMENTS},
-    # Only the value this module sets itself, so the clean is idempotent and nothing else
-    # (``rel="opener"``) gets through.
-    "a": {"rel": {EXTERNAL_LINK_REL}},
-    "img": {"loading": {"lazy"}},
-}
-
-#: Removed together with their content: the text of a script is not article text.
-_CLEAN_CONTENT_TAGS = {"script", "style", "template", "iframe", "object", "embed"}
-
-_URL_SCHEMES = {"http", "https", "mailto"}
-
-_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
-_BLANKS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
-_LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
-_DIMENSION = re.compile(r"[0-9]{1,5}%?")
-_DIGITS = re.compile(r"[0-9]{1,9}")
-#: A ``srcset`` as kb writes it for its own images (kb.media.html): nothing else, so no other
-#: URL (or scheme) can arrive through it.
-_MEDIA_SRCSET = re.compile(
-    r"/media/[0-9a-f]{64}(?:-[0-9]{1,5}w)?\.(?:png|jpg|gif|webp) [0-9]{1,5}w"
-    r"(?:, /media/[0-9a-f]{64}(?:-[0-9]{1,5}w)?\.(?:png|jpg|gif|webp) [0-9]{1,5}w){0,7}")
 
 #: Control characters that mean nothing in Markdown; STX/ETX would collide with
 #: Python-Markdown's own placeholders. Tab, newline and carriage return stay. (A regex, not
@@ -202,106 +142,6 @@ def _convert(markdown_text: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Sanitising
-
-
-def _has_safe_scheme(url: str) -> bool:
-    """Whether ``url`` is relative or uses an allowed scheme, judged without any blanks.
-
-    nh3 already rejects schemes the way a browser reads them (``java&#x09;script:`` included).
-    This stricter second look also rejects what would only become a scheme if a browser, an
-    email client or a later tool dropped spaces and control characters (``jav ascript:``).
-    """
-    scheme = _SCHEME.match(_BLANKS.sub("", url).lower())
-    return scheme is None or scheme[1] in _URL_SCHEMES
-
-
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Check the values of the allowed attributes that need more than a name check.
-
-    Must never raise: nh3 would drop the attribute and report the error as unraisable.
-    """
-    if attribute == "id":
-        if tag == "li":
-            return value if value.startswith(_FOOTNOTE_ID_PREFIX) else None
-        if tag == "sup":
-            return value if value.startswith(_FOOTNOTE_REF_ID_PREFIX) else None
-        return value if value.startswith(HEADING_ID_PREFIX) else None
-    if attribute in ("href", "src"):
-        return value if _has_safe_scheme(value) else None
-    if attribute == "class":
-        languages = [name for name in value.split() if _LANGUAGE_CLASS.fullmatch(name)]
-        return " ".join(languages) if languages else None
-    if attribute == "srcset":
-        return value if _MEDIA_SRCSET.fullmatch(value) else None
-    if attribute in ("width", "height"):
-        return value if _DIMENSION.fullmatch(value.strip()) else None
-    if attribute in ("start", "colspan", "rowspan"):
-        return value if _DIGITS.fullmatch(value.strip()) else None
-    return value
-
-
-_CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=_CLEAN_CONTENT_TAGS,
-    attributes=_ALLOWED_ATTRIBUTES,
-    attribute_filter=_filter_attribute,
-    tag_attribute_values=_ALLOWED_ATTRIBUTE_VALUES,
-    url_schemes=_URL_SCHEMES,
-    strip_comments=True,
-    link_rel=None,  # set by _mark_external_links, on external links only
-)
-
-#: A start or end tag as html5ever serialises it: lower-case names, every attribute value in
-#: double quotes with ``"`` escaped, and ``<`` escaped in text. On that output this pattern
-#: finds exactly the real tags, never a ``<`` inside an attribute value.
-_TAG = re.compile(
-    r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*)\s*/?>'
-)
-_ATTRIBUTE = re.compile(r'([^\s"\'>/=]+)(?:="([^"]*)")?')
-_EXTERNAL_URL = re.compile(r"(?:https?:|[/\\]{2})", re.IGNORECASE)
-
-
-def _attributes(source: str) -> dict[str, str]:
-    return {name: html.unescape(value or "") for name, value in _ATTRIBUTE.findall(source)}
-
-
-def _is_external(href: str) -> bool:
-    return bool(_EXTERNAL_URL.match(href.strip()))
-
-
-def _mark_external_links(clean_html: str) -> str:
-    def mark(match: re.Match[str]) -> str:
-        closing, name, attributes = match.groups()
-        if closing or name != "a":
-            return match[0]
-        found = _attributes(attributes)
-        if "rel" in found or not _is_external(found.get("href", "")):
-            return match[0]
-        return f'<a{attributes} rel="{EXTERNAL_LINK_REL}">'
-
-    return _TAG.sub(mark, clean_html)
-
-
-def sanitize_html(html_text: str) -> str:
-    """Reduce any HTML to the allow-list, so the result can go into a page as is.
-
-    Removes every tag, attribute and URL scheme not explicitly allowed (``<script>`` and
-    ``<style>`` together with their text), keeps ids only where they carry a known prefix,
-    and gives links to other sites ``rel="noopener noreferrer nofollow"``. Idempotent, so it
-    can run again on HTML that was rendered here and then had values substituted into it.
-
-    :param html_text: untrusted HTML.
-    :return: the sanitised HTML.
-    """
-    clean = _CLEANER.clean(html_text)
-    marked = _mark_external_links(clean)
-    # The rel pass works on text; cleaning what it changed again means that even a mistake
-    # in it could not let anything outside the allow-list through.
-    return clean if marked == clean else _CLEANER.clean(marked)
-
-
-# --------------------------------------------------------------------------------------------
 # Reading the sanitised HTML back
 
 #: Tags that separate words; inline tags (``<em>``, ``<a>``, ``<code>``) do not.
@@ -311,13 +151,13 @@ _BLOCK_TAGS = frozenset({
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
     "div", "details", "summary",
 })
-_FOOTNOTE_HREF_PREFIXES = ("#" + _FOOTNOTE_ID_PREFIX, "#" + _FOOTNOTE_REF_ID_PREFIX)
+_FOOTNOTE_HREF_PREFIXES = ("#" + FOOTNOTE_ID_PREFIX, "#" + FOOTNOTE_REF_ID_PREFIX)
 
 
 def _tokens(clean_html: str) -> Iterator[tuple[str, str, str]]:
     """Yield ``("text", data, "")`` and ``("tag" or "/tag", name, attributes)`` in order."""
     position = 0
-    for match in _TAG.finditer(clean_html):
+    for match in TAG.finditer(clean_html):
         if match.start() > position:
             yield "text", clean_html[position:match.start()], ""
         closing, name, attributes = match.groups()
@@ -344,7 +184,7 @@ def _read(clean_html: str) -> tuple[str, list[str]]:
         if kind == "/tag":
             skipping = max(skipping - 1, 0)
             continue
-        href = _attributes(attributes).get("href")
+        href = tag_attributes(attributes).get("href")
         if skipping or (href is not None and href.startswith(_FOOTNOTE_HREF_PREFIXES)):
             skipping += 1
         elif href is not None and href not in links:

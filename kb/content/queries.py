@@ -99,12 +99,15 @@ class CategoryListing:
 
 
 def help_center_tree(actor: permissions.Actor = None) -> list[CategoryListing]:
-    """Categories, their sections and the published articles the actor may read, for the home page."""
+    """Categories, their sections and the published articles the actor may read, for the home page.
+
+    Articles come in their section's order: position, then title.
+    """
     rows = db.session.execute(
         select(Document, Revision)
         .join(Revision, Revision.id == Document.published_revision_id)
         .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None))
-        .order_by(Revision.title)
+        .order_by(Revision.position, Revision.title, Document.id)
     ).unique().all()
     by_section: dict[int, list[tuple[Document, Revision]]] = {}
     for document, rev in rows:

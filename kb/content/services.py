@@ -33,6 +33,8 @@ MAX_BODY = 1_000_000
 MAX_TAGS = 30
 MAX_TAG = 50
 VISIBILITIES = ("public", "internal")
+#: Bounds of an article's position: what a 32-bit integer column holds on every database.
+MIN_POSITION, MAX_POSITION = -(2**31), 2**31 - 1
 
 #: ``(category slug, section slug) -> section id`` while :func:`remembered_sections` is active.
 _section_ids: contextvars.ContextVar[dict[tuple[str, str], int] | None] = contextvars.ContextVar(
@@ -54,6 +56,8 @@ class DocumentInput:
     review_by: date | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
     message: str = ""
+    #: The article's place in its section (lowest first); ``None`` keeps the latest revision's.
+    position: int | None = None
 
 
 def normalise_tags(tags: Any) -> tuple[str, ...]:
@@ -130,6 +134,10 @@ def validate_input(kind: str, data: DocumentInput) -> None:
     normalise_tags(data.tags)
     validation.values(dict(data.meta or {}), "meta")
     validation.day(data.review_by, "review_by")
+    if data.position is not None and (isinstance(data.position, bool) or not isinstance(data.position, int)
+                                      or not MIN_POSITION <= data.position <= MAX_POSITION):
+        raise ValidationError(f"position must be a whole number from {MIN_POSITION} to {MAX_POSITION}",
+                              field="position")
     if data.visibility not in VISIBILITIES:
         raise ValidationError("visibility must be public or internal", field="visibility")
     validate = kinds.rules_for(kind).validate
@@ -231,6 +239,7 @@ def same_content(revision: Revision, data: DocumentInput, section_id: int | None
         and revision.visibility == effective_visibility(kind, data.visibility)
         and revision.review_by == data.review_by
         and (revision.meta or {}) == dict(data.meta or {})
+        and (data.position is None or revision.position == data.position)
     )
 
 
@@ -243,7 +252,7 @@ def copy_input(revision: Revision, message: str = "") -> DocumentInput:
         title=revision.title, body=revision.body, tags=tuple(revision.tags or ()),
         section=revision.section.path if revision.section else None,
         visibility=revision.visibility, review_by=revision.review_by,
-        meta=dict(revision.meta or {}), message=message,
+        meta=dict(revision.meta or {}), message=message, position=revision.position,
     )
 
 
@@ -282,6 +291,7 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
         section_id=section_id,
         visibility=effective_visibility(document.kind, data.visibility),
         review_by=data.review_by, meta=dict(data.meta or {}), author_id=author.id,
+        position=_position(document, data),
         message=data.message[:500], state="draft", origin=origin,
         slug=document.slug if number == 1 else revision_slug(document, data),
     )
@@ -296,6 +306,14 @@ def _append_revision(document: Document, data: DocumentInput, author: User,
     if number > 1:  # a new document's updated_at is already its creation time
         document.updated_at = utcnow()
     return revision
+
+
+def _position(document: Document, data: DocumentInput) -> int:
+    """The position asked for, else the latest revision's (an edit that does not name one keeps it)."""
+    if data.position is not None:
+        return data.position
+    latest = document.latest if document.latest_revision_id is not None else None
+    return latest.position if latest is not None else 0
 
 
 #: Macros are for staff only, whatever the input says (the rule is :mod:`kb.permissions`').

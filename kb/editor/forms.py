@@ -15,7 +15,7 @@ from kb.content.services import DocumentInput
 from kb.errors import ValidationError
 from kb.models import Document, Revision
 
-FIELDS = ("title", "body", "tags", "section", "visibility", "slug", "review_by", "message")
+FIELDS = ("title", "body", "tags", "section", "visibility", "position", "slug", "review_by", "message")
 
 
 @dataclass
@@ -30,7 +30,8 @@ class EditorForm:
         return cls({
             "title": revision.title, "body": revision.body, "tags": ", ".join(revision.tags or ()),
             "section": revision.section.path if revision.section else "",
-            "visibility": revision.visibility, "slug": revision.slug or document.slug,
+            "visibility": revision.visibility, "position": str(revision.position),
+            "slug": revision.slug or document.slug,
             "review_by": revision.review_by.isoformat() if revision.review_by else "", "message": "",
         }, revision.number)
 
@@ -69,7 +70,21 @@ class EditorForm:
             section=v["section"].strip() or None, visibility=v["visibility"].strip() or "public",
             slug=v["slug"].strip() or None, review_by=parse_date(v["review_by"], "review_by"),
             meta=dict(meta or {}), message=v["message"].strip(),
+            position=parse_position(v["position"]),
         )
+
+
+def parse_position(text: str) -> int | None:
+    """The article's place in its section; empty keeps the one it has (new articles: 0).
+
+    The range is checked by the save, like every other field."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError("place in section must be a whole number, like 3", field="position") from None
 
 
 def parse_date(text: str, field: str) -> date | None:

@@ -70,7 +70,8 @@ def article(slug: str) -> Document | None:
 def tree(actor: permissions.Actor, helpful: dict[int, int] | None = None) -> list[CategoryListing]:
     """The categories for the home page, each section's articles most helpful first.
 
-    :param helpful: "yes" votes per document id; articles without votes keep title order.
+    :param helpful: "yes" votes per document id; articles without votes keep their section's
+        order (position, then title).
     """
     listings = queries.help_center_tree(actor)
     if helpful:
@@ -101,7 +102,7 @@ class Readable:
 
     #: document id -> link
     links: dict[int, Link]
-    #: section id -> document ids in title order (the order section pages list them)
+    #: section id -> document ids in the order section pages list them (position, then title)
     orders: dict[int, list[int]]
 
 
@@ -122,7 +123,7 @@ def readable(actor: permissions.Actor) -> Readable:
             .where(Document.owner_id.is_(None))
             .with_only_columns(Document.id, Document.slug, published.title, published.section_id,
                                maintain_column_froms=False)
-            .order_by(published.title, Document.id)
+            .order_by(published.position, published.title, Document.id)
         ).all()
         links, orders = {}, {}
         for document_id, slug, title, section_id in rows:

@@ -3,7 +3,7 @@ without HTML): a customer there must never see ``**``, ``[text](url)`` or ``#``.
 
 Converted from the *filled, sanitised HTML* rather than from the Markdown: that HTML is what the
 rich copy sends, values are already in it as text, and nh3 leaves only a small known set of tags
-(:data:`kb.content.markdown.ALLOWED_TAGS`), so a short walker over the standard library's
+(:data:`kb.content.sanitize.ALLOWED_TAGS`), so a short walker over the standard library's
 ``HTMLParser`` covers all of it. Maintained converters were weighed and not taken: ``html2text``
 emits Markdown (the very thing to avoid), and ``inscriptis`` renders tables well but brings lxml
 and its own layout rules for links and lists that differ from what the issue asks for (links as

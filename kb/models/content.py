@@ -136,6 +136,9 @@ class Revision(db.Model):
     tags: Mapped[list] = mapped_column(JSONText, default=list)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     visibility: Mapped[str] = mapped_column(String(16), default="public")
+    #: Articles: the place in their section, lowest first (then by title). Part of the content,
+    #: like the section itself, so a new order goes through review and publishing.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
     review_by: Mapped[date | None] = mapped_column(Date)
     #: Unknown front-matter keys, kept so an export gives them back.
     meta: Mapped[dict] = mapped_column(JSONText, default=dict)

@@ -26,6 +26,7 @@ from kb.search.engine import phrases as ph
 from kb.search.engine import postings as pl
 from kb.search import phrasing
 from kb.search import query as qb
+from kb.search import snippets
 from kb.search.engine import storage as st
 from kb.search.engine import topk
 from kb.search.documents import Hit, Scope, SearchPage
@@ -142,10 +143,10 @@ class Snapshot:
         elif len(phrasing.required(units)) >= NEAR_MISS_WORDS:
             items = items + self._near_misses(units, bits, allowed, need, kinds)
         items = self._rerank(items, units, bits, kinds)
-        marker = qb.highlighter(units)
+        marker = snippets.highlighter(units)
         return SearchPage(text, total, self._hits(items[offset:offset + limit], units, bits,
                                                   marker),
-                          suggestion, partial(qb.snippet_near_first_match, marker=marker))
+                          suggestion, partial(snippets.snippet_near_first_match, marker=marker))
 
     def _unit_bits(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> list[int]:
         """Each unit's documents: the union of its terms' bitmaps (phrases: candidates only)."""
@@ -350,13 +351,13 @@ class Snapshot:
         return bits
 
     def _hits(self, items: list[tuple[float, int]], units: list[qb.Unit],
-              bits: list[int], marker: qb.Highlighter | None = None) -> list[Hit]:
+              bits: list[int], marker: snippets.Highlighter | None = None) -> list[Hit]:
         if not items:
             return []
         s = self.searcher
         nbytes = self.cache.nbytes()
         member = [b.to_bytes(nbytes, "little") for b in bits]
-        marker = marker or qb.highlighter(units)
+        marker = marker or snippets.highlighter(units)
         hits = []
         for score, docnum in items:
             f = s.stored_fields(docnum)
@@ -364,7 +365,7 @@ class Snapshot:
             matched = tuple(w for u, m in zip(units, member) if m[byte] & bit for w in u.typed)
             hits.append(Hit(
                 id=int(f["id"]), kind=f.get("kind", ""), slug=f.get("slug", ""),
-                title=f.get("title", ""), snippet=qb.snippet(f.get("snip", ""), marker),
+                title=f.get("title", ""), snippet=snippets.snippet(f.get("snip", ""), marker),
                 score=round(float(score), 4), matched=matched,
             ))
         return hits

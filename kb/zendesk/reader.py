@@ -89,10 +89,10 @@ def read(directory: Path) -> Export:
             files[name] = []
     paths = _tree(files["categories"], files["sections"], result)
     hosts = {urlsplit(a.get("html_url") or "").hostname for a in files["articles"]} - {None}
-    for row in sorted(files["articles"], key=lambda a: (a.get("position") or 0, a["id"])):
+    for row in sorted(files["articles"], key=lambda a: (_position(a), a["id"])):
         _article(row, paths, hosts, result)
     emails = {u["id"]: u.get("email") for u in files["users"]}
-    for row in sorted(files["macros"], key=lambda m: (m.get("position") or 0, m["id"])):
+    for row in sorted(files["macros"], key=lambda m: (_position(m), m["id"])):
         _macro(row, emails, result)
     return result
 
@@ -137,15 +137,15 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
         result.external_images += 1
         result.notes.append((origin, f"external image kept as a link to {src}"))
     title = str(row.get("title") or "").strip()
-    meta = {"zendesk": {"position": row.get("position") or 0, "promoted": bool(row.get("promoted")),
-                        "locale": row.get("locale") or "en-us"}}
+    meta = {"zendesk": {"promoted": bool(row.get("promoted")), "locale": row.get("locale") or "en-us",
+                        **_times(row)}}
     try:
         data = DocumentInput(
             title=title, body=html.to_markdown(body),
             tags=services.normalise_tags([str(t) for t in _listed(row.get("label_names"))]),
             section=paths.get(row.get("section_id")),
             visibility="internal" if row.get("user_segment_id") is not None else "public",
-            slug=slugify(title or str(row["id"])), meta=meta,
+            slug=slugify(title or str(row["id"])), meta=meta, position=_position(row),
             message=f"Imported from Zendesk article {row['id']}")
     except KbError as exc:
         result.failures.append((origin, exc.message))
@@ -155,6 +155,17 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
         return
     status = "draft" if row.get("draft") else "published"
     result.items.append(ZendeskItem(ARTICLE, row["id"], origin, ParsedFile(data.slug, status, data)))
+
+
+def _position(row: dict) -> int:
+    """Zendesk's ``position`` (its place in the section); anything but a whole number as 0."""
+    value = row.get("position")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _times(row: dict) -> dict:
+    """Zendesk's ``created_at``/``updated_at`` as given, kept so an export gives them back."""
+    return {key: row[key] for key in ("created_at", "updated_at") if isinstance(row.get(key), str)}
 
 
 def _macro(row: dict, emails: dict[int, str | None], result: Export) -> None:
@@ -174,7 +185,7 @@ def _macro(row: dict, emails: dict[int, str | None], result: Export) -> None:
     result.notes.extend((origin, note) for note in notes)
     restriction = row.get("restriction") or None
     meta = {"zendesk": {"position": row.get("position") or 0, "description": row.get("description") or "",
-                        "actions": other, "restriction": restriction}}
+                        "actions": other, "restriction": restriction, **_times(row)}}
     title = str(row.get("title") or "").strip()
     data = DocumentInput(title=title, body=body, slug=slugify(title.replace("::", " ") or str(row["id"])),
                          meta=meta, message=f"Imported from Zendesk macro {row['id']}")

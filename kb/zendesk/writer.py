@@ -73,11 +73,10 @@ def _articles(links: dict) -> list[dict]:
             "id": zid, "html_url": f"/hc/{locale}/articles/{zid}-{document.slug}",
             "title": revision.title, "body": revision.html, "locale": locale, "source_locale": locale,
             "author_id": revision.author_id, "draft": document.published is None,
-            "promoted": bool(zendesk.get("promoted")), "position": zendesk.get("position") or 0,
+            "promoted": bool(zendesk.get("promoted")), "position": revision.position,
             "section_id": revision.section_id,
             "user_segment_id": INTERNAL_SEGMENT if revision.visibility == "internal" else None,
-            "label_names": list(revision.tags or []), "outdated": False,
-            "created_at": _when(document.created_at), "updated_at": _when(revision.created_at)})
+            "label_names": list(revision.tags or []), "outdated": False, **_times(document, revision)})
     return rows
 
 
@@ -100,8 +99,20 @@ def _macros(links: dict) -> tuple[list[dict], list[dict]]:
             "active": document.latest.state != "archived", "position": zendesk.get("position") or 0,
             "description": zendesk.get("description") or None,
             "actions": actions + list(zendesk.get("actions") or []), "restriction": restriction,
-            "created_at": _when(document.created_at), "updated_at": _when(revision.created_at)})
+            **_times(document, revision)})
     return rows, list(owners.values())
+
+
+def _times(document: Document, revision) -> dict:
+    """Zendesk's own ``created_at``/``updated_at`` when the document came from Zendesk, else kb's.
+
+    ``updated_at`` stays Zendesk's only while the revision shown is the one imported: an edit
+    made here is a later update, and its time is kb's.
+    """
+    zendesk = (revision.meta or {}).get("zendesk") or {}
+    imported = revision.origin == "import"
+    return {"created_at": zendesk.get("created_at") or _when(document.created_at),
+            "updated_at": (imported and zendesk.get("updated_at")) or _when(revision.created_at)}
 
 
 def _when(value) -> str | None:

@@ -9,7 +9,7 @@
 import { setupImages } from "./images.js";
 
 const PREVIEW_DELAY_MS = 300;
-const FIELDS = ["title", "body", "tags", "section", "visibility", "slug", "review_by", "message"];
+const FIELDS = ["title", "body", "tags", "section", "visibility", "position", "slug", "review_by", "message"];
 
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');

@@ -3,7 +3,7 @@
 
 import { Burst } from "./burst.js";
 import {
-  MissingPlaceholders, copyLink, copyRendered, isTyping, rememberedValues,
+  MissingPlaceholders, copyLink, copyRendered, isTyping, postJSON, rememberedValues, ticketExtra,
 } from "./macro.js";
 
 const burst = new Burst();
@@ -218,7 +218,7 @@ function initLibrary() {
     try {
       if (row.dataset.kind === "macro") {
         const url = renderTemplate.replace("/0/", `/${row.dataset.id}/`);
-        await copyRendered(url, rememberedValues(), "text");
+        await copyRendered(url, rememberedValues(), "text", postJSON, ticketExtra());
         copyStatus.textContent = `Copied “${name}”.`;
       } else {
         await copyLink(row.dataset.url);

@@ -2,6 +2,8 @@
 // Also exports the helpers the library page shares (values kept for the session, copying).
 
 const STORAGE_KEY = "kb.macro.values";
+const TICKET_KEY = "kb.macro.ticket";
+const MAX_TICKET = 20000;
 const PREVIEW_DELAY_MS = 120;
 
 export const isTyping = (el) =>
@@ -32,6 +34,28 @@ function remember(name, value) {
     // Storage full or disabled: the form still works, it just forgets.
   }
 }
+
+/** The customer's message pasted into the library's suggestion box in this tab: copies made
+ * while it is there send it along, as the ticket sidebar does, so the use teaches suggest. */
+export function rememberedTicket() {
+  try {
+    return sessionStorage.getItem(TICKET_KEY) || "";
+  } catch {
+    return "";
+  }
+}
+
+export function rememberTicket(text) {
+  try {
+    if (text.trim()) sessionStorage.setItem(TICKET_KEY, text.trim().slice(0, MAX_TICKET));
+    else sessionStorage.removeItem(TICKET_KEY);
+  } catch {
+    // Storage disabled: uses are still counted, only without the ticket's terms.
+  }
+}
+
+/** The render request's extra fields for the remembered ticket, if there is one. */
+export const ticketExtra = () => (rememberedTicket() ? { ticket: rememberedTicket() } : {});
 
 export async function postJSON(url, body, signal) {
   const response = await fetch(url, {
@@ -164,7 +188,7 @@ function initMacroPage(root) {
   async function copy(format) {
     status.textContent = "Copying…";
     try {
-      const result = await copyRendered(root.dataset.renderApi, values(), format);
+      const result = await copyRendered(root.dataset.renderApi, values(), format, postJSON, ticketExtra());
       if (useCount && Number.isInteger(result.use_count)) {
         useCount.textContent = String(result.use_count);
         const label = root.querySelector("[data-use-label]");
@@ -207,6 +231,14 @@ function initMacroPage(root) {
     button.addEventListener("click", () => copy(button.dataset.copy));
   }
   if (restored) refresh();
+  const ticketNote = root.querySelector("[data-ticket-note]");
+  if (ticketNote && rememberedTicket()) {
+    ticketNote.hidden = false;
+    ticketNote.querySelector("[data-forget-ticket]").addEventListener("click", () => {
+      rememberTicket("");
+      ticketNote.hidden = true;
+    });
+  }
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

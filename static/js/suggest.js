@@ -2,7 +2,7 @@
 // it and the words that matched. Without this script the form posts to the server instead.
 
 import { Burst } from "./burst.js";
-import { postJSON } from "./macro.js";
+import { postJSON, rememberTicket, rememberedTicket } from "./macro.js";
 
 const SEPARATOR = "::";
 const form = document.querySelector("[data-suggest-form]");
@@ -60,6 +60,7 @@ function initSuggest() {
 
   async function suggest() {
     const text = textarea.value.trim();
+    rememberTicket(text); // copies in this tab now go with this ticket (see macro.js)
     if (!text) {
       message("Paste the customer's message to get suggestions.");
       return;
@@ -84,6 +85,11 @@ function initSuggest() {
     }
   }
 
+  // The box shows the ticket copies are recorded for; emptying it stops that.
+  if (!textarea.value.trim() && rememberedTicket()) textarea.value = rememberedTicket();
+  textarea.addEventListener("input", () => {
+    if (!textarea.value.trim()) rememberTicket("");
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     suggest();

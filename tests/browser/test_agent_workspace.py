@@ -260,3 +260,37 @@ def test_a_deep_category_searches_as_you_type_and_offers_a_way_on_when_empty(age
     expect(empty.locator("[data-create-macro]")).to_have_attribute("href", "/macros/new")
     expect(names(page)).to_have_count(0)
     assert page.errors == []
+
+
+def test_a_copy_after_suggest_from_the_library_keeps_the_tickets_terms(agent_page, library):
+    from sqlalchemy import select
+
+    from kb.models import MacroUse
+
+    page = agent_page
+    page.goto("/macros")
+    expect(page.locator("form[data-suggest-form][data-ready=true]")).to_have_count(1)
+    page.fill("#ticket-text", "I was charged twice for my membership this month, please check my card.")
+    page.get_by_role("button", name="Suggest replies").click()
+    page.locator(".suggestions li").first.locator("a").click()
+    page.wait_for_url(f"**/macros/{library['duplicate'].id}")
+    expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
+    expect(page.locator("[data-ticket-note]")).to_be_visible()
+    page.get_by_role("button", name="Copy as text").click()
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied as text")
+    db.session.rollback()  # end the test thread's read snapshot
+    terms = db.session.scalars(select(MacroUse.ticket_terms)).all()
+    assert len(terms) == 1 and terms[0] and "twice" in terms[0].split()
+    # back in the library the box still shows that message; "Not for that message" forgets it
+    page.goto("/macros")
+    expect(page.locator("#ticket-text")).to_have_value(
+        "I was charged twice for my membership this month, please check my card.")
+    page.goto(f"/macros/{library['password'].id}")
+    page.get_by_role("button", name="Not for that message").click()
+    expect(page.locator("[data-ticket-note]")).to_be_hidden()
+    page.get_by_role("button", name="Copy as text").click()
+    expect(page.locator("[data-copy-status]")).to_contain_text("Copied as text")
+    db.session.rollback()
+    assert db.session.scalars(select(MacroUse.ticket_terms).where(
+        MacroUse.document_id == library["password"].id)).all() == [None]
+    assert page.errors == []

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from kb.search.query import Highlighter, parse, snippet, snippet_near_first_match
+from kb.search.query import parse
+from kb.search.snippets import Highlighter, snippet, snippet_near_first_match
 
 FILLER = "Payouts arrive on the fifth of each month. " * 400  # 17,000 characters
 

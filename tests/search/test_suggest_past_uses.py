@@ -86,3 +86,28 @@ def test_ticket_terms_are_kept_for_90_days_only(api_as, macros):
     kept = db.session.execute(select(MacroUse.document_id, MacroUse.ticket_terms).order_by(MacroUse.id)).all()
     assert kept[0] == (macros["timeline"].id, None)
     assert kept[1][1] is not None
+
+
+def test_the_library_suggest_flow_sends_the_ticket_with_the_copy(client, login, make_user, macros):
+    """What the library's scripts send for an agent signed in to the pages (the session cookie
+    and the CSRF header, not a token): suggest for the pasted message, then the copy's render
+    with that message (static/js/suggest.js remembers it, macro.js sends it)."""
+    import re
+
+    login(make_user("agent"))
+    timeline, bank = macros["timeline"].id, macros["bank"].id
+    page = client.get(f"/macros/{timeline}").get_data(as_text=True)
+    assert "data-ticket-note" in page  # where the page says which message copies go with
+    headers = {"X-CSRFToken": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)}
+
+    def suggested(text):
+        body = client.post("/api/v1/suggest", json={"text": text, "limit": 5}, headers=headers).get_json()
+        return [r["id"] for r in body["results"] if r["type"] == "macro"]
+
+    assert suggested(SIMILAR)[:2] == [bank, timeline]  # before: "bank" is in its title
+    suggested(TICKET)  # the agent pastes the ticket, then copies "Refund timeline"
+    copied = client.post(f"/api/v1/macros/{timeline}/render", json={"values": {}, "ticket": TICKET},
+                         headers=headers)
+    assert copied.status_code == 200, copied.get_json()
+    assert db.session.scalars(select(MacroUse.ticket_terms)).one() == "bank card reach refund"
+    assert suggested(SIMILAR)[:2] == [timeline, bank]  # lifted past "bank", which names the bank
