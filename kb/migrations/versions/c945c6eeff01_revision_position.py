@@ -1,7 +1,7 @@
 """article order: each revision carries its place in its section (Zendesk's ``position``)
 
 Revision ID: c945c6eeff01
-Revises: 9d4e2b7a1c58
+Revises: a5eca78e72df
 Create Date: 2026-12-06 07:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c945c6eeff01'
-down_revision = '9d4e2b7a1c58'
+down_revision = 'a5eca78e72df'
 branch_labels = None
 depends_on = None
 
