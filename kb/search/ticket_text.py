@@ -70,9 +70,26 @@ _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
+#: English irregular verb forms, by their base form: the Porter stemmer leaves "paid", "took"
+#: or "sent" as they are, so a message saying "you took my money" and a reply saying "we take"
+#: or "get paid" and "pay" would not meet. General English, not the help center's words.
+_IRREGULAR = {
+    "pay": "paid overpaid", "take": "took taken", "send": "sent", "lose": "lost",
+    "hold": "held", "freeze": "froze frozen", "give": "gave given", "steal": "stole stolen",
+    "break": "broke broken", "forget": "forgot forgotten", "buy": "bought", "sell": "sold",
+    "keep": "kept", "leave": "left", "spend": "spent", "find": "found", "write": "wrote written",
+    "choose": "chose chosen", "begin": "began begun", "fall": "fell fallen", "feel": "felt",
+    "mean": "meant", "show": "shown", "withdraw": "withdrew withdrawn", "bring": "brought",
+    "catch": "caught", "run": "ran", "hide": "hid hidden", "rise": "rose risen",
+    "get": "got gotten", "go": "went gone", "come": "came", "see": "saw seen", "tell": "told",
+    "say": "said", "make": "made", "know": "knew known", "think": "thought",
+}
+_BASE = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _porter_stem(word)
+    return _porter_stem(_BASE.get(word, word))
 
 
 def normalise(text: str) -> str:
@@ -119,12 +136,17 @@ def phrases(text: str) -> list[str]:
     for words, term in _VARIANTS:
         if term in found or any(w not in where for w in words):
             continue
-        if len(words) == 1 or _close(words, where):
+        if len(words) == 1 or _close(words, where, strict=all(w in FILLER for w in words)):
             found.append(term)
     return found
 
 
-def _close(words: tuple[str, ...], where: dict[str, list[int]]) -> bool:
+def _close(words: tuple[str, ...], where: dict[str, list[int]], strict: bool = False) -> bool:
+    """All ``words`` near one another; ``strict`` (a variant made only of common words, such as
+    "not me", which any order of a long message holds somewhere): in order, side by side."""
+    if strict:
+        return any(all(start + i in where[w] for i, w in enumerate(words))
+                   for start in where[words[0]])
     span = len(words) + SLACK
     for start in where[words[0]]:
         if all(any(abs(p - start) < span for p in where[w]) for w in words[1:]):
