@@ -179,7 +179,8 @@ def key_words(text: str) -> list[Term]:
         if s in FILLER:
             return
         if s not in found:
-            found[s] = Term(word, s, boost=boost)
+            # The base form of an irregular verb is the one the index knows ("took": "take").
+            found[s] = Term(_BASE.get(word, word), s, boost=boost)
         found[s].boost = max(found[s].boost, boost)
 
     for word in _WORD.findall(text):
@@ -254,6 +255,16 @@ def score(terms: list[Term], doc: Profile, average_length: float, uses: int = 0
     if uses > 0:
         total *= 1 + min(USE_LIFT * math.log1p(uses), USE_LIFT_MAX)
     return total, matched
+
+
+#: How much of the best-matching linked article's score a macro gets (see
+#: :mod:`kb.search.linked_articles`): a weak field, below the macro's own words.
+LINK_WEIGHT = 0.3
+
+
+def linked_lift(article_scores: list[float]) -> float:
+    """What a macro gains from the articles it links to: the best one's score, weighed down."""
+    return LINK_WEIGHT * max(article_scores, default=0.0)
 
 
 #: Past uses: a macro an agent chose for a ticket like this one scores up to twice as much
