@@ -50,7 +50,7 @@ everything anyone someone somebody nobody asap urgent urgently possible possibly
 know knew think thought want wanted wants wondering wonder tell told say said says see saw
 look looked looking try tried trying make made go going went come came seems seem seemed
 lot lots bit little maybe perhaps actually basically literally honestly anyway also again
-today yesterday tomorrow week weeks day days month months year time times ago last first
+today yesterday tomorrow week weeks day days time times ago last first
 second third new old right wrong good great bad sorry fine fix fixed immediately now
 site app dont cant didnt doesnt wont isnt im ive pls plz thru
 """.split())
@@ -87,9 +87,19 @@ _IRREGULAR = {
 _BASE = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _porter_stem(_BASE.get(word, word))
+    """Porter's stem, after two general English folds it lacks: an irregular verb form to its
+    base ("paid": "pay"), and an adverb or adjective in "-ly" to its word ("yearly": "year",
+    "annually": "annual"), when what is left is a word of four letters or more ending in a
+    consonant (so "only", "early" and "family" stay as they are)."""
+    word = _BASE.get(word, word)
+    if word.endswith("ly") and len(word) >= 6 and word[-3] not in _VOWELS:
+        word = word[:-2]
+    return _porter_stem(word)
 
 
 def normalise(text: str) -> str:
