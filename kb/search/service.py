@@ -257,6 +257,14 @@ def _look_up(words: list[ticket_text.Term], scope: Scope
     kept: dict[str, ticket_text.Term] = {}
     for term in words:
         page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD)
+        if page.total == 0 and not page.suggestion:
+            # "transferred" where the help center says "transfer": the index matches words as
+            # written, so try the other forms of the same stem it may know instead.
+            for form in ticket_text.other_forms(term.word):
+                page = index.search(form, scope, limit=CANDIDATES_PER_WORD)
+                if page.total:
+                    term = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost)
+                    break
         if page.suggestion and " " not in page.suggestion.strip():
             corrected = page.suggestion.strip().lower()
             if corrected in ticket_text.FILLER:

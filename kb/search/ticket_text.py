@@ -102,6 +102,31 @@ def stem(word: str) -> str:
     return _porter_stem(word)
 
 
+#: Endings tried, longest first, to find the other forms of a word (see :func:`other_forms`).
+_ENDINGS = ("ers", "ing", "ed", "es", "er", "s", "d")
+#: The most other forms of one word looked up: each costs a search.
+MAX_OTHER_FORMS = 3
+
+
+def other_forms(word: str) -> list[str]:
+    """Forms of ``word`` without its inflection, for a word the index does not hold as
+    written ("transferred": "transfer", "subscribers": "subscriber", "subscribe"): the word
+    less an ending, with a doubled last letter undone or an "e" put back, kept when its stem
+    is the word's own (or that less a doubled letter Porter keeps, "transferr")."""
+    own = stem(word)
+    forms = []
+    for ending in _ENDINGS:
+        if not word.endswith(ending) or len(word) - len(ending) < 3:
+            continue
+        base = word[:-len(ending)]
+        undoubled = base[:-1] if base[-1] == base[-2] else base
+        for form in (undoubled, base + "e", base) if undoubled != base else (base + "e", base):
+            if form != word and form not in forms and own.startswith(stem(form)) \
+                    and len(own) - len(stem(form)) <= 1:
+                forms.append(form)
+    return forms[:MAX_OTHER_FORMS]
+
+
 def normalise(text: str) -> str:
     return " ".join(text.lower().translate(_APOSTROPHES).split())
 
