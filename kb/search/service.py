@@ -257,18 +257,18 @@ def _look_up(words: list[ticket_text.Term], scope: Scope
     kept: dict[str, ticket_text.Term] = {}
     for term in words:
         page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD)
-        if page.total == 0 and not page.suggestion:
-            # "transferred" where the help center says "transfer": the index matches words as
-            # written, so try the other forms of the same stem it may know instead.
+        if page.total == 0 or page.suggestion:
+            # Not in the index as written: its plain form ("transferred": "transfer", "took":
+            # "take") is a surer reading than the engine's spelling correction ("too").
             for form in ticket_text.other_forms(term.word):
-                page = index.search(form, scope, limit=CANDIDATES_PER_WORD)
-                if page.total:
-                    term = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost)
+                other = index.search(form, scope, limit=CANDIDATES_PER_WORD)
+                if other.total and not other.suggestion:
+                    term, page = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost), other
                     break
         if page.suggestion and " " not in page.suggestion.strip():
             corrected = page.suggestion.strip().lower()
             if corrected in ticket_text.FILLER:
-                continue  # "took" is not "too": a correction to a filler word says nothing
+                continue  # a correction to a filler word says nothing
             term = ticket_text.Term(corrected, ticket_text.stem(corrected), boost=term.boost)
         if page.total == 0 or term.stem in kept:
             continue

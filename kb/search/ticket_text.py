@@ -110,11 +110,11 @@ MAX_OTHER_FORMS = 3
 
 def other_forms(word: str) -> list[str]:
     """Forms of ``word`` without its inflection, for a word the index does not hold as
-    written ("transferred": "transfer", "subscribers": "subscriber", "subscribe"): the word
-    less an ending, with a doubled last letter undone or an "e" put back, kept when its stem
+    written ("transferred": "transfer", "subscribers": "subscriber", "took": "take"): the base
+    of an irregular verb, or the word less an ending, with a doubled last letter undone or an "e" put back, kept when its stem
     is the word's own (or that less a doubled letter Porter keeps, "transferr")."""
     own = stem(word)
-    forms = []
+    forms = [_BASE[word]] if word in _BASE else []
     for ending in _ENDINGS:
         if not word.endswith(ending) or len(word) - len(ending) < 3:
             continue
@@ -163,30 +163,45 @@ _VARIANTS = _variants()
 def phrases(text: str) -> list[str]:
     """The canonical terms of the variants the text holds. A variant matches when all its
     words appear close together, in any order ("charged me twice", "2 identical payments");
-    words are compared as written, not stemmed, so "accountant" is not "account"."""
+    words are compared as written, not stemmed, so "accountant" is not "account". Longer
+    variants go first and keep their words: "no idea what" (an unrecognized charge) leaves no
+    "idea" (a feature request) behind."""
     where: dict[str, list[int]] = {}
     for position, word in enumerate(_tokens(text)):
         where.setdefault(word, []).append(position)
-    found = []
+    found: list[str] = []
+    taken: set[int] = set()
     for words, term in _VARIANTS:
-        if term in found or any(w not in where for w in words):
+        if any(w not in where for w in words):
             continue
-        if len(words) == 1 or _close(words, where, strict=all(w in FILLER for w in words)):
+        spot = _spot(words, where, taken, strict=len(words) > 1 and all(w in FILLER for w in words))
+        if spot is None:
+            continue
+        taken.update(spot)
+        if term not in found:
             found.append(term)
     return found
 
 
-def _close(words: tuple[str, ...], where: dict[str, list[int]], strict: bool = False) -> bool:
-    """All ``words`` near one another; ``strict`` (a variant made only of common words, such as
-    "not me", which any order of a long message holds somewhere): in order, side by side."""
-    if strict:
-        return any(all(start + i in where[w] for i, w in enumerate(words))
-                   for start in where[words[0]])
+def _spot(words: tuple[str, ...], where: dict[str, list[int]], taken: set[int],
+          strict: bool = False) -> list[int] | None:
+    """Free positions holding all ``words`` near one another, or None; ``strict`` (a variant
+    made only of common words, such as "not me", which any order of a long message holds
+    somewhere): in order, side by side."""
     span = len(words) + SLACK
     for start in where[words[0]]:
-        if all(any(abs(p - start) < span for p in where[w]) for w in words[1:]):
-            return True
-    return False
+        if start in taken:
+            continue
+        spot = [start]
+        for i, word in enumerate(words[1:], 1):
+            near = [p for p in where[word] if p not in taken and p not in spot
+                    and (p == start + i if strict else abs(p - start) < span)]
+            if not near:
+                break
+            spot.append(near[0])
+        else:
+            return spot
+    return None
 
 
 @dataclass
@@ -214,8 +229,7 @@ def key_words(text: str) -> list[Term]:
         if s in FILLER:
             return
         if s not in found:
-            # The base form of an irregular verb is the one the index knows ("took": "take").
-            found[s] = Term(_BASE.get(word, word), s, boost=boost)
+            found[s] = Term(word, s, boost=boost)
         found[s].boost = max(found[s].boost, boost)
 
     for word in _WORD.findall(text):
