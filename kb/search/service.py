@@ -346,7 +346,7 @@ def _rank(actor: permissions.Actor, terms: list[ticket_text.Term], found: list[R
             continue
         value, matched = ticket_text.score(terms, doc, average, uses.get(result.document.id, 0))
         value += ticket_text.linked_lift(
-            [articles.get(rev, 0.0) for rev in links.get(result.document.id, [])])
+            value, [articles.get(rev, 0.0) for rev in links.get(result.document.id, [])])
         if value <= 0:
             continue
         value *= 1 + ticket_text.past_use_lift(terms, pasts.get(result.document.id, []))

@@ -311,9 +311,11 @@ def score(terms: list[Term], doc: Profile, average_length: float, uses: int = 0
 LINK_WEIGHT = 0.3
 
 
-def linked_lift(article_scores: list[float]) -> float:
-    """What a macro gains from the articles it links to: the best one's score, weighed down."""
-    return LINK_WEIGHT * max(article_scores, default=0.0)
+def linked_lift(own: float, article_scores: list[float]) -> float:
+    """What a document gains from the articles it links to: the best one's score, weighed
+    down. A document that links to none (an article, a macro that needs no article) counts as
+    its own best article, so linking is no advantage in itself."""
+    return LINK_WEIGHT * max(article_scores, default=own)
 
 
 #: Past uses: a macro an agent chose for a ticket like this one scores up to twice as much
