@@ -263,7 +263,8 @@ def _look_up(words: list[ticket_text.Term], scope: Scope
             for form in ticket_text.other_forms(term.word):
                 other = index.search(form, scope, limit=CANDIDATES_PER_WORD)
                 if other.total and not other.suggestion:
-                    term, page = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost), other
+                    term = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost)
+                    page = other
                     break
         if page.suggestion and " " not in page.suggestion.strip():
             corrected = page.suggestion.strip().lower()

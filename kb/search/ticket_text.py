@@ -111,8 +111,9 @@ MAX_OTHER_FORMS = 3
 def other_forms(word: str) -> list[str]:
     """Forms of ``word`` without its inflection, for a word the index does not hold as
     written ("transferred": "transfer", "subscribers": "subscriber", "took": "take"): the base
-    of an irregular verb, or the word less an ending, with a doubled last letter undone or an "e" put back, kept when its stem
-    is the word's own (or that less a doubled letter Porter keeps, "transferr")."""
+    of an irregular verb, or the word less an ending, with a doubled last letter undone or an
+    "e" put back, kept when its stem is the word's own (or that less a doubled letter Porter
+    keeps, "transferr")."""
     own = stem(word)
     forms = [_BASE[word]] if word in _BASE else []
     for ending in _ENDINGS:

@@ -38,10 +38,10 @@ def test_a_macro_is_lifted_by_the_article_it_links_to(api_as, make_document):
                   body="Import duties and customs fees are charged by the destination country.")
     make_document("article", state="published", title="Gift wrapping",
                   body="Wrapping paper and ribbons are chosen at checkout.")
-    customs = make_document("macro", state="published", title="Shipping::Abroad::Shipping abroad",
-                            body="Shipping abroad takes longer. See [this](/articles/customs-duties).")
-    wrapping = make_document("macro", state="published", title="Shipping::Abroad::Shipping abroad",
-                             body="Shipping abroad takes longer. See [this](/articles/gift-wrapping).")
+    title = "Shipping::Abroad::Shipping abroad"
+    body = "Shipping abroad takes longer. See [this](/articles/{}).".format
+    customs = make_document("macro", state="published", title=title, body=body("customs-duties"))
+    wrapping = make_document("macro", state="published", title=title, body=body("gift-wrapping"))
     api, _ = api_as("agent")
     # The two macros are alike; only what their articles say tells them apart.
     assert suggested(api, "shipping abroad: why did I pay import fees?")[:1] == [customs.slug]
@@ -51,10 +51,10 @@ def test_a_macro_is_lifted_by_the_article_it_links_to(api_as, make_document):
 def test_an_unpublished_article_lifts_nothing(api_as, make_document):
     make_document("article", state="draft", title="Customs duties",
                   body="Import duties and customs fees are charged by the destination country.")
-    first = make_document("macro", state="published", title="Shipping::Abroad::Shipping abroad",
-                          body="Shipping abroad takes longer. See [customs](/articles/customs-duties).")
-    second = make_document("macro", state="published", title="Shipping::Abroad::Shipping abroad",
-                           body="Shipping abroad takes longer. See [customs](/articles/customs-duties).")
+    title, body = ("Shipping::Abroad::Shipping abroad",
+                   "Shipping abroad takes longer. See [customs](/articles/customs-duties).")
+    first = make_document("macro", state="published", title=title, body=body)
+    second = make_document("macro", state="published", title=title, body=body)
     api, _ = api_as("agent")
     ranked = suggested(api, "shipping abroad, customs duties")
     assert ranked[:2] == [first.slug, second.slug]  # the engine's order, nothing lifted
