@@ -22,6 +22,7 @@ from kb.models.types import utcnow
 from kb.search import synonym_list, ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
+from kb.search.linked_articles import linked_revisions
 from kb.search.searchlog import SearchLogBuffer, burst_key, search_log  # noqa: F401
 from kb.search.schema import SNIPPET_CHARS, category_key
 
@@ -228,7 +229,7 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5,
     if not terms:
         return Suggestion([], [])
     found = recheck(actor, hits)
-    ranked = _rank(terms, found)[:min(max(limit, 1), MAX_LIMIT)]
+    ranked = _rank(actor, terms, found)[:min(max(limit, 1), MAX_LIMIT)]
     with unavailable_when_broken():
         ranked = _snippets_for(terms, scope, ranked)
     took = (time.perf_counter() - started) * 1000
@@ -257,8 +258,19 @@ def _look_up(words: list[ticket_text.Term], scope: Scope
     kept: dict[str, ticket_text.Term] = {}
     for term in words:
         page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD)
+        if page.total == 0 or page.suggestion:
+            # Not in the index as written: its plain form ("transferred": "transfer", "took":
+            # "take") is a surer reading than the engine's spelling correction ("too").
+            for form in ticket_text.other_forms(term.word):
+                other = index.search(form, scope, limit=CANDIDATES_PER_WORD)
+                if other.total and not other.suggestion:
+                    term = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost)
+                    page = other
+                    break
         if page.suggestion and " " not in page.suggestion.strip():
             corrected = page.suggestion.strip().lower()
+            if corrected in ticket_text.FILLER:
+                continue  # a correction to a filler word says nothing
             term = ticket_text.Term(corrected, ticket_text.stem(corrected), boost=term.boost)
         if page.total == 0 or term.stem in kept:
             continue
@@ -296,33 +308,47 @@ def _past_uses(connection, ids: list[int]) -> dict[int, list[frozenset[str]]]:
     return pasts
 
 
-def _rank(terms: list[ticket_text.Term], found: list[Result]) -> list[Result]:
-    """Score the candidates on the whole message, best first (the engine's order breaks ties)."""
-    if not found:
-        return []
-    connection = db.session.connection()
+def _profiles(connection, kinds: dict[int, str]) -> dict[int, ticket_text.Profile]:
+    """The scoring profile of each published revision (by id, with its document's kind)."""
     # One cache per app, so tests (and apps) never share revision ids between databases.
     cache = current_app.extensions.setdefault("kb.suggest_profiles", {})
-    missing = [r.document.published_revision_id for r in found
-               if r.document.published_revision_id not in cache]
+    missing = [rev for rev in kinds if rev not in cache]
     if missing:
         if len(cache) > _PROFILES_MAX:
             cache.clear()
-        kinds = {r.document.published_revision_id: r.document.kind for r in found}
         for row in connection.execute(_PROFILED, {"ids": missing}):
             # A published revision never changes, so its profile is kept by its id.
             cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
                                                 row.text or "")
+    return {rev: cache[rev] for rev in kinds if rev in cache}
+
+
+def _rank(actor: permissions.Actor, terms: list[ticket_text.Term], found: list[Result]
+          ) -> list[Result]:
+    """Score the candidates on the whole message, best first (the engine's order breaks ties)."""
+    if not found:
+        return []
+    connection = db.session.connection()
+    macro_ids = [r.document.id for r in found if r.document.kind == MACRO]
+    links = linked_revisions(actor, connection, macro_ids)
+    kinds = {r.document.published_revision_id: r.document.kind for r in found}
+    for revs in links.values():
+        kinds.update((rev, "article") for rev in revs)
+    profiles = _profiles(connection, kinds)
     uses = dict(connection.execute(_USES, {"ids": [r.document.id for r in found]}).all())
-    pasts = _past_uses(connection, [r.document.id for r in found if r.document.kind == MACRO])
-    profiles = [cache.get(r.document.published_revision_id) for r in found]
-    lengths = [p.length for p in profiles if p is not None]
+    pasts = _past_uses(connection, macro_ids)
+    lengths = [p.length for p in profiles.values()]
     average = sum(lengths) / len(lengths) if lengths else 1.0
+    articles = {rev: ticket_text.score(terms, profiles[rev], average)[0]
+                for revs in links.values() for rev in revs if rev in profiles}
     scored = []
-    for order, (result, doc) in enumerate(zip(found, profiles)):
+    for order, result in enumerate(found):
+        doc = profiles.get(result.document.published_revision_id)
         if doc is None:
             continue
         value, matched = ticket_text.score(terms, doc, average, uses.get(result.document.id, 0))
+        value += ticket_text.linked_lift(
+            value, [articles.get(rev, 0.0) for rev in links.get(result.document.id, [])])
         if value <= 0:
             continue
         value *= 1 + ticket_text.past_use_lift(terms, pasts.get(result.document.id, []))

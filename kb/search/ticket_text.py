@@ -50,7 +50,7 @@ everything anyone someone somebody nobody asap urgent urgently possible possibly
 know knew think thought want wanted wants wondering wonder tell told say said says see saw
 look looked looking try tried trying make made go going went come came seems seem seemed
 lot lots bit little maybe perhaps actually basically literally honestly anyway also again
-today yesterday tomorrow week weeks day days month months year time times ago last first
+today yesterday tomorrow week weeks day days time times ago last first
 second third new old right wrong good great bad sorry fine fix fixed immediately now
 site app dont cant didnt doesnt wont isnt im ive pls plz thru
 """.split())
@@ -70,9 +70,62 @@ _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
+#: English irregular verb forms, by their base form: the Porter stemmer leaves "paid", "took"
+#: or "sent" as they are, so a message saying "you took my money" and a reply saying "we take"
+#: or "get paid" and "pay" would not meet. General English, not the help center's words.
+_IRREGULAR = {
+    "pay": "paid overpaid", "take": "took taken", "send": "sent", "lose": "lost",
+    "hold": "held", "freeze": "froze frozen", "give": "gave given", "steal": "stole stolen",
+    "break": "broke broken", "forget": "forgot forgotten", "buy": "bought", "sell": "sold",
+    "keep": "kept", "leave": "left", "spend": "spent", "find": "found", "write": "wrote written",
+    "choose": "chose chosen", "begin": "began begun", "fall": "fell fallen", "feel": "felt",
+    "mean": "meant", "show": "shown", "withdraw": "withdrew withdrawn", "bring": "brought",
+    "catch": "caught", "run": "ran", "hide": "hid hidden", "rise": "rose risen",
+    "get": "got gotten", "go": "went gone", "come": "came", "see": "saw seen", "tell": "told",
+    "say": "said", "make": "made", "know": "knew known", "think": "thought",
+}
+_BASE = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+
+
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
+    """Porter's stem, after two general English folds it lacks: an irregular verb form to its
+    base ("paid": "pay"), and an adverb or adjective in "-ly" to its word ("yearly": "year",
+    "annually": "annual"), when what is left is a word of four letters or more ending in a
+    consonant (so "only", "early" and "family" stay as they are)."""
+    word = _BASE.get(word, word)
+    if word.endswith("ly") and len(word) >= 6 and word[-3] not in _VOWELS:
+        word = word[:-2]
     return _porter_stem(word)
+
+
+#: Endings tried, longest first, to find the other forms of a word (see :func:`other_forms`).
+_ENDINGS = ("ers", "ing", "ed", "es", "er", "s", "d")
+#: The most other forms of one word looked up: each costs a search.
+MAX_OTHER_FORMS = 3
+
+
+def other_forms(word: str) -> list[str]:
+    """Forms of ``word`` without its inflection, for a word the index does not hold as
+    written ("transferred": "transfer", "subscribers": "subscriber", "took": "take"): the base
+    of an irregular verb, or the word less an ending, with a doubled last letter undone or an
+    "e" put back, kept when its stem is the word's own (or that less a doubled letter Porter
+    keeps, "transferr")."""
+    own = stem(word)
+    forms = [_BASE[word]] if word in _BASE else []
+    for ending in _ENDINGS:
+        if not word.endswith(ending) or len(word) - len(ending) < 3:
+            continue
+        base = word[:-len(ending)]
+        undoubled = base[:-1] if base[-1] == base[-2] else base
+        for form in (undoubled, base + "e", base) if undoubled != base else (base + "e", base):
+            if form != word and form not in forms and own.startswith(stem(form)) \
+                    and len(own) - len(stem(form)) <= 1:
+                forms.append(form)
+    return forms[:MAX_OTHER_FORMS]
 
 
 def normalise(text: str) -> str:
@@ -111,25 +164,45 @@ _VARIANTS = _variants()
 def phrases(text: str) -> list[str]:
     """The canonical terms of the variants the text holds. A variant matches when all its
     words appear close together, in any order ("charged me twice", "2 identical payments");
-    words are compared as written, not stemmed, so "accountant" is not "account"."""
+    words are compared as written, not stemmed, so "accountant" is not "account". Longer
+    variants go first and keep their words: "no idea what" (an unrecognized charge) leaves no
+    "idea" (a feature request) behind."""
     where: dict[str, list[int]] = {}
     for position, word in enumerate(_tokens(text)):
         where.setdefault(word, []).append(position)
-    found = []
+    found: list[str] = []
+    taken: set[int] = set()
     for words, term in _VARIANTS:
-        if term in found or any(w not in where for w in words):
+        if any(w not in where for w in words):
             continue
-        if len(words) == 1 or _close(words, where):
+        spot = _spot(words, where, taken, strict=len(words) > 1 and all(w in FILLER for w in words))
+        if spot is None:
+            continue
+        taken.update(spot)
+        if term not in found:
             found.append(term)
     return found
 
 
-def _close(words: tuple[str, ...], where: dict[str, list[int]]) -> bool:
+def _spot(words: tuple[str, ...], where: dict[str, list[int]], taken: set[int],
+          strict: bool = False) -> list[int] | None:
+    """Free positions holding all ``words`` near one another, or None; ``strict`` (a variant
+    made only of common words, such as "not me", which any order of a long message holds
+    somewhere): in order, side by side."""
     span = len(words) + SLACK
     for start in where[words[0]]:
-        if all(any(abs(p - start) < span for p in where[w]) for w in words[1:]):
-            return True
-    return False
+        if start in taken:
+            continue
+        spot = [start]
+        for i, word in enumerate(words[1:], 1):
+            near = [p for p in where[word] if p not in taken and p not in spot
+                    and (p == start + i if strict else abs(p - start) < span)]
+            if not near:
+                break
+            spot.append(near[0])
+        else:
+            return spot
+    return None
 
 
 @dataclass
@@ -232,6 +305,18 @@ def score(terms: list[Term], doc: Profile, average_length: float, uses: int = 0
     if uses > 0:
         total *= 1 + min(USE_LIFT * math.log1p(uses), USE_LIFT_MAX)
     return total, matched
+
+
+#: How much of the best-matching linked article's score a macro gets (see
+#: :mod:`kb.search.linked_articles`): a weak field, below the macro's own words.
+LINK_WEIGHT = 0.3
+
+
+def linked_lift(own: float, article_scores: list[float]) -> float:
+    """What a document gains from the articles it links to: the best one's score, weighed
+    down. A document that links to none (an article, a macro that needs no article) counts as
+    its own best article, so linking is no advantage in itself."""
+    return LINK_WEIGHT * max(article_scores, default=own)
 
 
 #: Past uses: a macro an agent chose for a ticket like this one scores up to twice as much
