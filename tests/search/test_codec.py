@@ -3,8 +3,8 @@ from a generation opened on disk, over several posting blocks and in every integ
 
 import pytest
 
-from kb.search.engine import (MemoryStorage, create_generation, new_index, open_generation,
-                              read_current, write_current)
+from kb.search.engine import (Codec, MemoryStorage, create_generation, new_index,
+                              open_generation, read_current, write_current)
 from kb.search.engine import codec
 from kb.search.schema import TITLE_BOOST
 from tests.support import make_doc
@@ -24,16 +24,17 @@ def _postings(searcher, field: str, word: str) -> list[tuple[str, float, list[in
 
 @pytest.fixture(params=["in memory", "on disk"])
 def opened(request, tmp_path):
-    """Builds ``docs`` and yields a searcher over them, as kb's index opens them."""
+    """Builds ``docs`` (with ``codec``, kb's own by default) and yields a searcher over them,
+    as kb's index opens them."""
     searchers = []
 
-    def open_(docs):
+    def open_(docs, codec=None):
         if request.param == "in memory":
-            searcher = new_index(MemoryStorage(), docs, 1).searcher()
+            searcher = new_index(MemoryStorage(), docs, 1, codec).searcher()
         else:
             root = tmp_path / "ix"
             root.mkdir()
-            write_current(root, create_generation(root, docs, 1))
+            write_current(root, create_generation(root, docs, 1, codec))
             searcher = open_generation(root, read_current(root))[2]
         searchers.append(searcher)
         return searcher
@@ -45,14 +46,13 @@ def opened(request, tmp_path):
 
 @pytest.mark.parametrize("protocol", [2, codec.BLOCK_PICKLE_PROTOCOL],
                          ids=["as W3 and earlier kb pickled blocks", "as kb does"])
-def test_ids_weights_and_positions_read_back_over_several_blocks(protocol, opened, monkeypatch):
-    monkeypatch.setattr(codec, "BLOCK_PICKLE_PROTOCOL", protocol)
+def test_ids_weights_and_positions_read_back_over_several_blocks(protocol, opened):
     count = 300  # three blocks of postings for "kilo"
     docs = []
     for i in range(1, count + 1):
         text = " ".join(["kilo"] * (i % 5 + 1) + (["lima"] if i % 3 == 0 else []))
         docs.append(make_doc(i, text, text))
-    searcher = opened(docs)
+    searcher = opened(docs, Codec(pickle_protocol=protocol))
     # Titles carry a boost of 3: their weights are stored as floats, the body's as integers.
     for field, boost in (("article_body", 1.0), ("article_title", TITLE_BOOST)):
         assert _postings(searcher, field, "kilo") == [

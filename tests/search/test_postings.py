@@ -33,16 +33,16 @@ def _term(rng: random.Random, df: int, levels: int = 300,
 
 
 @pytest.mark.parametrize("impacts", ["built", "looked up by key"])
-@pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (TABLE_AFTER)
+@pytest.mark.parametrize("tables", ["never", "from the start"])  # dense terms' (table_after)
 # Eligible: every document; many; few, deep in the lists (ranked by scoring them directly).
 @pytest.mark.parametrize("sample", [DOCS, DOCS // 2, 600, 40])
-def test_the_best_documents_are_those_a_full_scoring_finds(sample, tables, impacts, monkeypatch):
-    if tables == "never":
-        monkeypatch.setattr(postings, "TABLE_AFTER", 0)
+def test_the_best_documents_are_those_a_full_scoring_finds(sample, tables, impacts):
     rng = random.Random(3)
     terms = [_term(rng, df, keyed=impacts != "built") for df in (9000, 4000, 300)]
     for term, _ in terms:
         term.lookups = DOCS if tables == "from the start" else 0
+        if tables == "never":
+            term.table_after = 0
     weights = [1.0, 2.5, 0.75]
     eligible = 0
     for term, _ in terms:
@@ -118,7 +118,7 @@ def test_a_dense_term_gets_its_table_once_ranking_has_looked_it_up_often():
     term, _ = _term(random.Random(4), 9000)
     assert term.dense and term.table is None
     everything = to_bits(range(DOCS), DOCS)
-    while term.lookups * postings.TABLE_AFTER <= term.df:
+    while term.lookups * term.table_after <= term.df:
         top([(term, 1.0)], everything, (DOCS >> 3) + 1, 10)
     assert term.table is not None
 

@@ -66,6 +66,9 @@ def make_app(tmp_path: Path, *, fresh_database: bool = False, **overrides):
         "INDEX_DIR": str(instance / "index"),
         "SERVER_NAME": "kb.test",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt costs ~80 ms a user
+        # Render processes run at a low priority: on a busy machine an ordinary body can wait
+        # past the production budget. Tests of the budget set their own.
+        "RENDER_TIMEOUT": 60,
         **overrides,
     }
     if on_postgres() and has_app_context():

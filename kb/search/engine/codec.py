@@ -48,7 +48,8 @@ COMPRESSION = 3
 #: larger blocks mean less of it.
 BLOCK_POSTINGS = 1024
 
-#: Pickle protocol of a block's data (see :meth:`CompactPostingsWriter._write_block`).
+#: Pickle protocol of a block's data (see :meth:`CompactPostingsWriter._write_block`); a
+#: :class:`Codec` may be given another (2 writes blocks as W3 and kb before it did).
 BLOCK_PICKLE_PROTOCOL = 5
 
 BYTE_LENGTHS = [byte_to_length(i) for i in range(256)]
@@ -59,9 +60,13 @@ KEYS = b"K"
 class Codec(W3Codec):
     """W3 with compact posting blocks; writers must be given it (``ix.writer(codec=Codec())``)."""
 
-    def __init__(self, blocklimit: int = BLOCK_POSTINGS, inlinelimit: int = 1) -> None:
+    def __init__(self, blocklimit: int = BLOCK_POSTINGS, inlinelimit: int = 1,
+                 pickle_protocol: int = BLOCK_PICKLE_PROTOCOL) -> None:
+        """:param pickle_protocol: of the blocks' data; every protocol reads back, so an index
+            written with an older one (W3's 2) stays readable."""
         # Blocks are not compressed as a whole: CompactPostingsWriter compresses the positions.
         super().__init__(blocklimit, 0, inlinelimit)
+        self.pickle_protocol = pickle_protocol
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
@@ -72,8 +77,10 @@ class Codec(W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: not used by kb, left as W3 writes them
             return super().postings_writer(dbfile, byteids)
-        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
-                                     compression=0, inlinelimit=self._inlinelimit)
+        writer = CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
+                                       compression=0, inlinelimit=self._inlinelimit)
+        writer.pickle_protocol = self.pickle_protocol
+        return writer
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
@@ -123,6 +130,9 @@ class CompactPostingsWriter(W3PostingsWriter):
     integer Python never allocates.
     """
 
+    #: Set by :meth:`Codec.postings_writer`.
+    pickle_protocol = BLOCK_PICKLE_PROTOCOL
+
     def _new_block(self):
         super()._new_block()
         self._length_bytes = bytearray()
@@ -160,7 +170,7 @@ class CompactPostingsWriter(W3PostingsWriter):
             postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()),
-                            BLOCK_PICKLE_PROTOCOL)
+                            self.pickle_protocol)
         if self._compression:
             data = zlib.compress(data, self._compression)
         info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, self._compression,

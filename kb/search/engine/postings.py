@@ -93,7 +93,7 @@ class Term:
     """
 
     __slots__ = ("field", "text", "df", "bits", "ids", "_impacts", "_keys", "_by_key",
-                 "doc_count", "_order", "_cut", "_table", "lookups", "_peak")
+                 "doc_count", "_order", "_cut", "_table", "lookups", "table_after", "_peak")
 
     def __init__(self, field: str, text: str, ids: Iterable[int],
                  impacts: Iterable[float] | None, doc_count: int) -> None:
@@ -112,8 +112,8 @@ class Term:
         self._order: array | None = None
         self._cut: float | None = None
         self._table: array | None = None
-        #: Documents ranking has looked this term up for (see :data:`TABLE_AFTER`).
-        self.lookups = 0
+        #: Documents ranking looked this term up for; past df / table_after it builds the table.
+        self.lookups, self.table_after = 0, TABLE_AFTER
         self._peak: float | None = None
 
     @classmethod
@@ -217,9 +217,9 @@ class Term:
     @property
     def table(self) -> array | None:
         """Impact by document number, for a term in more than 1/DENSE_RATIO of documents that
-        has been looked up often (see :data:`TABLE_AFTER`): a lookup instead of a bisection,
-        for 4 bytes a document."""
-        if self._table is None and self.dense and self.lookups * TABLE_AFTER > self.df:
+        has been looked up often (see :data:`TABLE_AFTER`; ``table_after = 0``: never): a lookup
+        instead of a bisection, for 4 bytes a document."""
+        if self._table is None and self.dense and self.lookups * self.table_after > self.df:
             table = array("f", bytes(4 * (self.doc_count + 1)))
             deque(map(setitem, repeat(table), self.ids, self.impacts), maxlen=0)  # a C loop
             self._table = table

@@ -197,10 +197,14 @@ def meta_fields(position: int) -> dict[str, Any]:
             "meta": {"position": int(position), "schema": SCHEMA_VERSION}}
 
 
-def new_index(storage, docs: Iterable[IndexDoc], position: int, **writer_args: Any) -> FileIndex:
-    """Create an index in ``storage`` holding ``docs`` and the meta document, in one commit."""
+def new_index(storage, docs: Iterable[IndexDoc], position: int, codec: Codec | None = None,
+              **writer_args: Any) -> FileIndex:
+    """Create an index in ``storage`` holding ``docs`` and the meta document, in one commit.
+
+    :param codec: the segments' :class:`Codec`; kb's own by default.
+    """
     ix = FileIndex.create(storage, build_schema(), "MAIN")
-    writer = ix.writer(limitmb=BUILD_LIMITMB, codec=Codec(), **writer_args)
+    writer = ix.writer(limitmb=BUILD_LIMITMB, codec=codec or Codec(), **writer_args)
     writer.pool = TermPool(writer._tempstorage, BUILD_LIMITMB)
     try:
         seen: set[str] = set()
@@ -243,17 +247,20 @@ def generations(root: Path) -> list[tuple[int, str]]:
     return sorted(out)
 
 
-def create_generation(root: Path, docs: Iterable[IndexDoc], position: int) -> str:
+def create_generation(root: Path, docs: Iterable[IndexDoc], position: int,
+                      codec: Codec | None = None) -> str:
     """Build a complete, fsynced generation beside the live one; returns its name.
 
     The caller holds REBUILD.lock. On failure the half-built folder is removed.
+
+    :param codec: as for :func:`new_index`.
     """
     number = max((n for n, _ in generations(root)), default=0) + 1
     name = f"gen-{number}"
     folder = root / name
     folder.mkdir()
     try:
-        new_index(FileStorage(str(folder)), docs, position)
+        new_index(FileStorage(str(folder)), docs, position, codec)
         for entry in os.scandir(folder):
             if entry.is_file():
                 fd = os.open(entry.path, os.O_RDONLY)
