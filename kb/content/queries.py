@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
 from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
@@ -26,25 +26,30 @@ def get_document(kind: str, document_id: int) -> Document:
     return document
 
 
-def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
-    """The document with this slug, or the slug it moved to (for a permanent redirect)."""
+def find_by_slug(kind: str, slug: str, locale: str | None = None) -> tuple[Document | None, str | None]:
+    """The document with this slug in ``locale`` (the default one unless given), or the slug
+    it moved to (for a permanent redirect)."""
     if not validation.is_key(slug):
         return None, None
+    locale = locale or locales.default()
     document = db.session.execute(
-        select(Document).where(Document.kind == kind, Document.slug == slug)
+        select(Document).where(Document.kind == kind, Document.locale == locale, Document.slug == slug)
     ).unique().scalar_one_or_none()
     if document is not None:
         return document, None
-    target = moved_to(kind, slug)
+    target = moved_to(kind, slug, locale)
     return None, target.slug if target else None
 
 
-def moved_to(kind: str, old_slug: str) -> Document | None:
-    """The document that once had ``old_slug``, whoever may read it (callers must ask)."""
+def moved_to(kind: str, old_slug: str, locale: str | None = None) -> Document | None:
+    """The document that once had ``old_slug`` in ``locale`` (the default one unless given),
+    whoever may read it (callers must ask)."""
     if not validation.is_key(old_slug):
         return None
     redirect = db.session.execute(
-        select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == old_slug)
+        select(SlugRedirect).where(SlugRedirect.kind == kind,
+                                   SlugRedirect.locale == (locale or locales.default()),
+                                   SlugRedirect.slug == old_slug)
     ).scalar_one_or_none()
     return db.session.get(Document, redirect.document_id) if redirect else None
 

@@ -129,11 +129,13 @@ def article_id(reference: str) -> int:
     if ref.isdigit():
         return validation.identifier(int(ref), "article with id")
     slug = ref.split("?")[0].split("#")[0].rstrip("/")
+    locale = None
     if "/articles/" in slug:
-        slug = slug.rsplit("/articles/", 1)[1]
-    document, moved = content_queries.find_by_slug(ARTICLE, slug)
+        prefix, slug = slug.rsplit("/articles/", 1)
+        locale = locales.find(prefix.rsplit("/", 1)[-1])  # /<locale>/articles/<slug>
+    document, moved = content_queries.find_by_slug(ARTICLE, slug, locale)
     if document is None and moved:
-        document, _ = content_queries.find_by_slug(ARTICLE, moved)
+        document, _ = content_queries.find_by_slug(ARTICLE, moved, locale)
     if document is None:
         raise NotFoundError(f"no article with the address or slug “{slug}”")
     return document.id
