@@ -55,9 +55,11 @@ def moved_to(kind: str, old_slug: str, locale: str | None = None) -> Document | 
 
 
 def list_documents(actor: permissions.Actor, kind: str, status: str | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
-    """A page of the documents the actor may list, newest change first."""
+                   limit: int = 50, offset: int = 0, locale: str | None = None) -> tuple[int, list[Document]]:
+    """A page of the documents the actor may list (in ``locale`` when given), newest change first."""
     query = permissions.visible_documents(actor, kind)
+    if locale is not None:
+        query = query.where(Document.locale == locale)
     if status and permissions.is_staff(actor):
         query = query.join(Revision, Revision.id == Document.latest_revision_id).where(Revision.state == status)
     elif status and status != "published":
@@ -103,17 +105,24 @@ class CategoryListing:
         return sum(len(s.articles) for s in self.sections)
 
 
-def help_center_tree(actor: permissions.Actor = None) -> list[CategoryListing]:
-    """Categories, their sections and the published articles the actor may read, for the home page."""
+def help_center_tree(actor: permissions.Actor = None, locale: str | None = None) -> list[CategoryListing]:
+    """Categories, their sections and the published articles the actor may read, for the home
+    page: those in ``locale`` (the default one unless given), and the default locale's where
+    ``locale`` has no readable translation."""
+    default = locales.default()
+    locale = locale or default
     rows = db.session.execute(
         select(Document, Revision)
         .join(Revision, Revision.id == Document.published_revision_id)
-        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None))
+        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None),
+               Document.locale.in_({locale, default}))
         .order_by(Revision.title)
     ).unique().all()
+    readable_rows = [(d, r) for d, r in rows if permissions.readable_published(actor, d) is not None]
+    translated = {d.translation_of_id for d, _ in readable_rows if d.locale != default}
     by_section: dict[int, list[tuple[Document, Revision]]] = {}
-    for document, rev in rows:
-        if permissions.readable_published(actor, document) is not None:
+    for document, rev in readable_rows:
+        if document.locale == locale or document.id not in translated:
             by_section.setdefault(rev.section_id, []).append((document, rev))
     listings = []
     for category in db.session.execute(select(Category).order_by(Category.position, Category.title)).scalars():
