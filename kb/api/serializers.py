@@ -59,7 +59,7 @@ def translations_list(actor, document: Document) -> list[dict]:
     staff = permissions.is_staff(actor)
     shown = [m for m in family if (permissions.visible(actor, m) if staff
                                    else permissions.readable_published(actor, m) is not None)]
-    outdated = translations.outdated_ids(shown)
+    outdated = translations.outdated_ids(m.id for m in shown)
     return [{"locale": m.locale, "id": m.id, "slug": m.slug,
              "status": m.status if staff else "published", "outdated": m.id in outdated}
             for m in shown]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from kb import locales
 from kb.errors import ConflictError, NotFoundError, ValidationError
@@ -103,22 +104,20 @@ def outdated(document: Document) -> bool:
     return source_change(document) is not None
 
 
-def outdated_ids(documents: list[Document]) -> set[int]:
-    """The ids of the outdated translations among ``documents``, in two queries whatever their
-    number (for lists)."""
-    pending = [d for d in documents if d.translation_of_id is not None and d.source_revision_id is not None]
-    if not pending:
+def outdated_select():
+    """``SELECT documents.id`` of every outdated translation: the rule of :func:`source_change`
+    as one query, for lists and filters (narrow it with ``.where``)."""
+    source, confirmed, live = aliased(Document), aliased(Revision), aliased(Revision)
+    return (select(Document.id)
+            .join(source, source.id == Document.translation_of_id)
+            .join(confirmed, confirmed.id == Document.source_revision_id)
+            .join(live, live.id == source.published_revision_id)
+            .where(live.id != confirmed.id, or_(live.title != confirmed.title, live.body != confirmed.body)))
+
+
+def outdated_ids(ids) -> set[int]:
+    """The outdated translations among the documents ``ids`` (one query, for lists)."""
+    ids = list(ids)
+    if not ids:
         return set()
-    source_ids = {d.translation_of_id for d in pending}
-    live = dict(db.session.execute(select(Document.id, Document.published_revision_id)
-                                   .where(Document.id.in_(source_ids))).all())
-    revision_ids = {d.source_revision_id for d in pending} | {r for r in live.values() if r}
-    texts = {row.id: (row.title, row.body) for row in db.session.execute(
-        select(Revision.id, Revision.title, Revision.body).where(Revision.id.in_(revision_ids)))}
-    found = set()
-    for document in pending:
-        current = live.get(document.translation_of_id)
-        if current and current != document.source_revision_id and \
-                texts.get(current) != texts.get(document.source_revision_id):
-            found.add(document.id)
-    return found
+    return set(db.session.scalars(outdated_select().where(Document.id.in_(ids))))
