@@ -108,6 +108,9 @@ class ArticleWrite(DocumentWrite):
 
 
 class DocumentUpdate(DocumentWrite):
+    class Meta(Strict.Meta):
+        exclude = ("locale", "translation_of")  # a document's language is fixed when it is made
+
     base_revision = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "the latest revision number you edited"})
     personal = StrictBoolean(load_default=False, load_only=True)
