@@ -10,8 +10,9 @@ from flask import jsonify
 from kb import locales, permissions
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body, query_args
+from kb.api.locale_schemas import LocaleArgs
 from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs,
-                            LocaleArgs, RequiredComment, RestoreBody, ScheduleBody)
+                            RequiredComment, RestoreBody, ScheduleBody)
 from kb.api.serializers import KIND_PATHS, link_flags, comment_dict, document_dict, revision_dict, revision_summary, \
     visible_document_dict
 from kb.auth import current_actor

@@ -213,22 +213,6 @@ class MacroFlagsOut(Schema):
     flags = fields.List(fields.Nested(LinkFlagOut))
 
 
-class TranslationOut(Schema):
-    locale = fields.String()
-    id = fields.Integer()
-    slug = fields.String()
-    status = fields.String(validate=validate.OneOf(STATES))
-    outdated = fields.Boolean(metadata={"description": "its source changed since it was last published"})
-
-
-class LocaleArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    locale = fields.String(validate=validate.Length(max=16), metadata={
-        **LINE, "description": "the document's version in this locale (404 when it has none)"})
-
-
 class DocumentOut(Schema):
     id = fields.Integer()
     kind = fields.String()
@@ -253,7 +237,8 @@ class DocumentOut(Schema):
         "description": "macros read one at a time: links to articles that broke or changed since"})
     locale = fields.String()
     translation_of = fields.Integer(allow_none=True)
-    translations = fields.List(fields.Nested(TranslationOut), metadata={
+    # TranslationOut is in kb/api/locale_schemas.py, found by name when first used.
+    translations = fields.List(fields.Nested("TranslationOut"), metadata={
         "description": "the document's other language versions the caller may see"})
 
 
