@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from kb import resources
+from kb import locales, resources
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE": "./instance",
@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "CONTACT_RATE_LIMIT_PER_HOUR": 10,  # contact requests per client per hour
     "SEARCH_LOG_DAYS": 90,  # days raw search rows are kept; the daily roll-ups are kept for good
     "LOG_LEVEL": "INFO",  # of the ``kb`` loggers (kb/logs.py), request lines included
+    "LOCALES": "en",  # comma-separated, the first the default (kb/locales.py)
 }
 
 #: Keys kb understands; anything else in the instance file earns a warning.
@@ -111,6 +112,7 @@ def _warn_unknown(app: Flask, framework_keys: set[str]) -> None:
 
 def _derive_paths(app: Flask) -> None:
     cfg = app.config
+    cfg["LOCALES"] = locales.parse(cfg["LOCALES"])  # a bad tag stops the factory, naming it
     instance = Path(cfg["INSTANCE"]).resolve()
     try:
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # its secret key, database, index

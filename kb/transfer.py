@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 
-from kb import database, macros, ordered_pool, transfer_media, transfer_sections, transfer_synonyms, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
+from kb import database, macros, ordered_pool, transfer_fields, transfer_locales, transfer_media, transfer_sections, transfer_synonyms, transfer_workflow, validation  # noqa: F401 (macros registers its kind)
 from kb.content import render_budget, services
 from kb.content.render_budget import RenderRefusedError
 from kb.content.services import DocumentInput, RenderedBody
@@ -37,7 +35,7 @@ from kb.transfer_files import ContentFile, ContentFileError, discover, read_text
 from kb.transfer_workflow import IMPORT, SkippedFile
 
 KNOWN_KEYS = {"title", "slug", "section", "tags", "visibility", "status", "review_by", "redirect_from",
-              "position"}
+              "position", "locale", "translation_of"}
 STATUSES = {"published", "draft", "archived"}
 #: From this many files on, an import renders Markdown in worker processes: below it, starting
 #: them costs more than they save.
@@ -85,6 +83,10 @@ class ParsedFile:
     data: DocumentInput
     #: Old slugs that answer 301 to this document.
     redirect_from: tuple[str, ...] = ()
+    #: ``locale:`` as written (checked against ``KB_LOCALES`` when written to the database).
+    locale: str | None = None
+    #: ``translation_of:``, the slug of the source document in the default locale.
+    translation_of: str | None = None
 
 
 def parse_file(item: ContentFile) -> ParsedFile:
@@ -105,14 +107,14 @@ def parse_file(item: ContentFile) -> ParsedFile:
         raise ContentFileError("title must be text (quote it if it looks like a number or a list)")
     if not title or not title.strip():
         raise ContentFileError("no title in the front matter")
-    status = _word(meta, "status", "published")
+    status = transfer_fields.word(meta, "status", "published")
     if status not in STATUSES:
         raise ContentFileError(f"status must be published, draft or archived, not {status!r}")
     try:
         redirect_from = transfer_workflow.redirect_slugs(meta.get("redirect_from"))
     except ValueError as exc:
         raise ContentFileError(str(exc)) from None
-    visibility = _word(meta, "visibility", "public")
+    visibility = transfer_fields.word(meta, "visibility", "public")
     section = meta.get("section")
     if section is not None and not isinstance(section, str):
         raise ContentFileError("section must read category/section")
@@ -125,64 +127,20 @@ def parse_file(item: ContentFile) -> ParsedFile:
     try:
         data = DocumentInput(
             title=title.strip(), body=body,
-            tags=services.normalise_tags(_tags(meta.get("tags"))),
+            tags=services.normalise_tags(transfer_fields.tags(meta.get("tags"))),
             section=section or item.folder_section, visibility=visibility,
             slug=slugify(str(slug or item.path.stem)),
-            review_by=_date(meta.get("review_by")),
-            meta=_plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+            review_by=transfer_fields.day(meta.get("review_by")),
+            meta=transfer_fields.plain({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
             message=f"Imported from {item.path.name}", position=position,
         )
     except KbError as exc:
         raise ContentFileError(exc.message) from None
-    return ParsedFile(data.slug, status, data, redirect_from)
-
-
-def _word(meta: dict, key: str, default: str) -> str:
-    value = meta.get(key)
-    if value is None or value == "":
-        return default
-    if not isinstance(value, str):
-        raise ContentFileError(f"{key} must be a word, not {value!r}"[:200])
-    return value.strip().lower()
-
-
-def _tags(value) -> list[str]:
-    """Tags as strings; a whole number (``tags: [2027]``) is taken as written."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [t for t in value.split(",")]
-    if isinstance(value, (list, tuple)):
-        tags = [t for t in value if t is not None]
-        if all(isinstance(t, str) or (isinstance(t, int) and not isinstance(t, bool)) for t in tags):
-            return [str(t) for t in tags]
-    raise ContentFileError("tags must be a list of words")
-
-
-def _date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ContentFileError(f"review_by must be a date like 2027-03-01, not {value!r}"[:200])
-
-
-def _plain(meta: dict) -> dict:
-    """Unknown keys as plain JSON values, so comparing with the stored copy is exact.
-
-    :raises ContentFileError: a value JSON cannot hold (a date as a key, a NaN).
-    """
-    try:
-        return json.loads(json.dumps(meta, default=str, sort_keys=True, allow_nan=False))
-    except (TypeError, ValueError) as exc:
-        raise ContentFileError(f"broken front matter: an unknown key's value cannot be kept ({exc})") from None
+    locale, source = meta.get("locale"), meta.get("translation_of")
+    if not isinstance(locale, (str, type(None))) or not isinstance(source, (str, type(None))):
+        raise ContentFileError("locale and translation_of must be text")
+    return ParsedFile(data.slug, status, data, redirect_from, locale and locale.strip(),
+                      slugify(source) if source else None)
 
 
 @dataclass(frozen=True)
@@ -337,7 +295,9 @@ def _import_files(files: list[ContentFile], actor: User, count: int,
     every object the session holds); a crash loses at most the batch being written, which
     importing again writes the same way.
     """
-    claimed: dict[tuple[str, str], Path] = {}
+    claimed: dict[tuple[str, str, str | None], Path] = {}
+    #: Translations met before their source; written once every other file is.
+    waiting: list[PreparedFile] = []
     if count:
         prepared = ordered_pool.map_ahead(_prepare_and_render, files, count,
                                           initializer=_remember_bodies, initargs=(_stored_bodies(),))
@@ -354,15 +314,20 @@ def _import_files(files: list[ContentFile], actor: User, count: int,
                     # Taken one at a time, so each file is written as soon as it is rendered.
                     for _shown, ready in islice(pairs, FILES_PER_TRANSACTION):
                         written += 1
-                        if not _import_prepared(ready, actor, claimed, report, force):
+                        if not _import_prepared(ready, actor, claimed, report, force, waiting):
                             sections.clear()  # the failed file's savepoint may have made one
+            with transaction():
+                for ready in waiting:
+                    if not _import_prepared(ready, actor, claimed, report, force):
+                        sections.clear()
         finally:
             prepared.close()
             _remember_bodies({})
 
 
-def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, str], Path],
-                     report: ImportReport, force: bool = False) -> bool:
+def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, str, str | None], Path],
+                     report: ImportReport, force: bool = False,
+                     waiting: list[PreparedFile] | None = None) -> bool:
     """Write one prepared file in its own savepoint; false when it failed (and was rolled back).
 
     A skipped file is not a failure: nothing was written for it."""
@@ -373,11 +338,15 @@ def _import_prepared(ready: PreparedFile, actor: User, claimed: dict[tuple[str, 
     try:
         if ready.parsed is None or ready.error:
             raise ContentFileError(ready.error or "cannot be read")
-        other = claimed.setdefault((item.kind, ready.parsed.slug), item.path)
+        other = claimed.setdefault((item.kind, ready.parsed.slug, ready.parsed.locale), item.path)
         if other != item.path:
             raise ContentFileError(f"slug {ready.parsed.slug!r} is already used by {other} in this import")
         with db.session.begin_nested():
-            outcome = _import_one(item.kind, ready.parsed, actor, ready.rendered, force)
+            outcome = _import_one(item.kind, ready.parsed, actor, ready.rendered, force,
+                                  waiting is not None)
+    except transfer_locales.SourceNotYet:
+        waiting.append(ready)  # type: ignore[union-attr]
+        outcome = "waiting"
     except SkippedFile as exc:  # raised before anything was written
         report.skips.append((str(item.path), str(exc)))
         outcome = "skipped"
@@ -416,16 +385,19 @@ def _worker_count(files: int, wanted: int | None) -> int:
 
 
 def _import_one(kind: str, parsed: ParsedFile, actor: User, rendered: RenderedBody | None = None,
-                force: bool = False) -> str:
+                force: bool = False, may_wait: bool = False) -> str:
     """Create, update or leave one document; returns which (``imported``/``updated``/``unchanged``).
 
     :raises SkippedFile: the document is in the review workflow's hands and ``force`` is off.
+    :raises SourceNotYet: a translation whose source is not imported yet, when ``may_wait``.
     """
     with transaction():
-        found = transfer_workflow.find_existing(kind, parsed.slug)
+        locale, source_id = transfer_locales.file_locale(kind, parsed.locale, parsed.translation_of, may_wait)
+        found = transfer_workflow.find_existing(kind, parsed.slug, locale)
         if found is None:
             document = services.create_document(kind, parsed.data, actor, create_sections=True,
-                                                rendered=rendered, origin=IMPORT)
+                                                rendered=rendered, origin=IMPORT, locale=locale,
+                                                translation_of=source_id)
             transfer_workflow.add_redirects(document, parsed.redirect_from)
             transfer_workflow.apply_status(document, parsed.status, actor, "import")
             return "imported"

@@ -66,24 +66,30 @@ def _redirects() -> dict[int, list[str]]:
     """Document id -> its old slugs, sorted so that an export is stable."""
     found: dict[int, list[str]] = {}
     for document_id, slug in db.session.execute(
-            select(SlugRedirect.document_id, SlugRedirect.slug).order_by(SlugRedirect.slug)):
+            select(SlugRedirect.document_id, SlugRedirect.slug).order_by(SlugRedirect.slug, SlugRedirect.locale)):
         found.setdefault(document_id, []).append(slug)
     return found
 
 
 def _export_path(document: Document, revision: Revision) -> Path:
+    """Where a document's file goes; a translation sits beside its source's folder-mates as
+    ``<slug>.<locale>.md`` (a translation may share its source's slug)."""
+    name = f"{document.slug}.md" if document.translation_of_id is None else f"{document.slug}.{document.locale}.md"
     if document.kind == MACRO:
         head = revision.title.split("::")[0] if "::" in revision.title else "general"
-        return Path("macros") / slugify(head) / f"{document.slug}.md"
+        return Path("macros") / slugify(head) / name
     if revision.section is not None:
         section = revision.section
-        return Path("articles") / section.category.slug / section.slug / f"{document.slug}.md"
-    return Path("articles") / f"{document.slug}.md"
+        return Path("articles") / section.category.slug / section.slug / name
+    return Path("articles") / name
 
 
 def render_file(document: Document, revision: Revision, status: str,
                 redirect_from: list[str] | None = None) -> str:
     meta: dict = {"title": revision.title, "slug": document.slug}
+    if document.translation_of is not None:
+        meta["locale"] = document.locale
+        meta["translation_of"] = document.translation_of.slug
     if document.kind == ARTICLE:
         meta["section"] = revision.section.path if revision.section else None
         meta["visibility"] = revision.visibility

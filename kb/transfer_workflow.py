@@ -43,18 +43,18 @@ class Existing:
     origin: str
 
 
-def find_existing(kind: str, slug: str) -> Existing | None:
-    """The shared document at ``slug``, or the one that moved away from it (a renamed document
-    is still the one its old file describes)."""
+def find_existing(kind: str, slug: str, locale: str) -> Existing | None:
+    """The shared document at ``slug`` in ``locale``, or the one that moved away from it (a
+    renamed document is still the one its old file describes)."""
     columns = (Document.id, Document.latest_revision_id, Revision.number, Revision.state,
                Revision.origin)
     base = select(*columns).join(Revision, Revision.id == Document.latest_revision_id).where(
-        Document.kind == kind, Document.owner_id.is_(None))
+        Document.kind == kind, Document.owner_id.is_(None), Document.locale == locale)
     row = db.session.execute(base.where(Document.slug == slug)).one_or_none()
     if row is None:
         moved = base.join(SlugRedirect, SlugRedirect.document_id == Document.id)
-        row = db.session.execute(moved.where(SlugRedirect.kind == kind, SlugRedirect.slug == slug)
-                                 ).one_or_none()
+        row = db.session.execute(moved.where(SlugRedirect.kind == kind, SlugRedirect.locale == locale,
+                                             SlugRedirect.slug == slug)).one_or_none()
     return Existing(*row) if row is not None else None
 
 
@@ -102,11 +102,13 @@ def add_redirects(document: Document, slugs: tuple[str, ...]) -> bool:
         if slug == document.slug:
             continue
         live = db.session.scalar(select(Document.id).where(
-            Document.kind == document.kind, Document.slug == slug))
+            Document.kind == document.kind, Document.locale == document.locale, Document.slug == slug))
         taken = db.session.scalar(select(SlugRedirect.id).where(
-            SlugRedirect.kind == document.kind, SlugRedirect.slug == slug))
+            SlugRedirect.kind == document.kind, SlugRedirect.locale == document.locale,
+            SlugRedirect.slug == slug))
         if live is None and taken is None:
-            db.session.add(SlugRedirect(kind=document.kind, slug=slug, document_id=document.id))
+            db.session.add(SlugRedirect(kind=document.kind, locale=document.locale, slug=slug,
+                                        document_id=document.id))
             added = True
     if added:
         db.session.flush()

@@ -16,7 +16,7 @@ KB = Path(__file__).resolve().parents[1] / "kb"
 #: Bottom to top: (units, whether units of this layer may import each other).
 LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.errors", "kb.extensions", "kb.models", "kb.validation", "kb.database", "kb.resources",
-      "kb.config", "kb.settings", "kb.mail", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.logs",
+      "kb.config", "kb.locales", "kb.settings", "kb.mail", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.logs",
       "kb.errors_web"}, True),
     ({"kb.permissions"}, False),
     ({"kb.auth"}, False),
@@ -32,7 +32,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.insights"}, False),  # reports over searches, feedback, macros and review dates
     # use cases over the whole domain, for the command line
     ({"kb.transfer", "kb.transfer_export", "kb.transfer_files", "kb.transfer_media",
-      "kb.transfer_sections", "kb.transfer_synonyms",
+      "kb.transfer_sections", "kb.transfer_synonyms", "kb.transfer_fields", "kb.transfer_locales",
       "kb.transfer_workflow", "kb.zendesk",
       "kb.backup", "kb.instance", "kb.sidebar_app"}, True),
     ({"kb.web"}, False),  # what every page shares

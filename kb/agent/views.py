@@ -22,6 +22,7 @@ from kb.macros import services as macro_services
 from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
+from kb.web.locale import article_url
 
 bp = Blueprint("agent", __name__)
 
@@ -56,7 +57,7 @@ def _search_item(result: search_service.Result) -> SearchItem:
         url = url_for("agent.macro", document_id=document.id)
     else:
         path, name = (), hit.title
-        url = url_for("web.article", slug=document.slug)
+        url = article_url(document)
     internal = hit.kind == ARTICLE and document.visibility == "internal"
     return SearchItem(hit.kind, document.id, name, path, hit.snippet, url,
                       personal=document.owner_id is not None, internal=internal)

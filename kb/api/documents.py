@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from kb import permissions
+from kb import locales, permissions
 from kb.api import api_blueprint as bp
 from kb.api.args import json_body, query_args
+from kb.api.locale_schemas import LocaleArgs
 from kb.api.schemas import (ArticleWrite, CommentBody, DiffArgs, DocumentUpdate, DocumentWrite, ListArgs,
                             RequiredComment, RestoreBody, ScheduleBody)
 from kb.api.serializers import KIND_PATHS, link_flags, comment_dict, document_dict, revision_dict, revision_summary, \
     visible_document_dict
 from kb.auth import current_actor
-from kb.content import diffs, queries, services
+from kb.content import diffs, queries, services, translations
 from kb.content.services import DocumentInput
+from kb.errors import NotFoundError
 from kb.models import ReviewComment, Role
 from kb.models.content import MACRO
 from kb.extensions import db
@@ -56,8 +58,9 @@ def list_documents(kind: str):
     """
     args = query_args(ListArgs())
     actor = current_actor()
+    locale = locales.check(args["locale"]) if args.get("locale") else None
     total, documents = queries.list_documents(actor, KIND_PATHS[kind], args.get("status"), args["limit"],
-                                              args["offset"])
+                                              args["offset"], locale=locale)
     items = [visible_document_dict(actor, d) for d in documents]
     return jsonify({"total": total, "limit": args["limit"], "offset": args["offset"], "items": items})
 
@@ -78,7 +81,8 @@ def create_document(kind: str):
     actor = current_actor()
     permissions.require_role(actor, Role.AGENT)
     data = json_body(ArticleWrite() if kind == "articles" else DocumentWrite())
-    document = services.create_document(KIND_PATHS[kind], _input(data), actor, personal=data["personal"])
+    document = services.create_document(KIND_PATHS[kind], _input(data), actor, personal=data["personal"],
+                                        locale=data["locale"], translation_of=data["translation_of"])
     return jsonify(document_dict(document, document.latest)), 201
 
 
@@ -91,14 +95,29 @@ def get_document(kind: str, document_id: int):
       parameters:
       - Kind
       - DocumentId
+      - {in: query, schema: LocaleArgs}
       responses:
         200: {content: {application/json: {schema: DocumentOut}}}
     """
-    _, document, revision = _visible(kind, document_id)
+    args = query_args(LocaleArgs())
+    actor, document, revision = _visible(kind, document_id)
+    if args.get("locale"):
+        document = _in_locale(actor, document, locales.check(args["locale"]))
+        revision = permissions.visible_revision(actor, document)
     found = document_dict(document, revision)
     if document.kind == MACRO:
         found["flags"] = link_flags(document)
     return jsonify(found)
+
+
+def _in_locale(actor, document, locale: str):
+    """The document's version in ``locale`` the actor may see.
+
+    :raises NotFoundError: it has none (or none the actor may see: the same answer)."""
+    found = translations.in_locale(document, locale)
+    if found is None or not permissions.visible(actor, found):
+        raise NotFoundError(f"{document.kind} {document.id} has no {locale} version")
+    return found
 
 
 @bp.put(f"/{KIND}/<int:document_id>")

@@ -68,6 +68,19 @@ def _text(max_length: int, pattern: dict = TEXT, **kwargs) -> fields.String:
     return fields.String(validate=validate.Length(max=max_length), metadata=dict(pattern), **kwargs)
 
 
+class WholeNumber(fields.Integer):
+    """A whole number from a JSON body: ``3`` or ``3.0`` (JSON, and the document's JSON Schema,
+    do not tell them apart), never ``"3"``, ``3.5`` or ``true``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**64:
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class DocumentWrite(Strict):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata={
         **VISIBLE_LINE, "description": "one line with at least one visible character"})
@@ -82,19 +95,10 @@ class DocumentWrite(Strict):
     message = _text(500, load_default="")
     personal = StrictBoolean(load_default=False,
                              metadata={"description": "macros: a private macro only you see"})
-
-
-class WholeNumber(fields.Integer):
-    """A whole number from a JSON body: ``3`` or ``3.0`` (JSON, and the document's JSON Schema,
-    do not tell them apart), never ``"3"``, ``3.5`` or ``true``."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, float) and value.is_integer() and abs(value) < 2**64:
-            value = int(value)
-        return super()._deserialize(value, attr, data, **kwargs)
+    locale = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16), metadata={
+        **LINE, "description": "one of KB_LOCALES; a locale other than the default needs translation_of"})
+    translation_of = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+                                 metadata={"description": "the id of the source this document translates"})
 
 
 #: An article's place in its section (lowest first, then by title); absent or null keeps it.
@@ -112,6 +116,9 @@ class ArticleWrite(DocumentWrite):
 
 class DocumentUpdate(DocumentWrite):
     position = WholeNumber(**_POSITION)
+    class Meta(Strict.Meta):
+        exclude = ("locale", "translation_of")  # a document's language is fixed when it is made
+
     base_revision = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "the latest revision number you edited"})
     personal = StrictBoolean(load_default=False, load_only=True)
@@ -122,6 +129,7 @@ class ListArgs(Schema):
         unknown = EXCLUDE
 
     status = fields.String(validate=validate.OneOf(STATES))
+    locale = fields.String(validate=validate.Length(max=16), metadata=LINE)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
@@ -140,6 +148,8 @@ class SearchArgs(Schema):
             "joined by `::` (`billing::refunds`), matching that category and every one below it")})
     section = _text(200, LINE)
     tag = _text(200, LINE)
+    locale = fields.String(validate=validate.Length(max=16), metadata={
+        **LINE, "description": "results in this locale (the default locale's when it has none)"})
     as_you_type = fields.Boolean(load_default=False, data_key="prefix")
     #: The page's id for one search-as-you-type burst: its keystrokes count as one search.
     burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
@@ -234,6 +244,11 @@ class DocumentOut(Schema):
         "description": "the slug this revision gives the document when published; `slug` is the live one"})
     flags = fields.List(fields.Nested(LinkFlagOut), metadata={
         "description": "macros read one at a time: links to articles that broke or changed since"})
+    locale = fields.String()
+    translation_of = fields.Integer(allow_none=True)
+    # TranslationOut is in kb/api/locale_schemas.py, found by name when first used.
+    translations = fields.List(fields.Nested("TranslationOut"), metadata={
+        "description": "the document's other language versions the caller may see"})
 
 
 class DocumentPage(Schema):

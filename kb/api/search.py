@@ -34,7 +34,7 @@ def search():
     found = promoted.search(
         current_actor(), args["q"], kind=args.get("type"), category=args.get("category"),
         section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
-        as_you_type=args["as_you_type"], burst=args.get("burst"),
+        as_you_type=args["as_you_type"], burst=args.get("burst"), locale=args.get("locale"),
     )
     return jsonify({"query": args["q"], "total": found.total,
                     "results": [{**result_dict(r), "pinned": r.hit.id == found.pinned_id}

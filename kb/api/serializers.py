@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import url_for
 
 from kb import permissions
+from kb.auth import current_actor_or_none
+from kb.content import translations
 from kb.macros import links
 from kb.models import Document, ReviewComment, Revision
 from kb.models.content import ARTICLE
 from kb.search.service import Result
+from kb.web.locale import article_url
 
 KIND_PATHS = {"articles": "article", "macros": "macro"}
 
@@ -40,7 +43,27 @@ def document_dict(document: Document, revision: Revision) -> dict:
         "publish_at": revision.publish_at.isoformat() if revision.publish_at else None,
         # The slug the shown revision gives the document once published (``slug`` is the live one).
         "draft_slug": revision.slug or document.slug,
+        "locale": document.locale,
+        "translation_of": document.translation_of_id,
+        "translations": translations_list(current_actor_or_none(), document),
     }
+
+
+def translations_list(actor, document: Document) -> list[dict]:
+    """The document's other language versions the actor may see: staff see each one's latest
+    state, everyone else only the published, readable ones (drafts never show)."""
+    if document.owner_id is not None:
+        return []
+    family = [m for m in translations.family(document) if m.id != document.id]
+    if not family:
+        return []
+    staff = permissions.is_staff(actor)
+    shown = [m for m in family if (permissions.visible(actor, m) if staff
+                                   else permissions.readable_published(actor, m) is not None)]
+    outdated = translations.outdated_ids(m.id for m in shown)
+    return [{"locale": m.locale, "id": m.id, "slug": m.slug,
+             "status": m.status if staff else "published", "outdated": m.id in outdated}
+            for m in shown]
 
 
 def link_flags(document: Document) -> list[dict]:
@@ -97,7 +120,7 @@ def comment_dict(comment: ReviewComment, revision_number: int) -> dict:
 def result_dict(result: Result) -> dict:
     hit, document = result.hit, result.document
     if hit.kind == ARTICLE:
-        url = url_for("web.article", slug=document.slug)
+        url = article_url(document)
     else:
         url = url_for("agent.macro", document_id=document.id)  # the page an agent copies from
     return {

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
 from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.models import Category, Document, Revision, Section, SlugRedirect, User
@@ -26,33 +26,40 @@ def get_document(kind: str, document_id: int) -> Document:
     return document
 
 
-def find_by_slug(kind: str, slug: str) -> tuple[Document | None, str | None]:
-    """The document with this slug, or the slug it moved to (for a permanent redirect)."""
+def find_by_slug(kind: str, slug: str, locale: str | None = None) -> tuple[Document | None, str | None]:
+    """The document with this slug in ``locale`` (the default one unless given), or the slug
+    it moved to (for a permanent redirect)."""
     if not validation.is_key(slug):
         return None, None
+    locale = locale or locales.default()
     document = db.session.execute(
-        select(Document).where(Document.kind == kind, Document.slug == slug)
+        select(Document).where(Document.kind == kind, Document.locale == locale, Document.slug == slug)
     ).unique().scalar_one_or_none()
     if document is not None:
         return document, None
-    target = moved_to(kind, slug)
+    target = moved_to(kind, slug, locale)
     return None, target.slug if target else None
 
 
-def moved_to(kind: str, old_slug: str) -> Document | None:
-    """The document that once had ``old_slug``, whoever may read it (callers must ask)."""
+def moved_to(kind: str, old_slug: str, locale: str | None = None) -> Document | None:
+    """The document that once had ``old_slug`` in ``locale`` (the default one unless given),
+    whoever may read it (callers must ask)."""
     if not validation.is_key(old_slug):
         return None
     redirect = db.session.execute(
-        select(SlugRedirect).where(SlugRedirect.kind == kind, SlugRedirect.slug == old_slug)
+        select(SlugRedirect).where(SlugRedirect.kind == kind,
+                                   SlugRedirect.locale == (locale or locales.default()),
+                                   SlugRedirect.slug == old_slug)
     ).scalar_one_or_none()
     return db.session.get(Document, redirect.document_id) if redirect else None
 
 
 def list_documents(actor: permissions.Actor, kind: str, status: str | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
-    """A page of the documents the actor may list, newest change first."""
+                   limit: int = 50, offset: int = 0, locale: str | None = None) -> tuple[int, list[Document]]:
+    """A page of the documents the actor may list (in ``locale`` when given), newest change first."""
     query = permissions.visible_documents(actor, kind)
+    if locale is not None:
+        query = query.where(Document.locale == locale)
     if status and permissions.is_staff(actor):
         query = query.join(Revision, Revision.id == Document.latest_revision_id).where(Revision.state == status)
     elif status and status != "published":
@@ -98,20 +105,25 @@ class CategoryListing:
         return sum(len(s.articles) for s in self.sections)
 
 
-def help_center_tree(actor: permissions.Actor = None) -> list[CategoryListing]:
-    """Categories, their sections and the published articles the actor may read, for the home page.
-
-    Articles come in their section's order: position, then title.
-    """
+def help_center_tree(actor: permissions.Actor = None, locale: str | None = None) -> list[CategoryListing]:
+    """Categories, their sections and the published articles the actor may read, for the home
+    page: those in ``locale`` (the default one unless given), and the default locale's where
+    ``locale`` has no readable translation. Articles come in their section's order: position,
+    then title."""
+    default = locales.default()
+    locale = locale or default
     rows = db.session.execute(
         select(Document, Revision)
         .join(Revision, Revision.id == Document.published_revision_id)
-        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None))
+        .where(Document.kind == ARTICLE, Document.owner_id.is_(None), Revision.section_id.is_not(None),
+               Document.locale.in_({locale, default}))
         .order_by(Revision.position, Revision.title, Document.id)
     ).unique().all()
+    readable_rows = [(d, r) for d, r in rows if permissions.readable_published(actor, d) is not None]
+    translated = {d.translation_of_id for d, _ in readable_rows if d.locale != default}
     by_section: dict[int, list[tuple[Document, Revision]]] = {}
-    for document, rev in rows:
-        if permissions.readable_published(actor, document) is not None:
+    for document, rev in readable_rows:
+        if document.locale == locale or document.id not in translated:
             by_section.setdefault(rev.section_id, []).append((document, rev))
     listings = []
     for category in db.session.execute(select(Category).order_by(Category.position, Category.title)).scalars():

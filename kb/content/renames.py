@@ -19,20 +19,21 @@ from kb.models import Document, Revision, SlugRedirect, User
 MAX_SLUG_BASE = 72
 
 
-def free_slug(kind: str, wanted: str) -> str:
-    """The slug for ``wanted``, suffixed ``-2``, ``-3``… when taken (now or as a redirect)."""
+def free_slug(kind: str, wanted: str, locale: str) -> str:
+    """The slug for ``wanted`` in ``locale``, suffixed ``-2``, ``-3``… when taken there (now or
+    as a redirect). Slugs are unique per locale: a translation may keep its source's slug."""
     base = slugify(wanted)
     candidate, n = base, 1
-    while _slug_taken(kind, candidate):
+    while _slug_taken(kind, candidate, locale):
         n += 1
         candidate = f"{base[:MAX_SLUG_BASE]}-{n}"
     return candidate
 
 
-def _slug_taken(kind: str, slug: str) -> bool:
+def _slug_taken(kind: str, slug: str, locale: str) -> bool:
     return bool(db.session.scalar(select(or_(
-        exists().where(Document.kind == kind, Document.slug == slug),
-        exists().where(SlugRedirect.kind == kind, SlugRedirect.slug == slug),
+        exists().where(Document.kind == kind, Document.locale == locale, Document.slug == slug),
+        exists().where(SlugRedirect.kind == kind, SlugRedirect.locale == locale, SlugRedirect.slug == slug),
     ))))
 
 
@@ -42,7 +43,8 @@ def check_slug_free(document: Document, slug: str) -> None:
     An old slug that only redirects does not block: the document taking it over answers there.
     """
     clash = db.session.scalar(select(Document.id).where(
-        Document.kind == document.kind, Document.slug == slug, Document.id != document.id))
+        Document.kind == document.kind, Document.locale == document.locale, Document.slug == slug,
+        Document.id != document.id))
     if clash is not None:
         raise SlugTakenError(
             f"the slug {slug!r} is used by another {document.kind}; choose another", slug=slug)
@@ -71,12 +73,14 @@ def change_slug(document: Document, wanted: str, actor: User | None) -> None:
         return
     check_slug_free(document, new)
     stale = db.session.execute(
-        select(SlugRedirect).where(SlugRedirect.kind == document.kind, SlugRedirect.slug == new)
+        select(SlugRedirect).where(SlugRedirect.kind == document.kind,
+                                   SlugRedirect.locale == document.locale, SlugRedirect.slug == new)
     ).scalar_one_or_none()
     if stale is not None:
         db.session.delete(stale)
         db.session.flush()
-    db.session.add(SlugRedirect(kind=document.kind, slug=document.slug, document_id=document.id))
+    db.session.add(SlugRedirect(kind=document.kind, locale=document.locale, slug=document.slug,
+                                document_id=document.id))
     audit(actor, "rename", document, old=document.slug, new=new)
     document.slug = new
     index_event(document)

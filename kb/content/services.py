@@ -15,8 +15,8 @@ from typing import Any, Iterator, Mapping
 
 from sqlalchemy import func, select
 
-from kb import permissions, validation
-from kb.content import kinds, markdown
+from kb import locales, permissions, validation
+from kb.content import kinds, markdown, translations
 from kb.media import store as media
 from kb.records import audit, index_event
 from kb.content.renames import change_slug, check_slug_free, free_slug, take_revision_slug  # noqa: F401
@@ -147,27 +147,43 @@ def validate_input(kind: str, data: DocumentInput) -> None:
 
 def create_document(kind: str, data: DocumentInput, actor: User | None, *,
                     personal: bool = False, create_sections: bool = False,
-                    rendered: RenderedBody | None = None, origin: str = "app") -> Document:
+                    rendered: RenderedBody | None = None, origin: str = "app",
+                    locale: str | None = None, translation_of: int | None = None) -> Document:
     """Create a document with its first revision, a draft (personal macros go live at once).
 
     ``rendered`` is ``render_body(data.body)`` done beforehand (bulk imports); without it the
     body is rendered here. ``origin`` is ``import`` for revisions written by ``kb import``.
+    ``locale`` defaults to the default locale; ``translation_of`` (a source document's id)
+    makes the new document that source's translation into ``locale``.
 
-    :raises ValidationError: bad input or an unknown section.
+    :raises ValidationError: bad input, an unknown section or locale, or a translation that
+        cannot be (see :func:`kb.content.translations.check_new`).
     """
     user = permissions.require_role(actor, permissions.Role.AGENT)
     validate_input(kind, data)
+    locale = locales.check(locale) if locale is not None else locales.default()
     if personal and kind != MACRO:
         raise ValidationError("only macros can be personal", field="personal")
+    if personal and (translation_of is not None or locale != locales.default()):
+        raise ValidationError("personal macros are not translated", field="locale")
+    if translation_of is None and locale != locales.default():
+        raise ValidationError(f"a document in {locale} must be a translation of a "
+                              f"{locales.default()} document", field="translation_of")
     # Rendered before the transaction: a write lock is never held while Markdown renders.
     rendered = rendered or render_body(data.body, kind)
     with transaction():
-        document = Document(kind=kind, slug=free_slug(kind, data.slug or data.title),
-                            owner_id=user.id if personal else None, created_by_id=user.id)
+        source = translations.check_new(kind, translation_of, locale) if translation_of else None
+        document = Document(kind=kind, slug=free_slug(kind, data.slug or data.title, locale),
+                            owner_id=user.id if personal else None, created_by_id=user.id,
+                            locale=locale, translation_of_id=source.id if source else None,
+                            source_revision_id=source.published_revision_id if source else None)
         db.session.add(document)
         db.session.flush()
         revision = _append_revision(document, data, user, create_sections, rendered, origin)
-        audit(user, "create", document, revision)
+        if source is not None:
+            audit(user, "create", document, revision, locale=locale, translation_of=source.id)
+        else:
+            audit(user, "create", document, revision)
         if personal:
             go_live(document, revision, None)
     return document
@@ -331,6 +347,7 @@ def go_live(document: Document, revision: Revision, actor: User | None) -> None:
     revision.state = "published"
     revision.publish_at = None
     document.published = revision
+    translations.confirm(document)
     document.updated_at = utcnow()
     went_live = kinds.rules_for(document.kind).went_live
     if went_live is not None:

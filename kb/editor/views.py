@@ -14,7 +14,7 @@ from kb import permissions, validation
 from kb.auth import current_actor_or_none, page_requires
 from kb.content import diffs, markdown, merging, queries as content_queries, services as content_services
 from kb.errors import KbError, NotFoundError, SlugTakenError, StaleRevisionError, ValidationError
-from kb.editor import forms
+from kb.editor import forms, languages
 from kb.errors_web import error_envelope
 from kb.models import Document, Revision, Role, User
 from kb.models.content import ARTICLE, MACRO
@@ -231,6 +231,7 @@ def review_screen(user: User, kind: str, document_id: int):
             user, document, self_approval_allowed=review.self_approval_allowed()),
         pins=promoted.pins_of(document.id) if permissions.may_pin_answers(user)
         and permissions.pinnable(document.kind, document.owner_id) else None,
+        languages=languages.panel(user, document),
     )
 
 

@@ -42,6 +42,7 @@ class Link(NamedTuple):
 
     slug: str
     title: str
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -52,28 +53,30 @@ class Neighbours:
     next: Link | None
 
 
-def article(slug: str) -> Document | None:
-    """The article at ``slug`` with its published revision, section and category, in one query.
+def article(slug: str, locale: str) -> Document | None:
+    """The article at ``slug`` in ``locale`` with its published revision, section and category,
+    in one query.
 
     The latest revision (drafts, with their stored HTML) is not loaded: the page never shows it.
     """
     if not validation.is_key(slug):
         return None
     return db.session.execute(
-        select(Document).where(Document.kind == ARTICLE, Document.slug == slug)
+        select(Document).where(Document.kind == ARTICLE, Document.locale == locale, Document.slug == slug)
         .options(lazyload(Document.latest),
                  joinedload(Document.published).joinedload(Revision.section)
                  .joinedload(Section.category))
     ).unique().scalar_one_or_none()
 
 
-def tree(actor: permissions.Actor, helpful: dict[int, int] | None = None) -> list[CategoryListing]:
-    """The categories for the home page, each section's articles most helpful first.
+def tree(actor: permissions.Actor, helpful: dict[int, int] | None = None,
+         locale: str | None = None) -> list[CategoryListing]:
+    """The categories for the home page in ``locale``, each section's articles most helpful first.
 
     :param helpful: "yes" votes per document id; articles without votes keep their section's
         order (position, then title).
     """
-    listings = queries.help_center_tree(actor)
+    listings = queries.help_center_tree(actor, locale)
     if helpful:
         for listing in listings:
             for item in listing.sections:
@@ -81,15 +84,15 @@ def tree(actor: permissions.Actor, helpful: dict[int, int] | None = None) -> lis
     return listings
 
 
-def category(actor: permissions.Actor, slug: str) -> CategoryListing | None:
-    """One category with every section and article the actor may read, or None."""
-    return next((c for c in queries.help_center_tree(actor) if c.category.slug == slug), None)
+def category(actor: permissions.Actor, slug: str, locale: str | None = None) -> CategoryListing | None:
+    """One category with every section and article the actor may read in ``locale``, or None."""
+    return next((c for c in queries.help_center_tree(actor, locale) if c.category.slug == slug), None)
 
 
-def section(actor: permissions.Actor, category_slug: str,
-            section_slug: str) -> tuple[CategoryListing, SectionListing] | None:
+def section(actor: permissions.Actor, category_slug: str, section_slug: str,
+            locale: str | None = None) -> tuple[CategoryListing, SectionListing] | None:
     """One section (and its category) with the articles the actor may read, or None."""
-    listing = category(actor, category_slug)
+    listing = category(actor, category_slug, locale)
     if listing is None:
         return None
     found = next((s for s in listing.sections if s.section.slug == section_slug), None)
@@ -122,12 +125,12 @@ def readable(actor: permissions.Actor) -> Readable:
             .join(published, published.id == Document.published_revision_id)
             .where(Document.owner_id.is_(None))
             .with_only_columns(Document.id, Document.slug, published.title, published.section_id,
-                               maintain_column_froms=False)
+                               Document.locale, maintain_column_froms=False)
             .order_by(published.position, published.title, Document.id)
         ).all()
         links, orders = {}, {}
-        for document_id, slug, title, section_id in rows:
-            links[document_id] = Link(slug, title)
+        for document_id, slug, title, section_id, locale in rows:
+            links[document_id] = Link(slug, title, locale)
             if section_id is not None:
                 orders.setdefault(section_id, []).append(document_id)
         return Readable(links, orders)
@@ -138,7 +141,8 @@ def readable(actor: permissions.Actor) -> Readable:
 def neighbours(actor: permissions.Actor, document: Document, revision: Revision) -> Neighbours:
     """Previous and next article in the same section, in the order the section page lists them."""
     known = readable(actor)
-    order = known.orders.get(revision.section_id, []) if revision.section_id else []
+    order = [i for i in (known.orders.get(revision.section_id, []) if revision.section_id else [])
+             if known.links[i].locale == document.locale]
     if document.id not in order:
         return Neighbours(None, None)
     position = order.index(document.id)
@@ -165,7 +169,8 @@ def related(actor: permissions.Actor, document: Document,
         while len(cache) > MEMO_SIZE:
             cache.popitem(last=False)
     links = readable(actor).links
-    return [links[i] for i in entry[1] if i in links and i != document.id]
+    return [links[i] for i in entry[1] if i in links and i != document.id
+            and links[i].locale == document.locale]
 
 
 def memo(key: tuple, compute: Callable[[], T]) -> T:

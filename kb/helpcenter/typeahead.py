@@ -18,6 +18,8 @@ from kb.helpcenter.views import bp
 from kb.models.content import ARTICLE
 from kb.search import promoted
 from kb.throttle import public_form
+from kb.web import locale as reader
+from kb.web.locale import article_url
 
 #: Suggestions start once the query holds this many letters or digits.
 MIN_CHARACTERS = 2
@@ -46,11 +48,12 @@ def search_suggestions():
         # without the page's burst id is not a search anybody finished, so it is not logged.
         burst = request.args.get("burst") or None
         found = promoted.search(None, query, kind=ARTICLE, limit=LIMIT, as_you_type=True,
-                                surface="typeahead", burst=burst, logged=burst is not None)
+                                surface="typeahead", burst=burst, logged=burst is not None,
+                                locale=reader.reader_locale())
         results = [{"id": r.hit.id, "title": r.hit.title,
-                    "url": url_for("web.article", slug=r.document.slug),
+                    "url": article_url(r.document),
                     "pinned": r.hit.id == found.pinned_id} for r in found.results]
     response = jsonify({"query": query, "results": results})
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
-    return response
+    return reader.varies(response)  # the reader's language decides the titles

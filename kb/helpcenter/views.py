@@ -16,18 +16,21 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
 
-from kb import permissions
+from kb import locales, permissions
 from kb.auth import current_actor_or_none
 from kb.content import queries
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
-from kb.helpcenter import feedback, listings
+from kb.extensions import csrf
+from kb.helpcenter import feedback, listings, localized
 from kb.insights import events as insight_events
 from kb.models import Document
 from kb.models.content import ARTICLE, KINDS, Section
 from kb.models.types import utcnow
 from kb.search import failures as index_failures, indexer, promoted, service as search_service
 from kb.throttle import client_address, public_form
+from kb.web import locale as reader
+from kb.web.locale import article_url
 
 bp = Blueprint("web", __name__)
 
@@ -38,38 +41,63 @@ LAST_PAGE = search_service.MAX_OFFSET // PAGE_SIZE
 
 @bp.get("/")
 def home():
-    tree = listings.tree(current_actor_or_none(), feedback.helpful_counts())
-    return render_template("help/home.html", tree=tree, top=listings.TOP_PER_SECTION)
+    tree = listings.tree(current_actor_or_none(), feedback.helpful_counts(), reader.reader_locale())
+    return reader.varies(Response(render_template("help/home.html", tree=tree,
+                                                  top=listings.TOP_PER_SECTION)))
 
 
 @bp.get("/categories/<slug>")
 def category(slug: str):
-    listing = listings.category(current_actor_or_none(), slug)
+    listing = listings.category(current_actor_or_none(), slug, reader.reader_locale())
     if listing is None:
         abort(404)
-    return render_template("help/category.html", listing=listing)
+    return reader.varies(Response(render_template("help/category.html", listing=listing)))
 
 
 @bp.get("/categories/<category_slug>/<section_slug>")
 def section(category_slug: str, section_slug: str):
-    found = listings.section(current_actor_or_none(), category_slug, section_slug)
+    found = listings.section(current_actor_or_none(), category_slug, section_slug, reader.reader_locale())
     if found is None:
         abort(404)
     listing, item = found
-    return render_template("help/section.html", listing=listing, item=item)
+    return reader.varies(Response(render_template("help/section.html", listing=listing, item=item)))
 
 
 @bp.get("/articles/<slug>")
-def article(slug: str):
-    """An article from its stored HTML; 304 when the reader's copy is current."""
+def article_any_locale(slug: str):
+    """The address articles had before locales: to the article in the reader's best locale
+    (an old slug answers 301 as before, now to the locale's address)."""
+    found = localized.unprefixed(current_actor_or_none(), reader.reader_locale(), slug)
+    if found.redirect is None:
+        abort(404)
+    return reader.varies(redirect(found.redirect, code=found.code))
+
+
+@bp.post("/language")
+@csrf.exempt  # only a preference cookie: a forged choice changes nothing but a language
+def choose_locale():
+    """The language picker: remember the choice, then the same page in that language."""
+    wanted = request.form.get("locale", "")
+    if locales.find(wanted) is None:
+        abort(400)
+    target = localized.switch_target(current_actor_or_none(), request.form.get("next"), locales.find(wanted))
+    return reader.choose(wanted, request.form.get("next"), target)
+
+
+@bp.get("/<locale>/articles/<slug>")
+def article(locale: str, slug: str):
+    """An article from its stored HTML; 304 when the reader's copy is current. A locale with no
+    readable translation shows the default locale's version with a notice."""
     actor = current_actor_or_none()
-    document = listings.article(slug)
-    if document is None:
-        # Only to a page the reader may read: a 301 to a draft's or an internal page's new
-        # address would tell that it exists and what it is called.
-        moved = queries.moved_to(ARTICLE, slug)
-        if moved is not None and permissions.readable_published(actor, moved) is not None:
-            return redirect(url_for("web.article", slug=moved.slug), code=301)
+    if locales.find(locale) != locale:
+        abort(404)
+    # Redirects go only to a page the reader may read: a 301 to a draft's or an internal
+    # page's new address would tell that it exists and what it is called.
+    found = localized.find(actor, locale, slug)
+    if found.redirect is not None:
+        return redirect(found.redirect, code=found.code)
+    document = found.document
+    reader.page_locale(locale)
     revision = _readable_revision(actor, document)
     insight_events.count_view(document.id)
     vote = feedback.reader_vote(document, feedback.voter_key(_reader(actor)[0]))
@@ -83,7 +111,8 @@ def article(slug: str):
             "help/article.html", document=document, revision=revision, vote=vote,
             staff_summary=staff_summary, neighbours=listings.neighbours(actor, document, revision),
             related=_related_articles(actor, document), staff_tools=tools,
-            max_comment=feedback.MAX_COMMENT,
+            max_comment=feedback.MAX_COMMENT, fallback=found.fallback(locale),
+            alternates=localized.alternates(actor, document), locale=locale,
         ))
     response.set_etag(etag)
     response.last_modified = modified
@@ -116,18 +145,21 @@ def staff_tools(actor, document) -> dict | None:
             "pending": pending, "latest_id": latest.id if latest else None}
 
 
-@bp.post("/articles/<slug>/feedback")
+@bp.post("/articles/<slug>/feedback", defaults={"locale": None})
+@bp.post("/<locale>/articles/<slug>/feedback")
 @public_form("feedback")
-def article_feedback(slug: str):
+def article_feedback(slug: str, locale: str | None):
     """Record the reader's "Was this helpful?" answer, then back to the article."""
     actor = current_actor_or_none()
-    document, _ = queries.find_by_slug(ARTICLE, slug)  # old slugs redirect for reading only
+    if locale is not None and locales.find(locale) != locale:
+        abort(404)
+    document, _ = queries.find_by_slug(ARTICLE, slug, locale)  # old slugs redirect for reading only
     revision = _readable_revision(actor, document)
     helpful = feedback.parse_helpful(request.form.get("helpful"))
     reader, remember = _reader(actor)
     feedback.record_vote(document, revision, feedback.voter_key(reader), helpful,
                          request.form.get("comment"))
-    response = redirect(url_for("web.article", slug=document.slug, _anchor="feedback"), code=303)
+    response = redirect(article_url(document, _anchor="feedback"), code=303)
     if remember:
         response.set_cookie(
             feedback.VOTER_COOKIE, feedback.sign_reader_id(current_app.secret_key, reader),
@@ -149,11 +181,11 @@ def search_page():
             actor, query,
             kind=filters["type"] or (None if permissions.is_staff(actor) else ARTICLE),
             category=filters["category"] or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-            surface="page",
+            surface="page", locale=reader.reader_locale(),
         )
-    categories = [listing.category for listing in listings.tree(actor)]
+    categories = [listing.category for listing in listings.tree(actor, locale=reader.reader_locale())]
     clicks = _click_links(results, (page - 1) * PAGE_SIZE)
-    return render_template("help/search.html", query=query, results=results, page=page,
+    return reader.varies(Response(render_template("help/search.html", query=query, results=results, page=page,
                            clicks=clicks,
                            page_size=PAGE_SIZE, filters=filters, categories=categories,
                            staff=permissions.is_staff(actor),
@@ -161,7 +193,7 @@ def search_page():
                                "editor.edit", kind="articles" if document.kind == ARTICLE else "macros",
                                document_id=document.id) if permissions.may_edit(actor, document) else None),
                            may_pin=permissions.may_pin_answers(actor),
-                           sections=_sections_of(results))
+                           sections=_sections_of(results))))
 
 
 @bp.get("/search/click/<token>")
@@ -177,7 +209,7 @@ def search_click(token: str):
     if document is None or permissions.readable_published(actor, document) is None:
         abort(404)
     if document.kind == ARTICLE:
-        target = url_for("web.article", slug=document.slug)
+        target = article_url(document)
     elif "agent.macro" in current_app.view_functions:
         target = url_for("agent.macro", document_id=document.id)
     else:
@@ -197,7 +229,10 @@ def _click_links(results, offset: int) -> dict[int, str]:
 @bp.get("/sitemap.xml")
 def sitemap():
     articles = queries.published_public_articles()
-    xml = render_template("help/sitemap.xml", articles=articles)
+    families: dict[int, list] = {}
+    for document, _ in articles:
+        families.setdefault(document.translation_of_id or document.id, []).append(document)
+    xml = render_template("help/sitemap.xml", articles=articles, families=families)
     return Response(xml, mimetype="application/xml")
 
 
@@ -260,7 +295,7 @@ def _article_validators(actor, document, revision, vote, staff_summary,
     related list (the content version), the reader's vote, staff tallies and the session's
     CSRF secret (a cached form must carry a token that still works)."""
     version, changed_at = listings.content_version()
-    parts = (revision.id, document.slug, actor.id if actor else 0, version, _csrf_secret(),
+    parts = (revision.id, document.slug, actor.id if actor else 0, version, _csrf_secret(), request.path,
              vote and (vote.helpful, vote.comment, vote.created_at),
              staff_summary and (staff_summary.total, staff_summary.yes, staff_summary.last_at),
              tools and (tools["latest_id"], tools["pending"]))

@@ -15,6 +15,7 @@ from kb import permissions
 from kb.helpcenter.views import bp
 from kb.models.content import ARTICLE
 from kb.zendesk.importer import linked_document
+from kb.web.locale import article_url
 
 _ID = re.compile(r"^(\d{1,18})(?:-.*)?$")
 
@@ -26,4 +27,4 @@ def zendesk_article(locale: str, rest: str):
     document = linked_document(ARTICLE, int(match.group(1))) if match else None
     if document is None or permissions.readable_published(None, document) is None:
         abort(404)
-    return redirect(url_for("web.article", slug=document.slug), code=301)
+    return redirect(article_url(document), code=301)

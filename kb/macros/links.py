@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 
-from kb import permissions
+from kb import locales, permissions
 from kb.content import markdown
 from kb.content.services import lock_document
 from kb.database import transaction
@@ -122,13 +122,15 @@ def sync(document: Document, revision: Revision) -> None:
 def _resolve(slug: str) -> tuple[int | None, int | None]:
     """The article a slug names now, directly or through a redirect, and its live revision."""
     found = db.session.execute(
-        select(Document.id, Document.published_revision_id).where(Document.kind == ARTICLE, Document.slug == slug)
+        select(Document.id, Document.published_revision_id).where(
+            Document.kind == ARTICLE, Document.locale == locales.default(), Document.slug == slug)
     ).first()
     if found is None:
         found = db.session.execute(
             select(Document.id, Document.published_revision_id)
             .join(SlugRedirect, SlugRedirect.document_id == Document.id)
-            .where(SlugRedirect.kind == ARTICLE, SlugRedirect.slug == slug)
+            .where(SlugRedirect.kind == ARTICLE, SlugRedirect.locale == locales.default(),
+                   SlugRedirect.slug == slug)
         ).first()
     return (found[0], found[1]) if found is not None else (None, None)
 
@@ -229,10 +231,10 @@ def _check(links: list[DocumentLink]) -> list[LinkFlag]:
     slugs = {link.target_slug for link in links if link.target_id is None}
     articles = db.session.execute(
         select(Document).where(Document.kind == ARTICLE)
-        .where((Document.id.in_(ids)) | (Document.slug.in_(slugs)))
+        .where((Document.id.in_(ids)) | (Document.slug.in_(slugs) & (Document.locale == locales.default())))
     ).unique().scalars().all()
     by_id = {a.id: a for a in articles}
-    by_slug = {a.slug: a for a in articles}
+    by_slug = {a.slug: a for a in articles if a.locale == locales.default()}
     by_slug.update(_redirected({s for s in slugs if s not in by_slug}))
     numbers = _numbers({link.confirmed_revision_id for link in links if link.changed_at is not None})
     flags = []
@@ -251,7 +253,8 @@ def _redirected(slugs: set[str]) -> dict[str, Document]:
         return {}
     rows = db.session.execute(
         select(SlugRedirect.slug, Document).join(Document, Document.id == SlugRedirect.document_id)
-        .where(SlugRedirect.kind == ARTICLE, SlugRedirect.slug.in_(slugs))
+        .where(SlugRedirect.kind == ARTICLE, SlugRedirect.locale == locales.default(),
+               SlugRedirect.slug.in_(slugs))
     ).unique().all()
     return {slug: document for slug, document in rows}
 

@@ -97,9 +97,27 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename), and dropping a table that
+            # other tables refer to fails while SQLite enforces foreign keys. The pragma only
+            # takes effect outside a transaction, so it is set on the driver's connection first
+            # and the keys are checked once the migrations are done.
+            _sqlite_foreign_keys(connection, False)
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                    if broken:
+                        raise RuntimeError(f'the migration broke foreign keys: {broken[:5]}')
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, True)
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_foreign_keys(connection, on):
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

@@ -58,7 +58,10 @@ class Document(db.Model):
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("kind", "slug"),
+        # Slugs are unique per locale: a translation may keep its source's slug.
+        UniqueConstraint("kind", "locale", "slug", name="uq_documents_kind_locale_slug"),
+        # One translation per locale of a source document.
+        UniqueConstraint("translation_of_id", "locale", name="uq_documents_translation_of_id_locale"),
         Index("ix_documents_kind_published", "kind", "published_revision_id"),
         # The staff content list: from a latest revision to its document without reading the
         # document's row.
@@ -81,6 +84,15 @@ class Document(db.Model):
     )
     #: Times a macro was rendered for a ticket.
     use_count: Mapped[int] = mapped_column(default=0)
+    #: The language of the content (one of ``KB_LOCALES``); a source is in the default locale.
+    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    #: For a translation, its source document (in the default locale); None for a source.
+    translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: For a translation, the source's live revision it was last confirmed against (set when
+    #: the translation is created and each time it is published). It is outdated while the
+    #: source's live revision says something else.
+    source_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_documents_source_revision"))
 
     latest: Mapped["Revision | None"] = relationship(
         foreign_keys=[latest_revision_id], post_update=True, lazy="joined"
@@ -89,6 +101,8 @@ class Document(db.Model):
         foreign_keys=[published_revision_id], post_update=True
     )
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    translation_of: Mapped["Document | None"] = relationship(
+        foreign_keys=[translation_of_id], remote_side=[id])
 
     @property
     def is_personal(self) -> bool:
@@ -166,10 +180,12 @@ class SlugRedirect(db.Model):
     """An old slug that keeps answering with a permanent redirect."""
 
     __tablename__ = "slug_redirects"
-    __table_args__ = (UniqueConstraint("kind", "slug"),)
+    __table_args__ = (UniqueConstraint("kind", "locale", "slug", name="uq_slug_redirects_kind_locale_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
+    #: The locale of the document that had the slug (slugs are unique per locale).
+    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     slug: Mapped[str] = mapped_column(String(200))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
 

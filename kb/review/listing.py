@@ -17,7 +17,8 @@ from sqlalchemy import Integer, Text, case, cast, func, or_, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import Join
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
+from kb.content import translations
 from kb.errors import KbError, ValidationError
 from kb.extensions import db
 from kb.models import Category, Document, Feedback, Revision, Section, User
@@ -55,6 +56,10 @@ class Filters:
     visibility: str = ""
     tag: str = ""
     review_due: bool = False
+    #: Documents in this locale only.
+    locale: str = ""
+    #: Translations whose source changed since they were last published.
+    outdated: bool = False
     sort: str = "updated"
     direction: str = "desc"
     page: int = 1
@@ -68,6 +73,7 @@ class Filters:
                   "section": current.section, "category": current.category,
                   "author": current.author or "", "visibility": current.visibility, "tag": current.tag,
                   "due": "1" if current.review_due else "",
+                  "locale": current.locale, "outdated": "1" if current.outdated else "",
                   "sort": "" if current.sort == "updated" else current.sort,
                   "dir": "" if current.direction == SORTS[current.sort] else current.direction,
                   "page": "" if current.page == 1 else current.page}
@@ -100,6 +106,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
         section=text("section").strip("/").lower(), category=category_key(text("category")),
         author=number("author", None), visibility=choice("visibility", VISIBILITIES),
         tag=text("tag").lower(), review_due=text("due") in ("1", "on", "true", "yes"),
+        locale=choice("locale", locales.configured()), outdated=text("outdated") in ("1", "on", "true", "yes"),
         sort=sort, direction=choice("dir", ("asc", "desc"), SORTS[sort]),
         page=max(1, number("page", 1) or 1),
     )
@@ -127,6 +134,8 @@ class Row:
     use_count: int
     helpful: int = 0
     votes: int = 0
+    locale: str = ""
+    outdated: bool = False
 
     @property
     def status(self) -> str:
@@ -217,6 +226,10 @@ def _conditions(actor: permissions.Actor, filters: Filters, today: date) -> tupl
         conditions.append(type_coerce(Revision.tags, Text).contains(stored, autoescape=True))
     if filters.review_due:
         conditions += [Revision.review_by.is_not(None), Revision.review_by <= today]
+    if filters.locale:
+        conditions.append(Document.locale == filters.locale)
+    if filters.outdated:
+        conditions.append(Document.id.in_(translations.outdated_select()))
     note = ""
     if filters.q:
         title = func.lower(Revision.title).contains(filters.q.lower(), autoescape=True)
@@ -283,7 +296,7 @@ def _rows(ids: list[int]) -> list[Row]:
     if not ids:
         return []
     found = {r.id: r for r in db.session.execute(
-        select(Document.id, Document.kind, Document.updated_at, Document.use_count, Revision.title,
+        select(Document.id, Document.kind, Document.updated_at, Document.use_count, Document.locale, Revision.title,
                Revision.state, Revision.publish_at, Revision.review_by, Revision.visibility,
                Category.title.label("category_title"), Section.title.label("section_title"),
                User.name.label("author"))
@@ -293,12 +306,14 @@ def _rows(ids: list[int]) -> list[Row]:
         .outerjoin(User, User.id == Revision.author_id)
         .where(Document.id.in_(ids)))}
     tallies = _tallies(ids)
+    outdated = translations.outdated_ids(ids)
     return [Row(
         id=r.id, kind=r.kind, title=validation.scrub(r.title), state=r.state, scheduled_for=r.publish_at,
         section=(f"{r.category_title} › {r.section_title}" if r.section_title else
                  _macro_category(r.title) if r.kind == MACRO else ""),
         author=r.author or "", updated_at=r.updated_at, review_by=r.review_by, visibility=r.visibility,
         use_count=r.use_count or 0, helpful=tallies.get(r.id, (0, 0))[0], votes=tallies.get(r.id, (0, 0))[1],
+        locale=r.locale, outdated=r.id in outdated,
     ) for r in (found[i] for i in ids if i in found)]
 
 

@@ -221,7 +221,7 @@ class SearchIndex:
     def search(self, query: str, scope: Scope, *, kind: str | None = None,
                category: str | None = None, section: str | None = None, tag: str | None = None,
                limit: int = 10, offset: int = 0, as_you_type: bool = False,
-               synonyms: Synonyms | None = None) -> SearchPage:
+               synonyms: Synonyms | None = None, locale: str | None = None) -> SearchPage:
         """Search what ``scope`` may see.
 
         Documents with all the words first; when they are fewer than ``limit``, typo
@@ -230,7 +230,7 @@ class SearchIndex:
 
         :param query: what the person typed; any string is accepted.
         :param scope: who is asking (kinds, visibilities, personal documents).
-        :param kind, category, section, tag: optional facet filters, exact values.
+        :param kind, category, section, tag, locale: optional facet filters, exact values.
         :param limit: results per page (capped at 100).
         :param offset: results to skip (capped at 10,000).
         :param as_you_type: treat the last word as a prefix still being typed.
@@ -248,13 +248,13 @@ class SearchIndex:
         if time.monotonic() - self._checked > REFRESH_INTERVAL:
             self.refresh()
         with self._lock:
-            key = (self._version, text, typing, scope, kind, category, section, tag, limit, offset,
-                   synonyms)
+            key = (self._version, text, typing, scope, kind, category, section, tag, locale, limit,
+                   offset, synonyms)
             page = self._results.get(key)
             if page is not None:
                 self._results.move_to_end(key)
                 return page
-            page = self._snapshot.search(text, units, scope, (kind, category, section, tag),
+            page = self._snapshot.search(text, units, scope, (kind, category, section, tag, locale),
                                          limit, offset)
             self._results[key] = page
             while len(self._results) > RESULT_CACHE_SIZE:

@@ -29,7 +29,7 @@ from kb.models.content import MACRO
 from kb.models.types import utcnow
 from kb.search import failures
 from kb.search.documents import IndexCorruptError, IndexDoc
-from kb.search.schema import KINDS, category_terms
+from kb.search.schema import KINDS, category_terms, locale_term
 
 if TYPE_CHECKING:
     from kb.search.index import SearchIndex
@@ -223,6 +223,8 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
         category = category_terms(revision.title)
     else:
         category = section.category.slug if section else None
+    # The locale rides in ``category`` so the engine's filter applies it (see the schema).
+    category = ",".join(t for t in (category, locale_term(document.locale)) if t)
     return IndexDoc(
         id=document.id, kind=document.kind, revision_id=revision.id, slug=document.slug,
         title=revision.title, text=revision.text, tags=tuple(revision.tags or ()),

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
 from kb.content import queries as content_queries
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
@@ -129,11 +129,13 @@ def article_id(reference: str) -> int:
     if ref.isdigit():
         return validation.identifier(int(ref), "article with id")
     slug = ref.split("?")[0].split("#")[0].rstrip("/")
+    locale = None
     if "/articles/" in slug:
-        slug = slug.rsplit("/articles/", 1)[1]
-    document, moved = content_queries.find_by_slug(ARTICLE, slug)
+        prefix, slug = slug.rsplit("/articles/", 1)
+        locale = locales.find(prefix.rsplit("/", 1)[-1])  # /<locale>/articles/<slug>
+    document, moved = content_queries.find_by_slug(ARTICLE, slug, locale)
     if document is None and moved:
-        document, _ = content_queries.find_by_slug(ARTICLE, moved)
+        document, _ = content_queries.find_by_slug(ARTICLE, moved, locale)
     if document is None:
         raise NotFoundError(f"no article with the address or slug “{slug}”")
     return document.id
@@ -194,7 +196,7 @@ def unpin(actor: permissions.Actor, pin_id: int) -> str:
 _PINNED = (
     select(Document.id, Document.kind, Document.slug, Document.owner_id,
            Document.published_revision_id, Revision.visibility, Revision.section_id,
-           Revision.title, func.substr(Revision.text, 1, OPENING + 1).label("opening"))
+           Revision.title, func.substr(Revision.text, 1, OPENING + 1).label("opening"), Document.locale)
     .join(PromotedAnswer, PromotedAnswer.document_id == Document.id)
     .join(Revision, Revision.id == Document.published_revision_id)
     .where(PromotedAnswer.query == bindparam("query"))
@@ -214,7 +216,7 @@ def pinned_for(actor: permissions.Actor, query: str) -> service.Result | None:
     snippet = html.escape(opening[:OPENING] + ("…" if len(opening) > OPENING else ""))
     listed = service.Listed(id=row.id, kind=row.kind, slug=row.slug, owner_id=row.owner_id,
                             published_revision_id=row.published_revision_id,
-                            visibility=row.visibility, section_id=row.section_id)
+                            visibility=row.visibility, section_id=row.section_id, locale=row.locale)
     hit = Hit(id=row.id, kind=ARTICLE, slug=row.slug, title=row.title, snippet=snippet,
               score=0.0, matched=())
     return service.Result(hit, listed)
@@ -234,6 +236,9 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
     if kind not in (None, ARTICLE) or category or section or tag:
         return PinnedResults(**vars(found))
     pinned = pinned_for(actor, query)
+    wanted = options.get("locale")
+    if pinned is not None and wanted and pinned.document.locale not in (wanted, None):
+        pinned = None  # a pin in another language: search does not mix locales
     if pinned is None:
         return PinnedResults(**vars(found))
     return _put_first(found, pinned, limit=limit, offset=offset)

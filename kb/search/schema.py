@@ -62,7 +62,12 @@ from kb.search.documents import ARTICLE, MACRO
 #: 5: text fields partitioned by kind (``article_body``, ``macro_title_ng``, ...).
 #: 6: posting blocks with narrow, uncompressed ids and weights and compressed positions.
 #: 7: ``category`` holds several terms: a macro is filed under every prefix of its title path.
-SCHEMA_VERSION = 7
+#: 8: ``category`` also holds the document's locale, as ``locale:<tag>`` (:func:`locale_term`).
+SCHEMA_VERSION = 8
+
+#: A ``category`` term that is a locale, not a category: no category path slugifies to it
+#: (``:`` never survives :func:`category_key` alone), so a filter on one is never the other.
+LOCALE_PREFIX = "locale:"
 
 #: How much of the body is stored for snippets. The best passage is nearly always near the start
 #: of a help article; storing it all buys little and costs index size and build time. A hit
@@ -362,3 +367,8 @@ def category_terms(title: str) -> str | None:
         return None
     return ",".join(category_key(CATEGORY_SEPARATOR.join(levels[:n]))
                     for n in range(1, len(levels) + 1))
+
+
+def locale_term(locale: str) -> str:
+    """The ``category`` term a document in ``locale`` is filed under, for the locale filter."""
+    return f"{LOCALE_PREFIX}{locale}"

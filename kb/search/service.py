@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
 from kb.errors import SearchUnavailableError
 from kb.extensions import db
 from kb.models import Document, MacroUse, Revision
@@ -49,6 +49,7 @@ class Listed:
     published_revision_id: int
     visibility: str
     section_id: int | None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Results:
 def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
            category: str | None = None, section: str | None = None, tag: str | None = None,
            limit: int = 10, offset: int = 0, as_you_type: bool = False,
-           surface: str = "api", logged: bool = True, burst: str | None = None) -> Results:
+           surface: str = "api", logged: bool = True, burst: str | None = None,
+           locale: str | None = None) -> Results:
     """Search within what ``actor`` may see; every hit is re-checked against the database, so a
     stale index can never show what is unpublished or hidden from the caller.
 
@@ -81,11 +83,13 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
     applied in the index before ``limit``; the page and the API both filter through here.
     ``logged=False`` for a search the person did not make (an offer beside their own), so the
     search log counts each search once. ``burst`` is the page's id for one search-as-you-type
-    burst: its keystrokes are logged as one search, the last query typed.
+    burst: its keystrokes are logged as one search, the last query typed. ``locale`` keeps to
+    the documents in that locale, or the default locale's when that finds none.
 
-    :raises ValidationError: a bad query, filter or burst id.
+    :raises ValidationError: a bad query, filter, locale or burst id.
     """
     query = validation.text(query, "q", max_length=MAX_QUERY)
+    locale = locales.check(locale) if locale is not None else None
     key = burst_key(burst, surface)
     for name, value in (("category", category), ("section", section), ("tag", tag)):
         validation.text(value, name, multiline=False, max_length=200)
@@ -96,9 +100,12 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
     with unavailable_when_broken():
         index, seen_by = get_index(), scope_for(actor)
         arguments = dict(kind=kind, category=category, section=section, tag=tag,
-                         limit=min(max(limit, 1), MAX_LIMIT),
+                         limit=min(max(limit, 1), MAX_LIMIT), locale=locale,
                          offset=min(max(offset, 0), MAX_OFFSET), synonyms=synonym_list.current())
         page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
+        if locale is not None and locale != locales.default() and page.total == 0:
+            arguments["locale"] = locales.default()  # nothing in that language: the source's
+            page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
         if as_you_type and page.total == 0:
             # A word still being typed is read as a prefix, which the engine never corrects;
             # when nothing starts with it, read it as a whole (possibly misspelled) word, so
@@ -125,7 +132,7 @@ def _role_name(actor: permissions.Actor) -> str | None:
 #: going through the ORM's execution was most of what the check cost.
 _LISTED = (
     select(Document.id, Document.kind, Document.slug, Document.owner_id,
-           Document.published_revision_id, Revision.visibility, Revision.section_id)
+           Document.published_revision_id, Revision.visibility, Revision.section_id, Document.locale)
     .join(Revision, Revision.id == Document.published_revision_id)
     .where(Document.id.in_(bindparam("ids", expanding=True)))
 )

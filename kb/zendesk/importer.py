@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kb import database, transfer, transfer_sections, transfer_workflow
+from kb import database, locales, transfer, transfer_sections, transfer_workflow
 from kb.content import render_budget, services
 from kb.database import transaction
 from kb.errors import KbError
@@ -90,7 +90,7 @@ def _shared(item: reader.ZendeskItem, actor: User, claimed, report: ImportReport
         troubles = report.failed + report.skipped
         if transfer._import_prepared(ready, actor, claimed, report, force) and \
                 report.failed + report.skipped == troubles:
-            document = transfer_workflow.find_existing(item.kind, slug)
+            document = transfer_workflow.find_existing(item.kind, slug, locales.default())
             _link(item.kind, item.zendesk_id, document.document_id)
 
 

@@ -41,11 +41,11 @@ def test_a_reviewer_archives_after_confirming_and_restores(as_user, make_user, m
     reviewer.get_by_role("button", name="Archive “Payout holidays”").click()
     reviewer.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
     assert reviewer.locator("h1 [data-state]").get_attribute("data-state") == "archived"
-    assert reader.goto(f"/articles/{document.slug}").status == 404
+    assert reader.goto(f"/en/articles/{document.slug}").status == 404
 
     reviewer.get_by_role("button", name="Restore from archive").click()
     reviewer.wait_for_url(re.compile(rf"/editor/articles/{document.id}$"))
     assert "live again" in reviewer.locator(".flashes").inner_text()
     assert reviewer.locator("h1 [data-state]").get_attribute("data-state") == "published"
-    assert reader.goto(f"/articles/{document.slug}").status == 200
+    assert reader.goto(f"/en/articles/{document.slug}").status == 200
     assert "bank holidays" in reader.locator("main").inner_text()

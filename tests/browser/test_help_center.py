@@ -12,7 +12,7 @@ from kb.models import Feedback
 from kb.transfer import import_paths
 from tests.support import REPO
 
-ARTICLE = "/articles/chargebacks-for-creators"
+ARTICLE = "/en/articles/chargebacks-for-creators"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

@@ -174,7 +174,7 @@ def test_public_pages_fit_a_phone(browser, live_server, make_document):
     try:
         page = context.new_page()
         problems = []
-        for url in PUBLIC_PAGES + [f"/articles/{article.latest.slug}", "/categories/general",
+        for url in PUBLIC_PAGES + [f"/en/articles/{article.latest.slug}", "/categories/general",
                                    "/categories/general/basics", "/no-such-page"]:
             page.goto(url)
             problems += _measure_current(page, url)

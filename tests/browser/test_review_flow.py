@@ -72,7 +72,7 @@ def test_write_review_revise_publish_and_read(sign_in, make_user, artifact_path)
     assert reviewer.locator("h1 [data-state]").get_attribute("data-state") == "published"
 
     reader = sign_in(None)
-    reader.goto("/articles/payout-timeline")
+    reader.goto("/en/articles/payout-timeline")
     assert "five business days" in reader.locator("main").inner_text()
     assert editor.console_errors == [] and reviewer.console_errors == []
 

@@ -54,9 +54,9 @@ FILES = {
     "macros/general/greeting.md": "---\ntitle: Old greeting\nstatus: archived\n---\nHello.\n",
 }
 
-URLS = ["/articles/how-payouts-work", "/articles/new-name", "/articles/mid-name", "/articles/old-name",
-        "/articles/has-draft", "/articles/two-factor", "/articles/wip", "/articles/retired",
-        "/articles/never-existed"]
+URLS = ["/en/articles/how-payouts-work", "/en/articles/new-name", "/en/articles/mid-name", "/en/articles/old-name",
+        "/en/articles/has-draft", "/en/articles/two-factor", "/en/articles/wip", "/en/articles/retired",
+        "/en/articles/never-existed"]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -130,15 +130,15 @@ def test_export_import_export_gives_identical_files_and_the_same_help_center(app
     assert before["home_has_all"] and before["home_order"] == [
         "Your account", "Signing in", "Payments &amp; billing", "Payouts"]
     assert before["answers"] == {
-        "/articles/how-payouts-work": (200, None),
-        "/articles/new-name": (200, None),
-        "/articles/mid-name": (301, "/articles/new-name"),
-        "/articles/old-name": (301, "/articles/new-name"),
-        "/articles/has-draft": (200, None),
-        "/articles/two-factor": (404, None),
-        "/articles/wip": (404, None),
-        "/articles/retired": (404, None),
-        "/articles/never-existed": (404, None),
+        "/en/articles/how-payouts-work": (200, None),
+        "/en/articles/new-name": (200, None),
+        "/en/articles/mid-name": (301, "/en/articles/new-name"),
+        "/en/articles/old-name": (301, "/en/articles/new-name"),
+        "/en/articles/has-draft": (200, None),
+        "/en/articles/two-factor": (404, None),
+        "/en/articles/wip": (404, None),
+        "/en/articles/retired": (404, None),
+        "/en/articles/never-existed": (404, None),
     }
 
 

@@ -50,7 +50,7 @@ def document_id(api, slug: str) -> int:
 
 
 def reader_text(client, slug: str) -> str | None:
-    response = client.get(f"/articles/{slug}")
+    response = client.get(f"/en/articles/{slug}")
     return response.get_data(as_text=True) if response.status_code == 200 else None
 
 
@@ -120,7 +120,7 @@ def test_a_file_marked_archived_imports_as_archived(runner, client, tmp_path, ap
     write(tmp_path, "articles/general/basics/retired.md", article_file("retired", "Old news.", status="archived"))
     result = run_import(runner, tmp_path)
     assert result.output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 0, skipped 0"
-    assert client.get("/articles/retired").status_code == 404
+    assert client.get("/en/articles/retired").status_code == 404
     editor, _ = api_as("editor")
     assert editor.get(f"/articles/{document_id(editor, 'retired')}").get_json()["status"] == "archived"
     again = run_import(runner, tmp_path)

@@ -41,19 +41,19 @@ def test_a_drafts_new_slug_leaves_the_live_url_alone_until_it_is_published(clien
     response = save_slug(editor, article.id, "when-payouts-arrive")
     assert response.status_code == 200, response.get_json()
     assert (response.get_json()["slug"], response.get_json()["draft_slug"]) == ("payout-timing", "when-payouts-arrive")
-    assert client.get("/articles/payout-timing").status_code == 200
-    assert client.get("/articles/when-payouts-arrive").status_code == 404
-    assert "/articles/payout-timing</loc>" in sitemap(client)
+    assert client.get("/en/articles/payout-timing").status_code == 200
+    assert client.get("/en/articles/when-payouts-arrive").status_code == 404
+    assert "/en/articles/payout-timing</loc>" in sitemap(client)
     assert "when-payouts-arrive" not in sitemap(client)
     assert [r["slug"] for r in editor.get("/search?q=payouts").get_json()["results"]] == ["payout-timing"]
 
     published = review_and_publish(editor, reviewer, article.id)
     assert published.status_code == 200
     assert published.get_json()["slug"] == "when-payouts-arrive"
-    moved = client.get("/articles/payout-timing")
-    assert moved.status_code == 301 and moved.headers["Location"].endswith("/articles/when-payouts-arrive")
-    assert client.get("/articles/when-payouts-arrive").status_code == 200
-    assert "/articles/when-payouts-arrive</loc>" in sitemap(client)
+    moved = client.get("/en/articles/payout-timing")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/en/articles/when-payouts-arrive")
+    assert client.get("/en/articles/when-payouts-arrive").status_code == 200
+    assert "/en/articles/when-payouts-arrive</loc>" in sitemap(client)
     assert "payout-timing" not in sitemap(client)
     assert [r["slug"] for r in editor.get("/search?q=payouts").get_json()["results"]] == ["when-payouts-arrive"]
 
@@ -64,10 +64,10 @@ def test_every_older_slug_redirects_to_the_current_one(client, people, article):
         assert save_slug(editor, article.id, slug).status_code == 200
         assert review_and_publish(editor, reviewer, article.id).status_code == 200
     for old in ("payout-timing", "payouts-b"):
-        response = client.get(f"/articles/{old}")
+        response = client.get(f"/en/articles/{old}")
         assert response.status_code == 301, old
-        assert response.headers["Location"].endswith("/articles/payouts-c")
-    assert client.get("/articles/payouts-c").status_code == 200
+        assert response.headers["Location"].endswith("/en/articles/payouts-c")
+    assert client.get("/en/articles/payouts-c").status_code == 200
 
 
 def test_going_back_to_an_old_slug_works_and_redirects_from_the_newer_one(client, people, article):
@@ -75,8 +75,8 @@ def test_going_back_to_an_old_slug_works_and_redirects_from_the_newer_one(client
     for slug in ("payouts-b", "payout-timing"):
         assert save_slug(editor, article.id, slug).status_code == 200
         assert review_and_publish(editor, reviewer, article.id).status_code == 200
-    assert client.get("/articles/payout-timing").status_code == 200
-    assert client.get("/articles/payouts-b").headers["Location"].endswith("/articles/payout-timing")
+    assert client.get("/en/articles/payout-timing").status_code == 200
+    assert client.get("/en/articles/payouts-b").headers["Location"].endswith("/en/articles/payout-timing")
 
 
 def test_a_slug_another_document_lives_at_is_refused_at_save(people, article, make_document):
@@ -99,7 +99,7 @@ def test_a_slug_taken_meanwhile_is_refused_at_publish_and_the_live_url_stays(cli
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "slug_taken"
     assert "money-out" in refused.get_json()["error"]["message"]
-    assert client.get("/articles/payout-timing").status_code == 200
+    assert client.get("/en/articles/payout-timing").status_code == 200
     assert editor.get(f"/articles/{article.id}").get_json()["status"] == "approved"
 
 
@@ -151,5 +151,5 @@ def test_a_scheduled_rename_whose_slug_was_taken_waits_and_the_others_still_go_l
 
     published = review.publish_due(utcnow() + timedelta(minutes=2))
     assert [d.id for d in published] == [plain.id]
-    assert client.get("/articles/moving").status_code == 200
+    assert client.get("/en/articles/moving").status_code == 200
     assert editor.get(f"/articles/{moving.id}").get_json()["status"] == "approved"

@@ -39,7 +39,7 @@ def test_article_views_and_votes_in_the_api(make_document, client, editor_api):
     article = make_document("article", state="published", title="Payouts", slug="payouts")
     make_document("article", state="draft", title="Unpublished payouts")
     for _ in range(2):
-        assert client.get("/articles/payouts").status_code == 200
+        assert client.get("/en/articles/payouts").status_code == 200
     body = editor_api.get("/insights/articles").get_json()
     row = next(a for a in body["articles"] if a["id"] == article.id)
     assert row == {"id": article.id, "slug": "payouts", "title": "Payouts", "views": 2,

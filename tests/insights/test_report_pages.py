@@ -76,10 +76,10 @@ def test_votes_and_comments_show_per_article_and_a_comment_can_be_handled(
         person = make_user("agent")
         assert reader.post("/login", data={"email": person.email, "password": "password123",
                                            "csrf_token": csrf_token(reader)}).status_code == 302
-        token = csrf_token(reader, "/articles/payouts")
-        assert reader.post("/articles/payouts/feedback", data={
+        token = csrf_token(reader, "/en/articles/payouts")
+        assert reader.post("/en/articles/payouts/feedback", data={
             "helpful": helpful, "comment": comment, "csrf_token": token}).status_code == 303
-    reader.get("/articles/payouts")
+    reader.get("/en/articles/payouts")
     login(make_user("editor"))
     page = client.get("/admin/insights/articles").get_data(as_text=True)
     row = next(r for r in _table(page, "articles") if r[0] == str(article.id))

@@ -91,9 +91,9 @@ def test_a_backup_taken_during_a_burst_of_writes_is_sound_and_restores_the_same_
     assert result.exit_code == 0, result.output
     client = fresh.test_client()
     for slug, title in articles:
-        page = client.get(f"/articles/{slug}")
+        page = client.get(f"/en/articles/{slug}")
         assert page.status_code == 200 and str(escape(title)) in page.get_data(as_text=True), slug
-    assert burst_body.strip() in client.get(f"/articles/{BURST_ARTICLE}").get_data(as_text=True)
+    assert burst_body.strip() in client.get(f"/en/articles/{BURST_ARTICLE}").get_data(as_text=True)
     for slug, title in articles[::10]:
         found = client.get("/api/v1/search", query_string={"q": title, "limit": 50}).get_json()
         assert slug in [hit["slug"] for hit in found["results"]], title
@@ -117,7 +117,7 @@ def test_restore_refuses_an_instance_with_content_or_accounts_unless_forced(new_
 
     forced = runner.invoke(args=["restore", "--force", str(tmp_path / "kb.backup")])
     assert forced.exit_code == 0, forced.output
-    assert target.test_client().get(f"/articles/{BURST_ARTICLE}").status_code == 200
+    assert target.test_client().get(f"/en/articles/{BURST_ARTICLE}").status_code == 200
 
 
 @sqlite_only

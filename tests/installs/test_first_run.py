@@ -38,7 +38,7 @@ def test_a_new_instance_gets_the_samples_and_one_admin_and_a_second_start_change
     assert first.samples is not None and first.samples.endswith("failed 0, skipped 0")
     assert first.admin_email == "admin@kb.local" and first.admin_password
     client = app.test_client()
-    page = client.get(f"/articles/{SAMPLE_ARTICLE}")
+    page = client.get(f"/en/articles/{SAMPLE_ARTICLE}")
     assert page.status_code == 200 and SAMPLE_ARTICLE_TITLE in page.get_data(as_text=True)
     with app.app_context():
         seeded = documents()
@@ -85,7 +85,7 @@ def test_an_instance_set_up_and_then_emptied_is_not_seeded_again(new_instance):
     assert report.admin_password  # nobody could sign in any more, so an admin is made again
     with app.app_context():
         assert documents() == 0
-    assert app.test_client().get(f"/articles/{SAMPLE_ARTICLE}").status_code == 404
+    assert app.test_client().get(f"/en/articles/{SAMPLE_ARTICLE}").status_code == 404
 
 
 def edit_and_publish(kind: str, slug: str, body: str) -> None:
@@ -121,9 +121,9 @@ def edited_instance(new_instance):
 
 def assert_keeps_its_own_text(app, macro_slug: str) -> None:
     client = app.test_client()
-    page = client.get(f"/articles/{SAMPLE_ARTICLE}").get_data(as_text=True)
+    page = client.get(f"/en/articles/{SAMPLE_ARTICLE}").get_data(as_text=True)
     assert "Our own rewritten text" in page
-    assert client.get(f"/articles/{OTHER_SAMPLE_ARTICLE}").status_code == 404
+    assert client.get(f"/en/articles/{OTHER_SAMPLE_ARTICLE}").status_code == 404
     with app.app_context():
         macro, _ = queries.find_by_slug("macro", macro_slug)
         assert macro.published.body.strip() == "Our own macro text, not the sample's."
@@ -188,12 +188,12 @@ def test_kb_serve_no_samples_starts_an_empty_instance_with_an_admin(tmp_path):
     env = kb_env(tmp_path / "instance")
     with serving(env, tmp_path, extra_args=("--no-samples",)) as site:
         status, sitemap = get(f"{site.url}/sitemap.xml")
-        assert status == 200 and "/articles/" not in sitemap
+        assert status == 200 and "/en/articles/" not in sitemap
         assert get(f"{site.url}/articles/{SAMPLE_ARTICLE}")[0] == 404
         assert "admin@kb.local" in site.output()
     # Started again without the flag, the instance was set up already: still no samples.
     with serving(env, tmp_path) as site:
-        assert "/articles/" not in get(f"{site.url}/sitemap.xml")[1]
+        assert "/en/articles/" not in get(f"{site.url}/sitemap.xml")[1]
 
 
 def test_an_instance_in_use_before_the_upgrade_that_records_set_ups_is_not_seeded(new_instance):
@@ -227,4 +227,4 @@ def test_an_install_without_its_samples_says_so_and_seeds_once_they_are_there(
     shutil.copytree(REPO / "articles", content / "articles")
     report = start(app)
     assert report.samples is not None and report.samples.endswith("failed 0, skipped 0")
-    assert app.test_client().get(f"/articles/{SAMPLE_ARTICLE}").status_code == 200
+    assert app.test_client().get(f"/en/articles/{SAMPLE_ARTICLE}").status_code == 200

@@ -63,8 +63,8 @@ def test_a_wheel_installed_outside_the_checkout_serves_static_files_and_samples(
     with serving(env, elsewhere, command=kb) as site:
         for path in ("/static/css/kb.css", "/static/js/site.js", "/static/favicon.svg"):
             assert get(site.url + path)[0] == 200, path
-        status, page = get(site.url + "/articles/changing-your-email-address")
+        status, page = get(site.url + "/en/articles/changing-your-email-address")
         assert status == 200 and "Changing your email address" in page
         status, sitemap = get(site.url + "/sitemap.xml")
-        assert status == 200 and "/articles/deleting-your-account" in sitemap
+        assert status == 200 and "/en/articles/deleting-your-account" in sitemap
         assert "sample content: imported " in site.output() and "failed 0" in site.output()

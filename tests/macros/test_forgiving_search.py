@@ -82,7 +82,7 @@ def test_no_results_offers_the_corrected_query_articles_and_a_personal_macro(cli
     assert "Nothing matches “refnd” in Account." in empty
     assert re.search(r'href="/macros\?q=refund&amp;category=Account"\s+data-suggestion>refund</a>', empty)
     articles = empty[empty.index("data-empty-articles"):empty.index("</ul>")]
-    assert "Refund policy" in articles and 'href="/articles/' in articles
+    assert "Refund policy" in articles and 'href="/en/articles/' in articles
     assert 'href="/macros/new" data-create-macro>Create a personal macro</a>' in empty
 
 

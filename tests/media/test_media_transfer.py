@@ -48,7 +48,7 @@ def test_media_survive_export_then_import(app, runner, client, api_as, make_docu
         assert result.exit_code == 0, result.output
         assert "images: 2 new from media/" in result.output
         reader = other.test_client()
-        page = reader.get(f"/articles/{slug}").get_data(as_text=True)
+        page = reader.get(f"/en/articles/{slug}").get_data(as_text=True)
         tag = re.search(r"<img[^>]*>", page)[0]
         assert 'width="700"' in tag and 'height="300"' in tag and "srcset=" in tag
         assert reader.get(shown["url"]).data == served[shown["url"]]  # identical bytes, public again

@@ -23,7 +23,7 @@ def uploaded(api, size=(1200, 800), fmt="PNG") -> dict:
 
 
 def article_page(client, document) -> str:
-    response = client.get(f"/articles/{document.slug}")
+    response = client.get(f"/en/articles/{document.slug}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 

@@ -13,7 +13,7 @@ def _edit(client, document_id: int, body: str, base: int):
 
 def _what_readers_see(client, api_as, document_id: int) -> dict:
     anonymous, _ = api_as(None)
-    page = client.get("/articles/payout-timeline")
+    page = client.get("/en/articles/payout-timeline")
     api = anonymous.get(f"/articles/{document_id}")
     return {
         "page": page.status_code if page.status_code != 200 else

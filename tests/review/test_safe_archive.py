@@ -43,13 +43,13 @@ def test_archiving_needs_the_confirmation_page(app, make_user, make_document):
     assert question.status_code == 200
     text = question.get_data(as_text=True)
     assert "Archive the article “Payout timeline”?" in text
-    assert "It leaves the help center" in text and f"/articles/{document.slug}" in text
+    assert "It leaves the help center" in text and f"/en/articles/{document.slug}" in text
     assert 'name="confirm" value="archive"' in text and "Cancel, keep it" in text
 
     response = post_form(reviewer, f"/editor/articles/{document.id}/archive", {"confirm": "archive"})
     assert response.status_code == 303
     assert _document(document.id).latest.state == "archived"
-    assert reviewer.get(f"/articles/{document.slug}").status_code == 404
+    assert reviewer.get(f"/en/articles/{document.slug}").status_code == 404
 
 
 def test_the_question_says_what_happens_to_a_macro(app, make_user, make_document):
@@ -81,7 +81,7 @@ def test_restoring_puts_the_last_published_revision_back_live_and_is_audited(app
     assert "Restored from the archive: revision 1 is live again on the help center." in messages
     restored = _document(document.id)
     assert (restored.latest.number, restored.latest.state, restored.published.number) == (1, "published", 1)
-    public = app.test_client().get(f"/articles/{document.slug}")
+    public = app.test_client().get(f"/en/articles/{document.slug}")
     assert public.status_code == 200 and "Five days." in public.get_data(as_text=True)
     assert _audit_actions(admin, document.id)[:2] == ["unarchive", "archive"]
 
@@ -107,7 +107,7 @@ def test_unreviewed_work_comes_back_as_a_draft_not_live(app, make_user, make_doc
     restored = _document(document.id)
     assert restored.published.number == 1
     assert (restored.latest.number, restored.latest.state, restored.latest.approved_by_id) == (2, "draft", None)
-    assert "Old reviewed text." in app.test_client().get(f"/articles/{document.slug}").get_data(as_text=True)
+    assert "Old reviewed text." in app.test_client().get(f"/en/articles/{document.slug}").get_data(as_text=True)
 
 
 def test_a_document_never_published_comes_back_as_a_draft(app, make_user, make_document):

@@ -17,7 +17,7 @@ def test_results_have_the_contract_shape(make_document, api_as):
     body = search(api_as(None)[0], "payouts")
     assert set(body) == {"query", "total", "results", "suggestion"}
     assert set(body["results"][0]) >= {"type", "id", "slug", "title", "snippet", "url", "score"}
-    assert body["results"][0]["url"] == "/articles/how-payouts-work"
+    assert body["results"][0]["url"] == "/en/articles/how-payouts-work"
 
 
 def test_a_macro_result_links_to_the_macro_page_agents_copy_from(make_document, api_as):

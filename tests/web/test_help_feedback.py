@@ -18,8 +18,8 @@ def votes(document):
 
 
 def vote(client, document, helpful, address="127.0.0.1", **extra):
-    token = csrf_token(client, f"/articles/{document.slug}")
-    return client.post(f"/articles/{document.slug}/feedback",
+    token = csrf_token(client, f"/en/articles/{document.slug}")
+    return client.post(f"/en/articles/{document.slug}/feedback",
                        data={"helpful": helpful, "csrf_token": token, **extra},
                        environ_base={"REMOTE_ADDR": address})
 
@@ -27,10 +27,10 @@ def vote(client, document, helpful, address="127.0.0.1", **extra):
 def test_a_vote_is_stored_and_the_reader_sees_thanks(client, site):
     response = vote(client, site.long, "yes")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/articles/{site.long.slug}#feedback")
+    assert response.headers["Location"].endswith(f"/en/articles/{site.long.slug}#feedback")
     [stored] = votes(site.long)
     assert stored.helpful is True and stored.revision_id == site.long.published_revision_id
-    html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
+    html = client.get(f"/en/articles/{site.long.slug}").get_data(as_text=True)
     assert "Thanks for your feedback" in html
     assert re.search(r'value="yes" class="vote secondary" aria-pressed="true"', html)
 
@@ -117,7 +117,7 @@ def test_an_answer_other_than_yes_or_no_is_refused(client, site, answer):
 
 
 def test_a_vote_without_the_csrf_token_is_refused(client, site):
-    response = client.post(f"/articles/{site.long.slug}/feedback", data={"helpful": "yes"})
+    response = client.post(f"/en/articles/{site.long.slug}/feedback", data={"helpful": "yes"})
     assert response.status_code == 400
     assert votes(site.long) == []
 
@@ -125,7 +125,7 @@ def test_a_vote_without_the_csrf_token_is_refused(client, site):
 @pytest.mark.parametrize("state", ["draft", "archived"])
 def test_votes_on_unpublished_articles_answer_404(client, site, make_document, state):
     hidden = make_document(state=state, title="Hidden thing")
-    token = csrf_token(client, f"/articles/{site.long.slug}")
+    token = csrf_token(client, f"/en/articles/{site.long.slug}")
     response = client.post(f"/articles/{hidden.slug}/feedback", data={"helpful": "yes", "csrf_token": token})
     assert response.status_code == 404
     assert votes(hidden) == []
@@ -135,14 +135,14 @@ def test_staff_see_the_tally_and_comments_on_the_article(app, client, site, make
     vote(app.test_client(), site.long, "yes", address="10.0.0.1")
     vote(app.test_client(), site.long, "no", address="10.0.0.2", comment="Explain holidays abroad.")
     login(make_user("agent"))
-    html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
+    html = client.get(f"/en/articles/{site.long.slug}").get_data(as_text=True)
     assert "50% found this helpful" in html and "1 yes, 1 no" in html
     assert "Explain holidays abroad." in html
 
 
 def test_anonymous_readers_never_see_the_tally_or_comments(app, client, site):
     vote(app.test_client(), site.long, "no", address="10.0.0.2", comment="Explain holidays abroad.")
-    html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
+    html = client.get(f"/en/articles/{site.long.slug}").get_data(as_text=True)
     assert "found this helpful" not in html and "Explain holidays abroad." not in html
 
 

@@ -19,7 +19,7 @@ ROUTES = [
     ("/", 200),
     ("/categories/payouts", 200),
     ("/categories/payouts/schedule", 200),
-    ("/articles/{slug}", 200),
+    ("/en/articles/{slug}", 200),
     ("/search?q=payouts", 200),
     ("/search", 200),
     ("/search?q=payouts&page=zero", 400),
@@ -27,9 +27,9 @@ ROUTES = [
     ("/healthz", 200),
     ("/login", 200),
     ("/no-such-page", 404),
-    ("/articles/no-such-article", 404),
+    ("/en/articles/no-such-article", 404),
     ("/categories/nothing", 404),
-    ("/articles/{slug}/feedback", 405),
+    ("/en/articles/{slug}/feedback", 405),
     ("/static/css/kb.css", 200),
     ("/static/js/site.js", 200),
     ("/static/no-such-file.js", 404),
@@ -53,15 +53,15 @@ def test_security_headers_on_every_route(client, site, path, status):
 
 
 def test_security_headers_on_a_304(client, site):
-    etag = client.get(f"/articles/{site.long.slug}").headers["ETag"]
-    response = client.get(f"/articles/{site.long.slug}", headers={"If-None-Match": etag})
+    etag = client.get(f"/en/articles/{site.long.slug}").headers["ETag"]
+    response = client.get(f"/en/articles/{site.long.slug}", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert_secure(response)
 
 
 def test_security_headers_on_a_redirect_and_a_form_post(client, site):
-    response = client.post(f"/articles/{site.long.slug}/feedback",
-                           data={"helpful": "yes", "csrf_token": csrf_token(client, f"/articles/{site.long.slug}")})
+    response = client.post(f"/en/articles/{site.long.slug}/feedback",
+                           data={"helpful": "yes", "csrf_token": csrf_token(client, f"/en/articles/{site.long.slug}")})
     assert response.status_code == 303
     assert_secure(response)
 
@@ -75,14 +75,14 @@ def test_security_headers_on_the_rate_limit_page(app, client, site):
 
 
 def test_security_headers_on_a_csrf_failure(client, site):
-    response = client.post(f"/articles/{site.long.slug}/feedback", data={"helpful": "yes"})
+    response = client.post(f"/en/articles/{site.long.slug}/feedback", data={"helpful": "yes"})
     assert response.status_code == 400
     assert_secure(response)
 
 
 def test_help_center_pages_have_no_inline_scripts_or_styles(client, site, make_user, login):
     login(make_user("agent"))
-    for path in ("/", "/categories/payouts", f"/articles/{site.long.slug}", "/search?q=payouts", "/nope"):
+    for path in ("/", "/categories/payouts", f"/en/articles/{site.long.slug}", "/search?q=payouts", "/nope"):
         html = client.get(path).get_data(as_text=True)
         assert "<script>" not in html and "<style" not in html and " style=" not in html
         assert " onclick=" not in html

@@ -94,7 +94,7 @@ def assert_no_hidden_word(text: str, where: str) -> None:
 def test_no_public_page_shows_hidden_content(app, client, site, hidden):
     app.config["RATE_LIMIT_PER_MINUTE"] = 0
     paths = public_paths(client, site)
-    assert f"/articles/{site.long.slug}" in paths and "/categories/payouts/schedule" in paths
+    assert f"/en/articles/{site.long.slug}" in paths and "/categories/payouts/schedule" in paths
     for path in ["/", "/sitemap.xml", "/search", "/api/v1/articles", *paths]:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -111,7 +111,7 @@ def test_no_search_result_or_suggestion_shows_hidden_content(app, client, site, 
 
 def test_related_articles_never_list_hidden_documents(client, site, hidden):
     for document in (site.long, site.first, site.last):
-        html = client.get(f"/articles/{document.slug}").get_data(as_text=True)
+        html = client.get(f"/en/articles/{document.slug}").get_data(as_text=True)
         for hidden_document in hidden.values():
             assert f'/articles/{hidden_document.slug}"' not in html
 
@@ -119,8 +119,8 @@ def test_related_articles_never_list_hidden_documents(client, site, hidden):
 def test_hidden_articles_and_unknown_urls_all_get_the_identical_404_page(client, site, hidden):
     pages = {}
     for name, document in hidden.items():
-        pages[name] = client.get(f"/articles/{document.slug}")
-    pages["never existed"] = client.get("/articles/never-existed")
+        pages[name] = client.get(f"/en/articles/{document.slug}")
+    pages["never existed"] = client.get("/en/articles/never-existed")
     pages["unknown url"] = client.get("/there/is/nothing/here")
     pages["hidden category"] = client.get(f"/categories/{HIDDEN_SECTIONS['draft'].split('/')[0]}")
     pages["hidden section"] = client.get(f"/categories/{HIDDEN_SECTIONS['internal']}")
@@ -134,7 +134,7 @@ def test_hidden_articles_and_unknown_urls_all_get_the_identical_404_page(client,
 
 
 def test_the_published_article_shows_its_published_text_not_the_pending_edit(client, site, hidden):
-    html = client.get(f"/articles/{site.long.slug}").get_data(as_text=True)
+    html = client.get(f"/en/articles/{site.long.slug}").get_data(as_text=True)
     assert "There is no fee for bank transfers." in html
     assert HIDDEN_WORDS["pending_edit"] not in html
 

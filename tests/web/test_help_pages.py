@@ -31,8 +31,8 @@ def test_home_lists_categories_sections_and_articles(client, site):
 
 
 def test_home_puts_the_most_helpful_articles_first(client, site):
-    token = csrf_token(client, f"/articles/{site.last.slug}")
-    client.post(f"/articles/{site.last.slug}/feedback", data={"helpful": "yes", "csrf_token": token})
+    token = csrf_token(client, f"/en/articles/{site.last.slug}")
+    client.post(f"/en/articles/{site.last.slug}/feedback", data={"helpful": "yes", "csrf_token": token})
     html = main_of(client.get("/"))
     assert html.index("Payout holidays") < html.index("Adding a bank account")
 
@@ -68,13 +68,13 @@ def test_unknown_categories_and_sections_answer_404(client, site, path):
 
 
 def test_article_page_has_linked_breadcrumbs(client, site):
-    html = main_of(client.get(f"/articles/{site.long.slug}"))
+    html = main_of(client.get(f"/en/articles/{site.long.slug}"))
     crumbs = html[html.index('aria-label="Breadcrumb"'):html.index("</nav>")]
     assert re.findall(r'href="([^"]+)"', crumbs) == ["/", "/categories/payouts", "/categories/payouts/schedule"]
 
 
 def test_long_article_has_a_table_of_contents_from_its_headings(client, site):
-    html = main_of(client.get(f"/articles/{site.long.slug}"))
+    html = main_of(client.get(f"/en/articles/{site.long.slug}"))
     toc = html[html.index('class="toc"'):html.index("</nav>", html.index('class="toc"'))]
     assert "On this page" in toc
     targets = re.findall(r'href="#([^"]+)"', toc)
@@ -84,27 +84,27 @@ def test_long_article_has_a_table_of_contents_from_its_headings(client, site):
 
 
 def test_short_article_has_no_table_of_contents(client, site):
-    assert 'class="toc"' not in body(client.get(f"/articles/{site.first.slug}"))
+    assert 'class="toc"' not in body(client.get(f"/en/articles/{site.first.slug}"))
 
 
 def test_article_page_links_previous_and_next_in_its_section(client, site):
-    html = main_of(client.get(f"/articles/{site.long.slug}"))
-    assert re.search(rf'rel="prev" href="/articles/{site.first.slug}"', html)
-    assert re.search(rf'rel="next" href="/articles/{site.last.slug}"', html)
-    first = main_of(client.get(f"/articles/{site.first.slug}"))
+    html = main_of(client.get(f"/en/articles/{site.long.slug}"))
+    assert re.search(rf'rel="prev" href="/en/articles/{site.first.slug}"', html)
+    assert re.search(rf'rel="next" href="/en/articles/{site.last.slug}"', html)
+    first = main_of(client.get(f"/en/articles/{site.first.slug}"))
     assert 'rel="prev"' not in first and 'rel="next"' in first
 
 
 def test_article_page_lists_related_articles(client, site):
-    html = main_of(client.get(f"/articles/{site.long.slug}"))
+    html = main_of(client.get(f"/en/articles/{site.long.slug}"))
     related = html[html.index('id="related-title"'):]
-    assert "/articles/" in related
-    assert f'href="/articles/{site.long.slug}"' not in related
+    assert "/en/articles/" in related
+    assert f'href="/en/articles/{site.long.slug}"' not in related
 
 
 def test_article_page_shows_the_date_it_was_last_updated(client, site):
     revision = site.long.published
-    html = main_of(client.get(f"/articles/{site.long.slug}"))
+    html = main_of(client.get(f"/en/articles/{site.long.slug}"))
     assert f'<time datetime="{revision.created_at:%Y-%m-%d}">' in html
 
 
@@ -115,7 +115,7 @@ def test_article_page_serves_the_stored_html_without_rendering_markdown(client, 
     monkeypatch.setattr("kb.content.markdown.render", no_rendering)
     monkeypatch.setattr("kb.content.markdown.render_html", no_rendering)
     monkeypatch.setattr("kb.content.services.markdown.render", no_rendering)
-    response = client.get(f"/articles/{site.long.slug}")
+    response = client.get(f"/en/articles/{site.long.slug}")
     assert response.status_code == 200
     assert "<strong>Settings</strong>" in body(response)
 
@@ -123,14 +123,14 @@ def test_article_page_serves_the_stored_html_without_rendering_markdown(client, 
 def test_internal_article_shows_a_badge_to_staff(client, make_document, make_user, login):
     document = make_document(state="published", title="Escalation runbook", visibility="internal")
     login(make_user("agent"))
-    html = main_of(client.get(f"/articles/{document.slug}"))
+    html = main_of(client.get(f"/en/articles/{document.slug}"))
     assert "Escalation runbook" in html
     assert "badge-internal" in html and "Internal" in html
 
 
 def test_internal_article_is_a_404_for_anonymous_readers(client, make_document):
     document = make_document(state="published", title="Escalation runbook", visibility="internal")
-    assert client.get(f"/articles/{document.slug}").status_code == 404
+    assert client.get(f"/en/articles/{document.slug}").status_code == 404
 
 
 def test_search_page_highlights_why_a_result_matched(client, site):
@@ -211,14 +211,14 @@ def test_renamed_article_redirects_permanently_from_its_old_slug(client, site, m
     old = site.first.slug
     with transaction():
         content_services.change_slug(db.session.merge(site.first), "connect-your-bank", make_user("editor"))
-    response = client.get(f"/articles/{old}")
+    response = client.get(f"/en/articles/{old}")
     assert response.status_code == 301
-    assert response.headers["Location"].endswith("/articles/connect-your-bank")
-    assert client.get("/articles/connect-your-bank").status_code == 200
+    assert response.headers["Location"].endswith("/en/articles/connect-your-bank")
+    assert client.get("/en/articles/connect-your-bank").status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/", "/categories/payouts", "/categories/payouts/schedule",
-                                  "/articles/{slug}", "/search?q=payouts", "/search"])
+                                  "/en/articles/{slug}", "/search?q=payouts", "/search"])
 def test_every_public_page_has_description_canonical_and_open_graph(client, site, path):
     html = body(client.get(path.format(slug=site.long.slug)))
     head = html[:html.index("</head>")]
@@ -231,14 +231,14 @@ def test_every_public_page_has_description_canonical_and_open_graph(client, site
 
 
 def test_article_canonical_url_is_its_current_address(client, site):
-    html = body(client.get(f"/articles/{site.long.slug}"))
-    assert f'<link rel="canonical" href="http://kb.test/articles/{site.long.slug}">' in html
+    html = body(client.get(f"/en/articles/{site.long.slug}"))
+    assert f'<link rel="canonical" href="http://kb.test/en/articles/{site.long.slug}">' in html
 
 
 
 def test_previous_and_next_follow_newly_published_and_archived_articles(client, site, make_document, make_user):
-    assert f'rel="next" href="/articles/{site.last.slug}"' in main_of(client.get(f"/articles/{site.long.slug}"))
+    assert f'rel="next" href="/en/articles/{site.last.slug}"' in main_of(client.get(f"/en/articles/{site.long.slug}"))
     newcomer = make_document(state="published", title="Pausing payouts", section="payouts/schedule")
-    assert f'rel="next" href="/articles/{newcomer.slug}"' in main_of(client.get(f"/articles/{site.long.slug}"))
+    assert f'rel="next" href="/en/articles/{newcomer.slug}"' in main_of(client.get(f"/en/articles/{site.long.slug}"))
     review_services.archive("article", newcomer.id, make_user("reviewer"))
-    assert f'rel="next" href="/articles/{site.last.slug}"' in main_of(client.get(f"/articles/{site.long.slug}"))
+    assert f'rel="next" href="/en/articles/{site.last.slug}"' in main_of(client.get(f"/en/articles/{site.long.slug}"))

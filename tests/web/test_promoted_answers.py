@@ -167,7 +167,7 @@ def test_the_page_lists_pins_with_their_count_and_removes_them(client, site, mak
     editor = login(make_user("editor", name="Ed Itor"))
     assert "<strong>0</strong> pins" in client.get("/editor/promoted").get_data(as_text=True)
     pin(client, "reset password", site["answer"].slug)  # by slug
-    pin(client, "password rules", f"https://help.example.com/articles/{site['rules'].slug}")
+    pin(client, "password rules", f"https://help.example.com/en/articles/{site['rules'].slug}")
     page = client.get("/editor/promoted").get_data(as_text=True)
     assert "<strong>2</strong> pins, 2 in force for everyone" in page
     rows = {p.query: p for p in promoted_answers()}

@@ -25,13 +25,13 @@ def test_an_old_slug_of_an_internal_article_is_a_404_for_readers_and_a_301_for_s
     old = document.slug
     _rename_and_publish(document, "fraud-escalations-internal", editor, reviewer)
 
-    assert client.get(f"/articles/{old}").status_code == 404
-    assert client.get("/articles/never-existed").status_code == 404
+    assert client.get(f"/en/articles/{old}").status_code == 404
+    assert client.get("/en/articles/never-existed").status_code == 404
 
     login(make_user("agent"))
-    moved = client.get(f"/articles/{old}")
+    moved = client.get(f"/en/articles/{old}")
     assert moved.status_code == 301
-    assert moved.headers["Location"].endswith("/articles/fraud-escalations-internal")
+    assert moved.headers["Location"].endswith("/en/articles/fraud-escalations-internal")
 
 
 def test_an_old_slug_of_an_archived_article_redirects_nobody(app, client, make_document, make_user):
@@ -39,10 +39,10 @@ def test_an_old_slug_of_an_archived_article_redirects_nobody(app, client, make_d
     document = make_document("article", state="published", title="Legacy payouts", author=editor)
     old = document.slug
     _rename_and_publish(document, "legacy-payouts-moved", editor, reviewer)
-    assert client.get(f"/articles/{old}").status_code == 301
+    assert client.get(f"/en/articles/{old}").status_code == 301
 
     review_services.archive("article", document.id, reviewer)
-    assert client.get(f"/articles/{old}").status_code == 404
+    assert client.get(f"/en/articles/{old}").status_code == 404
 
 
 def test_workflow_actions_answer_the_same_404_for_hidden_and_missing_ids(api_as, make_document):

@@ -21,7 +21,7 @@ def _new_draft(document, author, body="A newer text."):
 def test_staff_see_an_edit_link_on_the_article_page(app, make_user, make_document):
     document = make_document("article", state="published", title="Payout timeline")
     for role in ("agent", "editor", "admin"):
-        page = signed_in(app, make_user(role)).get(f"/articles/{document.slug}").get_data(as_text=True)
+        page = signed_in(app, make_user(role)).get(f"/en/articles/{document.slug}").get_data(as_text=True)
         assert f'href="/editor/articles/{document.id}/edit" data-edit-link' in page, role
 
 
@@ -29,7 +29,7 @@ def test_anonymous_readers_see_no_staff_links_or_notices(app, client, make_user,
     document = make_document("article", state="published", title="Payout timeline")
     _new_draft(document, make_user("editor"))
     review.submit("article", document.id, make_user("editor"))
-    page = client.get(f"/articles/{document.slug}").get_data(as_text=True)
+    page = client.get(f"/en/articles/{document.slug}").get_data(as_text=True)
     assert "data-edit-link" not in page and "data-pending-notice" not in page
     assert "/editor/" not in page
 
@@ -38,26 +38,26 @@ def test_a_pending_revision_is_announced_to_staff_with_a_link_to_its_review(app,
     editor = make_user("editor")
     document = make_document("article", state="published", author=editor)
     staff = signed_in(app, make_user("agent"))
-    page = staff.get(f"/articles/{document.slug}").get_data(as_text=True)
+    page = staff.get(f"/en/articles/{document.slug}").get_data(as_text=True)
     assert "data-pending-notice" not in page  # nothing newer than the live revision
 
     _new_draft(document, editor)
     review.submit("article", document.id, editor)
-    page = staff.get(f"/articles/{document.slug}").get_data(as_text=True)
+    page = staff.get(f"/en/articles/{document.slug}").get_data(as_text=True)
     assert ('A newer draft is in review — <a href="/editor/articles/%d">see the review</a>' % document.id) in page
 
     review.approve("article", document.id, make_user("reviewer"))
-    page = staff.get(f"/articles/{document.slug}").get_data(as_text=True)
+    page = staff.get(f"/en/articles/{document.slug}").get_data(as_text=True)
     assert "A newer revision is approved and waiting to be published" in page
 
 
 def test_signed_in_article_pages_are_never_stored_and_anonymous_ones_stay_private(app, client, make_user,
                                                                                    make_document):
     document = make_document("article", state="published")
-    anonymous = client.get(f"/articles/{document.slug}")
+    anonymous = client.get(f"/en/articles/{document.slug}")
     assert "private" in anonymous.headers["Cache-Control"] and "no-store" not in anonymous.headers["Cache-Control"]
     assert "Cookie" in anonymous.headers["Vary"]
-    staff = signed_in(app, make_user("agent")).get(f"/articles/{document.slug}")
+    staff = signed_in(app, make_user("agent")).get(f"/en/articles/{document.slug}")
     assert "private" in staff.headers["Cache-Control"] and "no-store" in staff.headers["Cache-Control"]
     assert "public" not in staff.headers["Cache-Control"]
 
@@ -66,9 +66,9 @@ def test_a_new_draft_changes_the_staff_etag_so_the_notice_is_never_stale(app, ma
     editor = make_user("editor")
     document = make_document("article", state="published", author=editor)
     staff = signed_in(app, make_user("agent"))
-    before = staff.get(f"/articles/{document.slug}").headers["ETag"]
+    before = staff.get(f"/en/articles/{document.slug}").headers["ETag"]
     _new_draft(document, editor)
-    after = staff.get(f"/articles/{document.slug}", headers={"If-None-Match": before})
+    after = staff.get(f"/en/articles/{document.slug}", headers={"If-None-Match": before})
     assert after.status_code == 200 and "data-pending-notice" in after.get_data(as_text=True)
 
 

@@ -50,7 +50,7 @@ def test_a_word_being_typed_is_read_as_a_prefix_and_results_link_to_the_article(
     body = suggest(client, "reset passw").get_json()
     assert body["query"] == "reset passw"
     assert body["results"][0] == {"id": articles["reset"].id, "title": "Reset your password",
-                                  "url": "/articles/" + articles["reset"].slug, "pinned": False}
+                                  "url": "/en/articles/" + articles["reset"].slug, "pinned": False}
 
 
 def test_fewer_than_two_letters_suggest_nothing(client, articles):
