@@ -13,6 +13,7 @@ Raw rows older than ``KB_SEARCH_LOG_DAYS`` are deleted, but never before their d
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -29,6 +30,9 @@ from kb.models import (SearchClick, SearchDaily, SearchDocumentDaily, SearchLog,
 from kb.models.types import utcnow
 
 WATERMARK = "insights.rolled_through"
+#: Changes whenever the roll-up writes, so what was worked out from the tiers before is not
+#: read again (:mod:`kb.insights.search_lists`).
+VERSION = "insights.tiers_version"
 
 #: Per (scope, query): searches, zero-result searches, clicked searches, sum of first-click
 #: ranks, sum of result counts.
@@ -114,6 +118,7 @@ def roll_day(day: date) -> None:
                 {"day": day, "document_id": i, "impressions": v[0], "clicks": v[1]}
                 for i, v in documents.items()])
         settings.put(WATERMARK, max(day, rolled_through() or day).isoformat())
+        settings.put(VERSION, uuid.uuid4().hex)
 
 
 def roll_days(first: date, last: date) -> int:
@@ -128,6 +133,7 @@ def roll_days(first: date, last: date) -> int:
         with transaction():
             for tier in (tiers.SEARCHES, tiers.SEARCH_DOCUMENTS):
                 tiers.rebuild_month(tier, month)
+            settings.put(VERSION, uuid.uuid4().hex)
     return (last - first).days + 1 if first <= last else 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.extensions import db
@@ -20,6 +20,7 @@ class SearchMonthly(db.Model):
     """:class:`~kb.models.insights.SearchDaily` summed per month: the month's rolled-up days."""
 
     __tablename__ = "search_monthly"
+    __table_args__ = (Index("ix_search_monthly_query_month", "query", "month"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)

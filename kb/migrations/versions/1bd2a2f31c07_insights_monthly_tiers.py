@@ -37,6 +37,8 @@ def upgrade():
         *(sa.Column(c, sa.Integer(), nullable=False) for c in _SEARCH_SUMS),
         sa.PrimaryKeyConstraint('month', 'scope', 'query', name=op.f('pk_search_monthly')),
     )
+    with op.batch_alter_table('search_monthly', schema=None) as batch_op:
+        batch_op.create_index('ix_search_monthly_query_month', ['query', 'month'], unique=False)
     op.create_table(
         'search_volume_daily',
         sa.Column('day', sa.Date(), nullable=False),
