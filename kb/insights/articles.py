@@ -151,8 +151,9 @@ def _summed(tier: tiers.Tier, start: date, end: date):
     found = tiers.rows(tier, start, end)
     if found is None:
         return []
-    return db.session.execute(select(found.c.document_id, *(func.sum(found.c[n]) for n in tier.sums))
-                              .group_by(found.c.document_id))
+    return db.session.execute(
+        select(found.c.document_id, *(func.sum(found.c[n]) for n in tier.sums))
+        .group_by(found.c.document_id))
 
 
 def _sorted(rows: list[ArticleRow], sort: str) -> list[ArticleRow]:

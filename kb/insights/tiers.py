@@ -19,8 +19,8 @@ from kb.database import transaction
 from kb.extensions import db
 from kb.insights.ranges import as_date, day_of
 from kb.models import (ArticleViewDaily, ArticleViewMonthly, Feedback, FeedbackDaily,
-                       FeedbackMonthly, MacroUse, MacroUseDaily, MacroUseMonthly, SearchDaily, SearchDocumentDaily,
-                       SearchDocumentMonthly, SearchMonthly)
+                       FeedbackMonthly, MacroUse, MacroUseDaily, MacroUseMonthly, SearchDaily,
+                       SearchDocumentDaily, SearchDocumentMonthly, SearchMonthly)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from kb.models.zendesk import ZendeskLink
 
 __all__ = [
     "ApiToken", "ArticleViewDaily", "ArticleViewMonthly", "FeedbackDaily", "FeedbackMonthly",
-    "MacroUseDaily", "MacroUseMonthly", "SearchDocumentMonthly", "SearchMonthly", "SearchVolumeDaily", "AuditEvent", "Category", "Document", "DocumentLink",
+    "MacroUseDaily", "MacroUseMonthly", "SearchDocumentMonthly", "SearchMonthly",
+    "SearchVolumeDaily", "AuditEvent", "Category", "Document", "DocumentLink",
     "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
     "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
     "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",

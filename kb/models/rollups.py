@@ -47,6 +47,8 @@ class SearchDocumentMonthly(db.Model):
     """:class:`~kb.models.insights.SearchDocumentDaily` summed per month."""
 
     __tablename__ = "search_document_monthly"
+    __table_args__ = (Index("ix_search_document_monthly_covering",
+                            "month", "document_id", "impressions", "clicks"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -58,6 +60,7 @@ class ArticleViewMonthly(db.Model):
     """Views of an article's page per month, counted with the day's."""
 
     __tablename__ = "article_view_monthly"
+    __table_args__ = (Index("ix_article_view_monthly_covering", "month", "document_id", "views"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -69,6 +72,8 @@ class FeedbackDaily(db.Model):
     changed vote moves from its old day to the new one)."""
 
     __tablename__ = "feedback_daily"
+    __table_args__ = (Index("ix_feedback_daily_covering",
+                            "day", "document_id", "helpful", "not_helpful", "comments"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -80,6 +85,8 @@ class FeedbackDaily(db.Model):
 
 class FeedbackMonthly(db.Model):
     __tablename__ = "feedback_monthly"
+    __table_args__ = (Index("ix_feedback_monthly_covering",
+                            "month", "document_id", "helpful", "not_helpful", "comments"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -92,6 +99,7 @@ class MacroUseDaily(db.Model):
     """Uses of a macro per day (copies and renders), counted with each use."""
 
     __tablename__ = "macro_use_daily"
+    __table_args__ = (Index("ix_macro_use_daily_covering", "day", "document_id", "uses"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -100,6 +108,7 @@ class MacroUseDaily(db.Model):
 
 class MacroUseMonthly(db.Model):
     __tablename__ = "macro_use_monthly"
+    __table_args__ = (Index("ix_macro_use_monthly_covering", "month", "document_id", "uses"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
