@@ -16,6 +16,7 @@ KB = Path(__file__).resolve().parents[1] / "kb"
 #: Bottom to top: (units, whether units of this layer may import each other).
 LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.errors", "kb.extensions", "kb.models", "kb.validation", "kb.database", "kb.resources",
+      "kb.tallies",
       "kb.config", "kb.locales", "kb.settings", "kb.mail", "kb.ordered_pool", "kb.records", "kb.throttle", "kb.logs",
       "kb.errors_web"}, True),
     ({"kb.permissions"}, False),

@@ -9,6 +9,7 @@ Policy; pygal's stylesheet is served from :func:`stylesheet` instead of inline.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pygal
 from pygal.style import Style
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 SVG = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG)
@@ -42,21 +43,33 @@ class Chart:
 
 def line(title: str, description: str, labels: list[str], series: dict[str, list[int]]) -> Chart:
     """Values over time (one line per series)."""
+    drawn = _line(tuple(labels), tuple((name, tuple(v)) for name, v in series.items()))
+    return _labelled(drawn, title, description)
+
+
+@functools.lru_cache(maxsize=64)
+def _line(labels: tuple[str, ...], series: tuple[tuple[str, tuple[int, ...]], ...]) -> str:
     chart = pygal.Line(**_OPTIONS, show_dots=len(labels) <= 62, x_label_rotation=30,
                        show_minor_x_labels=False,
                        x_labels_major_count=min(len(labels), 8) or None)
-    chart.x_labels = labels
-    chart.y_labels = _whole_ticks(max((max(v, default=0) for v in series.values()), default=0))
-    for name, values in series.items():
-        chart.add(name, values)
+    chart.x_labels = list(labels)
+    chart.y_labels = _whole_ticks(max((max(v, default=0) for _, v in series), default=0))
+    for name, values in series:
+        chart.add(name, list(values))
     if len(series) > 1:
         chart.show_legend, chart.legend_at_bottom = True, True
-    return _finish(chart, title, description)
+    return _drawn(chart)
 
 
 def bars(title: str, description: str, labels: list[str], values: list[float],
          maximum: float | None = None) -> Chart:
     """Top-N bars, longest first, labels beside them."""
+    return _labelled(_bars(title, tuple(labels), tuple(values), maximum), title, description)
+
+
+@functools.lru_cache(maxsize=64)
+def _bars(title: str, labels: tuple[str, ...], values: tuple[float, ...],
+          maximum: float | None) -> str:
     chart = pygal.HorizontalBar(**_OPTIONS)
     top = maximum if maximum is not None else max(values, default=0)
     chart.range = (0, max(top, 1))
@@ -64,7 +77,7 @@ def bars(title: str, description: str, labels: list[str], values: list[float],
     chart.x_labels = list(reversed(labels))
     chart.add(title, list(reversed(values)))
     chart.height = max(160, 28 * len(labels) + 60)
-    return _finish(chart, title, description)
+    return _drawn(chart)
 
 
 def _whole_ticks(top: float, most: int = 6) -> list[int]:
@@ -74,23 +87,26 @@ def _whole_ticks(top: float, most: int = 6) -> list[int]:
     return list(range(0, top + step, step))
 
 
-def _finish(chart, title: str, description: str) -> Chart:
+def _drawn(chart) -> str:
+    """The chart's SVG without what pygal adds for its script, not yet named (drawing is most
+    of a page's time, so each drawing is kept for the same numbers: see the callers' caches)."""
     chart.title = None
     root = ET.fromstring(chart.render(is_unicode=True))
     _strip(root)
-    number = next(_ids)
-    title_id, desc_id = f"chart-{number}-title", f"chart-{number}-desc"
     root.attrib.pop("id", None)
     root.set("role", "img")
-    root.set("aria-labelledby", f"{title_id} {desc_id}")
     root.set("class", "chart")
-    desc = ET.Element(f"{{{SVG}}}desc", {"id": desc_id})
-    desc.text = description
-    heading = ET.Element(f"{{{SVG}}}title", {"id": title_id})
-    heading.text = title
-    root.insert(0, desc)
-    root.insert(0, heading)
-    text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def _labelled(svg: str, title: str, description: str) -> Chart:
+    """A drawing with its own title and description, named by ids unique on the page."""
+    number = next(_ids)
+    title_id, desc_id = f"chart-{number}-title", f"chart-{number}-desc"
+    opening, rest = svg.split(">", 1)  # attribute values have their ">" escaped
+    text = (f'{opening} aria-labelledby="{title_id} {desc_id}">'
+            f'<title id="{title_id}">{escape(title)}</title>'
+            f'<desc id="{desc_id}">{escape(description)}</desc>{rest}')
     return Chart(Markup(text), title, description)
 
 

@@ -17,6 +17,7 @@ from kb.auth import page_requires
 from kb.content import queries
 from kb.content.render_budget import RenderRefusedError
 from kb.errors import NotFoundError, ValidationError
+from kb.insights import events as insight_events
 from kb.macros import library, links, placeholders
 from kb.macros import services as macro_services
 from kb.models import Document, Role, User
@@ -48,9 +49,13 @@ class SearchItem:
     url: str
     personal: bool
     internal: bool
+    #: Where opening the result goes: through the click redirect when the search was logged,
+    #: so insights count the click for its search and rank.
+    open_url: str = ""
 
 
-def _search_item(result: search_service.Result) -> SearchItem:
+def _search_item(result: search_service.Result, burst: str | None = None,
+                 rank: int = 0) -> SearchItem:
     document, hit = result.document, result.hit
     if hit.kind == MACRO:
         path, name = library.split_title(hit.title)
@@ -59,8 +64,10 @@ def _search_item(result: search_service.Result) -> SearchItem:
         path, name = (), hit.title
         url = article_url(document)
     internal = hit.kind == ARTICLE and document.visibility == "internal"
+    clicked = url_for("web.search_click", token=insight_events.click_token(
+        burst, document.id, rank)) if burst else url
     return SearchItem(hit.kind, document.id, name, path, hit.snippet, url,
-                      personal=document.owner_id is not None, internal=internal)
+                      personal=document.owner_id is not None, internal=internal, open_url=clicked)
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ def library_search(actor: User, query: str, category: str | None, tag: str | Non
         kind = None
     found = search_service.search(actor, query, kind=kind, category=category, tag=tag or None,
                                   limit=SEARCH_LIMIT, surface="library")
-    items = [_search_item(r) for r in found.results]
+    items = [_search_item(r, found.burst, rank) for rank, r in enumerate(found.results, start=1)]
     articles: list[SearchItem] = []
     suggestion = found.suggestion
     if not items and kind == MACRO:

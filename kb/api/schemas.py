@@ -307,6 +307,9 @@ class SearchResult(Schema):
 class SearchHit(SearchResult):
     pinned = fields.Boolean(
         metadata={"description": "an editor pinned this article first for the query"})
+    click_url = fields.String(metadata={
+        "description": "present when the search gave a burst id: open the result through this "
+                       "address to count the click for the search and the result's rank"})
 
 
 class SearchResponse(Schema):

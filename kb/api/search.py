@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, url_for
 
 from kb import permissions
 from kb.api import api_blueprint as bp
@@ -10,6 +10,7 @@ from kb.api.args import json_body, query_args
 from kb.api.schemas import SearchArgs, SuggestBody
 from kb.api.serializers import result_dict
 from kb.auth import current_actor
+from kb.insights import events as insight_events
 from kb.models import Role
 from kb.search import promoted, service
 from kb.throttle import public_form
@@ -36,9 +37,15 @@ def search():
         section=args.get("section"), tag=args.get("tag"), limit=args["limit"], offset=args["offset"],
         as_you_type=args["as_you_type"], burst=args.get("burst"), locale=args.get("locale"),
     )
-    return jsonify({"query": args["q"], "total": found.total,
-                    "results": [{**result_dict(r), "pinned": r.hit.id == found.pinned_id}
-                                for r in found.results],
+    clicks = args.get("burst") and found.burst  # a page's search: its clicks are counted
+    results = []
+    for rank, r in enumerate(found.results, start=args["offset"] + 1):
+        item = {**result_dict(r), "pinned": r.hit.id == found.pinned_id}
+        if clicks:
+            item["click_url"] = url_for("web.search_click", token=insight_events.click_token(
+                found.burst, r.document.id, rank))
+        results.append(item)
+    return jsonify({"query": args["q"], "total": found.total, "results": results,
                     "suggestion": found.suggestion})
 
 

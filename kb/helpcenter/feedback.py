@@ -18,11 +18,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from sqlalchemy import case, func, select
 
-from kb import validation
+from kb import tallies, validation
 from kb.database import transaction
 from kb.errors import ValidationError
 from kb.extensions import db
-from kb.models import Document, Feedback, Revision
+from kb.models import Document, Feedback, FeedbackDaily, FeedbackMonthly, Revision
 from kb.models.types import utcnow
 
 #: The longest comment kept; a longer one is refused rather than silently cut.
@@ -121,16 +121,28 @@ def record_vote(document: Document, revision: Revision, voter: str, helpful: boo
         vote = db.session.execute(
             select(Feedback).where(Feedback.document_id == document.id, Feedback.voter == voter)
         ).scalar_one_or_none()
+        counted = []
         if vote is None:
             vote = Feedback(document_id=document.id, voter=voter, comment="")
             db.session.add(vote)
+        else:
+            counted.append(_tally(vote, -1))
         vote.helpful = helpful
         vote.revision_id = revision.id
         if cleaned is not None:
             vote.comment = cleaned
         # ``created_at`` is when the reader last answered; article pages use it for Last-Modified.
         vote.created_at = utcnow()
+        # The insights' vote counters: the vote leaves its old day and counts on today's.
+        tallies.add(db.session.connection(), FeedbackDaily.__table__, FeedbackMonthly.__table__,
+                    [*counted, _tally(vote, 1)])
     return vote
+
+
+def _tally(vote: Feedback, sign: int) -> dict:
+    return {"day": vote.created_at.date(), "document_id": vote.document_id,
+            "helpful": sign if vote.helpful else 0, "not_helpful": 0 if vote.helpful else sign,
+            "comments": sign if vote.comment else 0}
 
 
 def reader_vote(document: Document, voter: str | None) -> Feedback | None:

@@ -1,9 +1,9 @@
 """The articles report: views, votes, readers' comments, search impressions and clicks, and the
 review date, per article for a date range; plus marking a comment handled.
 
-Views come from the daily counters, votes and comments from the feedback table (one row per
-reader, dated by their last answer), impressions and clicks from the daily search table and the
-raw rows not rolled up yet.
+Views, votes and comments come from their counters per day and month (a vote is dated by its
+reader's last answer), impressions and clicks from the search tiers and the raw rows not rolled
+up yet (:mod:`kb.insights.tiers`). Only the open comments list reads the votes themselves.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from kb import permissions, validation
 from kb.database import transaction
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
-from kb.insights import events, rollup
+from kb.insights import events, rollup, tiers
 from kb.insights.ranges import DateRange, day_start, today
-from kb.models import ArticleViewDaily, Document, Feedback, Revision, SearchDocumentDaily, User
+from kb.models import Document, Feedback, Revision, User
 from kb.models.content import ARTICLE
 from kb.models.types import utcnow
 
@@ -92,20 +92,10 @@ def parse_sort(value: str | None) -> str:
 def report(span: DateRange, sort: str = "views") -> ArticleReport:
     events.flush_all()
     rows = _articles()
-    start, end = span.bounds()
-    for document_id, views in db.session.execute(
-            select(ArticleViewDaily.document_id, func.sum(ArticleViewDaily.views))
-            .where(ArticleViewDaily.day >= span.start, ArticleViewDaily.day <= span.end)
-            .group_by(ArticleViewDaily.document_id)):
+    for document_id, views in _summed(tiers.VIEWS, span.start, span.end):
         if document_id in rows:
             rows[document_id].views = int(views)
-    for document_id, yes, no, comments in db.session.execute(
-            select(Feedback.document_id,
-                   func.sum(case((Feedback.helpful.is_(True), 1), else_=0)),
-                   func.sum(case((Feedback.helpful.is_(True), 0), else_=1)),
-                   func.sum(case((Feedback.comment != "", 1), else_=0)))
-            .where(Feedback.created_at >= start, Feedback.created_at < end)
-            .group_by(Feedback.document_id)):
+    for document_id, yes, no, comments in _summed(tiers.VOTES, span.start, span.end):
         if document_id in rows:
             row = rows[document_id]
             row.helpful, row.not_helpful, row.comments = int(yes), int(no), int(comments)
@@ -143,12 +133,8 @@ def _search_sums(span: DateRange) -> dict[int, tuple[int, int]]:
     last = rollup.rolled_through()
     sums: dict[int, list[int]] = {}
     if last is not None and last >= span.start:
-        for document_id, impressions, clicks in db.session.execute(
-                select(SearchDocumentDaily.document_id, func.sum(SearchDocumentDaily.impressions),
-                       func.sum(SearchDocumentDaily.clicks))
-                .where(SearchDocumentDaily.day >= span.start,
-                       SearchDocumentDaily.day <= min(last, span.end))
-                .group_by(SearchDocumentDaily.document_id)):
+        for document_id, impressions, clicks in _summed(tiers.SEARCH_DOCUMENTS, span.start,
+                                                        min(last, span.end)):
             sums[document_id] = [int(impressions), int(clicks)]
     raw_start = span.start if last is None else max(span.start, last + timedelta(days=1))
     if raw_start <= span.end:
@@ -158,6 +144,16 @@ def _search_sums(span: DateRange) -> dict[int, tuple[int, int]]:
             total[0] += impressions
             total[1] += clicks
     return {i: (v[0], v[1]) for i, v in sums.items()}
+
+
+def _summed(tier: tiers.Tier, start: date, end: date):
+    """Each document's sums of ``tier`` over [start, end]."""
+    found = tiers.rows(tier, start, end)
+    if found is None:
+        return []
+    return db.session.execute(
+        select(found.c.document_id, *(func.sum(found.c[n]) for n in tier.sums))
+        .group_by(found.c.document_id))
 
 
 def _sorted(rows: list[ArticleRow], sort: str) -> list[ArticleRow]:

@@ -18,12 +18,12 @@ from datetime import date
 
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kb import tallies
 from kb.database import transaction
 from kb.errors import NotFoundError
 from kb.extensions import db
-from kb.models import ArticleViewDaily, SearchClick
+from kb.models import ArticleViewDaily, ArticleViewMonthly, SearchClick
 from kb.models.types import utcnow
 from kb.search.searchlog import search_log
 
@@ -68,16 +68,10 @@ class ViewCounter:
                 for (day, document_id), n in counts.items()]
         try:
             with db.engine.begin() as connection:
-                connection.execute(_add_views(connection.dialect.name), rows)
+                tallies.add(connection, ArticleViewDaily.__table__, ArticleViewMonthly.__table__,
+                            rows)
         except Exception:
             current_app.logger.warning("could not count %d article views", len(rows), exc_info=True)
-
-
-def _add_views(dialect: str):
-    table = ArticleViewDaily.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return insert.on_conflict_do_update(index_elements=[table.c.day, table.c.document_id],
-                                        set_={"views": table.c.views + insert.excluded.views})
 
 
 def views() -> ViewCounter:

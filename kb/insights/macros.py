@@ -1,5 +1,8 @@
 """The macros report: uses over time, every shared macro's uses and last use, the ones never or
-rarely used in the range, and the ones flagged by their links to articles."""
+rarely used in the range, and the ones flagged by their links to articles.
+
+Uses are read from their counters per day and month (:mod:`kb.insights.tiers`); the last use of
+each macro from the uses themselves, one index probe per macro."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from kb.extensions import db
-from kb.insights.ranges import DateRange, as_date, day_of
+from kb.insights import tiers
+from kb.insights.ranges import DateRange, as_date
 from kb.macros import links
-from kb.models import Document, MacroUse, Revision
+from kb.models import Document, MacroUse, MacroUseDaily, Revision
 from kb.models.content import MACRO
 
 #: Uses in the range at or under which a macro counts as rarely used.
@@ -38,25 +42,24 @@ class MacroReport:
 
 
 def report(span: DateRange) -> MacroReport:
-    start, end = span.bounds()
-    rows = {r.id: MacroRow(r.id, r.slug, r.title) for r in db.session.execute(
-        select(Document.id, Document.slug, Revision.title)
+    last_use = (select(func.max(MacroUse.created_at)).where(MacroUse.document_id == Document.id)
+                .scalar_subquery())  # one index probe per macro (document_id, created_at)
+    rows = {r.id: MacroRow(r.id, r.slug, r.title, last_used_at=r.last) for r in db.session.execute(
+        select(Document.id, Document.slug, Revision.title, last_use.label("last"))
         .join(Revision, Revision.id == Document.published_revision_id)
         .where(Document.kind == MACRO, Document.owner_id.is_(None)))}
-    in_range = (MacroUse.created_at >= start, MacroUse.created_at < end)
-    for document_id, uses in db.session.execute(
-            select(MacroUse.document_id, func.count()).where(*in_range)
-            .group_by(MacroUse.document_id)):
-        if document_id in rows:
-            rows[document_id].uses = int(uses)
-    for document_id, last in db.session.execute(
-            select(MacroUse.document_id, func.max(MacroUse.created_at))
-            .where(MacroUse.document_id.in_(list(rows) or [0])).group_by(MacroUse.document_id)):
-        rows[document_id].last_used_at = last
-    day = day_of(MacroUse.created_at)
+    used = tiers.rows(tiers.USES, span.start, span.end)
+    if used is not None:
+        for document_id, uses in db.session.execute(
+                select(used.c.document_id, func.sum(used.c.uses)).group_by(used.c.document_id)):
+            if document_id in rows:
+                rows[document_id].uses = int(uses)
+    shared = select(Document.id).where(Document.owner_id.is_(None))
     per_day = {as_date(d): int(n) for d, n in db.session.execute(
-        select(day, func.count()).where(*in_range, MacroUse.document_id.in_(
-            select(Document.id).where(Document.owner_id.is_(None)))).group_by(day))}
+        select(MacroUseDaily.day, func.sum(MacroUseDaily.uses))
+        .where(MacroUseDaily.day.between(span.start, span.end),
+               MacroUseDaily.document_id.in_(shared))
+        .group_by(MacroUseDaily.day))}
     found = MacroReport(span)
     found.volume = [(d, per_day.get(d, 0)) for d in span.days]
     found.total = sum(n for _, n in found.volume)

@@ -1,6 +1,7 @@
 """Folding each finished day's raw search events into the daily tables, and retention.
 
-The roll-up is idempotent per day (a day's rows are replaced, never added to), and it remembers
+The roll-up is idempotent per day (a day's rows are replaced, never added to), rebuilds the
+monthly rows of the months it touched from their daily rows, and it remembers
 the last day it rolled (``insights.rolled_through`` in the settings table). Reports read the
 daily tables up to that day and the raw rows after it, so they answer the same numbers whether
 or not the job has run yet. A day is rolled again once, the next time a new day is rolled: a
@@ -12,6 +13,7 @@ Raw rows older than ``KB_SEARCH_LOG_DAYS`` are deleted, but never before their d
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -21,12 +23,16 @@ from sqlalchemy import case, delete, func, insert, select
 from kb import settings
 from kb.database import transaction
 from kb.extensions import db
-from kb.insights import events
+from kb.insights import events, tiers
 from kb.insights.ranges import day_start
-from kb.models import SearchClick, SearchDaily, SearchDocumentDaily, SearchLog
+from kb.models import (SearchClick, SearchDaily, SearchDocumentDaily, SearchLog,
+                       SearchVolumeDaily)
 from kb.models.types import utcnow
 
 WATERMARK = "insights.rolled_through"
+#: Changes whenever the roll-up writes, so what was worked out from the tiers before is not
+#: read again (:mod:`kb.insights.search_lists`).
+VERSION = "insights.tiers_version"
 
 #: Per (scope, query): searches, zero-result searches, clicked searches, sum of first-click
 #: ranks, sum of result counts.
@@ -41,21 +47,31 @@ def rolled_through() -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def raw_search_sums(start: datetime, end: datetime):
+    """The statement summing the raw searches made in [start, end) per scope and query, in the
+    columns of :data:`kb.insights.tiers.SEARCHES` (keys, then sums)."""
+    # Each search's first click, looked up by its burst (an index probe per search): grouping
+    # the clicks instead would read every click ever kept.
+    first_click = (select(func.min(SearchClick.rank))
+                   .where(SearchClick.burst == SearchLog.burst, SearchClick.created_at >= start)
+                   .scalar_subquery())
+    made = (select(SearchLog.scope, SearchLog.query, SearchLog.result_count,
+                   first_click.label("rank"))
+            .where(SearchLog.created_at >= start, SearchLog.created_at < end).subquery())
+    return (
+        select(made.c.scope.label("scope"), made.c.query.label("query"),
+               func.count().label("searches"),
+               func.sum(case((made.c.result_count == 0, 1), else_=0)).label("zero_results"),
+               func.count(made.c.rank).label("clicked"),
+               func.coalesce(func.sum(made.c.rank), 0).label("rank_sum"),
+               func.sum(made.c.result_count).label("result_sum"))
+        .group_by(made.c.scope, made.c.query)
+    )
+
+
 def search_sums(start: datetime, end: datetime) -> SearchSums:
     """The raw searches made in [start, end), summed per scope and query."""
-    first_click = (
-        select(SearchClick.burst, func.min(SearchClick.rank).label("rank"))
-        .where(SearchClick.created_at >= start).group_by(SearchClick.burst).subquery()
-    )
-    rows = db.session.execute(
-        select(SearchLog.scope, SearchLog.query, func.count(),
-               func.sum(case((SearchLog.result_count == 0, 1), else_=0)),
-               func.count(first_click.c.rank), func.coalesce(func.sum(first_click.c.rank), 0),
-               func.sum(SearchLog.result_count))
-        .outerjoin(first_click, first_click.c.burst == SearchLog.burst)
-        .where(SearchLog.created_at >= start, SearchLog.created_at < end)
-        .group_by(SearchLog.scope, SearchLog.query)
-    )
+    rows = db.session.execute(raw_search_sums(start, end))
     return {(scope, query): [int(v or 0) for v in values] for scope, query, *values in rows}
 
 
@@ -85,6 +101,15 @@ def roll_day(day: date) -> None:
             return  # another process is rolling this day up right now
         db.session.execute(delete(SearchDaily).where(SearchDaily.day == day))
         db.session.execute(delete(SearchDocumentDaily).where(SearchDocumentDaily.day == day))
+        db.session.execute(delete(SearchVolumeDaily).where(SearchVolumeDaily.day == day))
+        volume: dict[str, list[int]] = {}
+        for (scope, _), v in searches.items():
+            total = volume.setdefault(scope, [0, 0])
+            total[0], total[1] = total[0] + v[0], total[1] + v[1]
+        if volume:
+            db.session.execute(insert(SearchVolumeDaily), [
+                {"day": day, "scope": scope, "searches": v[0], "zero_results": v[1]}
+                for scope, v in volume.items()])
         if searches:
             db.session.execute(insert(SearchDaily), [
                 {"day": day, "scope": scope, "query": query, "searches": v[0], "zero_results": v[1],
@@ -95,6 +120,23 @@ def roll_day(day: date) -> None:
                 {"day": day, "document_id": i, "impressions": v[0], "clicks": v[1]}
                 for i, v in documents.items()])
         settings.put(WATERMARK, max(day, rolled_through() or day).isoformat())
+        settings.put(VERSION, uuid.uuid4().hex)
+
+
+def roll_days(first: date, last: date) -> int:
+    """Roll up each day from ``first`` to ``last``, then rebuild the monthly rows of the months
+    those days are in (a month's rows sum the days rolled so far). Answers the days rolled."""
+    day, months = first, set()
+    while day <= last:
+        roll_day(day)
+        months.add(tiers.month_of(day))
+        day += timedelta(days=1)
+    for month in sorted(months):
+        with transaction():
+            for tier in (tiers.SEARCHES, tiers.SEARCH_DOCUMENTS):
+                tiers.rebuild_month(tier, month)
+            settings.put(VERSION, uuid.uuid4().hex)
+    return (last - first).days + 1 if first <= last else 0
 
 
 def _day_lock(day: date) -> bool:
@@ -121,12 +163,7 @@ def run(now: datetime | None = None) -> str:
     last = rolled_through()
     rolled = 0
     if last is None or last < yesterday:
-        first = last or _earliest_raw_day() or yesterday
-        day = first
-        while day <= yesterday:
-            roll_day(day)
-            day += timedelta(days=1)
-            rolled += 1
+        rolled = roll_days(last or _earliest_raw_day() or yesterday, yesterday)
     removed = prune(today)
     return f"rolled up {rolled} day(s), removed {removed} old search row(s)"
 

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import delete, select, update
 
-from kb import permissions, validation
+from kb import permissions, tallies, validation
 from kb.content import queries
 from kb.records import audit, index_event
 from kb.content.render_budget import RenderRefusedError
@@ -18,7 +18,8 @@ from kb.database import transaction
 from kb.errors import NotFoundError
 from kb.extensions import db
 from kb.macros import fill_templates, placeholders, plaintext
-from kb.models import Document, Favourite, MacroUse, Revision, Role, User
+from kb.models import (Document, Favourite, MacroUse, MacroUseDaily, MacroUseMonthly, Revision,
+                       Role, User)
 from kb.models.activity import TICKET_TERMS_DAYS
 from kb.models.types import utcnow
 from kb.models.content import MACRO
@@ -115,7 +116,11 @@ def record_use(user: User, document: Document, ticket_terms: str | None = None) 
         db.session.execute(
             update(Document).where(Document.id == document.id).values(use_count=Document.use_count + 1)
         )
-        db.session.add(MacroUse(document_id=document.id, user_id=user.id, ticket_terms=ticket_terms))
+        now = utcnow()
+        db.session.add(MacroUse(document_id=document.id, user_id=user.id, ticket_terms=ticket_terms,
+                                created_at=now))
+        tallies.add(db.session.connection(), MacroUseDaily.__table__, MacroUseMonthly.__table__,
+                    [{"day": now.date(), "document_id": document.id, "uses": 1}])
         if ticket_terms:
             expired = utcnow() - timedelta(days=TICKET_TERMS_DAYS)
             db.session.execute(update(MacroUse).where(

@@ -13,13 +13,18 @@ from kb.models.content import Category, Document, DocumentLink, Revision, Sectio
 from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
+from kb.models.rollups import (ArticleViewMonthly, FeedbackDaily, FeedbackMonthly, MacroUseDaily,
+                               MacroUseMonthly, SearchDocumentMonthly, SearchMonthly,
+                               SearchVolumeDaily)
 from kb.models.search import Synonym
 from kb.models.users import ApiToken, PasswordReset, Role, Setting, User, UserSession
 from kb.models.zendesk import ZendeskLink
 
 __all__ = [
-    "ApiToken", "ArticleViewDaily", "AuditEvent", "Category", "ContactDelivery",
+    "ApiToken", "ArticleViewDaily", "ArticleViewMonthly", "AuditEvent", "Category", "ContactDelivery",
     "ContactFormSession", "ContactRequest", "ContactSuggestionOpen", "Document", "DocumentLink",
+    "FeedbackDaily", "FeedbackMonthly", "MacroUseDaily", "MacroUseMonthly", "SearchDocumentMonthly",
+    "SearchMonthly", "SearchVolumeDaily",
     "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
     "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
     "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",

@@ -69,6 +69,8 @@ TICKET_TERMS_DAYS = 90
 
 class MacroUse(db.Model):
     __tablename__ = "macro_uses"
+    #: Each macro's last use read from the index alone (the insights' "last used").
+    __table_args__ = (Index("ix_macro_uses_document_created", "document_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

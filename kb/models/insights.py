@@ -59,6 +59,9 @@ class SearchDocumentDaily(db.Model):
     """How often a document was shown in search results (impressions) and followed (clicks)."""
 
     __tablename__ = "search_document_daily"
+    #: Each report reads its range from this index alone.
+    __table_args__ = (Index("ix_search_document_daily_covering",
+                            "day", "document_id", "impressions", "clicks"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -70,6 +73,8 @@ class ArticleViewDaily(db.Model):
     """Views of an article's page per day: a counter, nothing about who read it."""
 
     __tablename__ = "article_view_daily"
+    #: Each report reads its range from this index alone.
+    __table_args__ = (Index("ix_article_view_daily_covering", "day", "document_id", "views"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -37,9 +37,12 @@ function option(result, macroBase) {
   Object.assign(item, { id: `opt-${result.type}-${result.id}`, className: "lib-item" });
   item.setAttribute("role", "option");
   item.setAttribute("aria-selected", "false");
-  Object.assign(item.dataset, { kind: result.type, id: String(result.id), url });
+  // Opening goes through the search's click address when it has one, so insights count the
+  // click for this search and rank; ``url`` stays the result's own address (copied links).
+  const opens = result.click_url || url;
+  Object.assign(item.dataset, { kind: result.type, id: String(result.id), url, open: opens });
   const link = document.createElement("a");
-  link.href = url;
+  link.href = opens;
   link.tabIndex = -1;
   const label = document.createElement("span");
   label.className = "lib-name";
@@ -206,8 +209,15 @@ function initLibrary() {
   function open() {
     const row = options()[selected];
     burst.end();
-    if (row) location.href = row.dataset.url;
+    if (row) location.href = row.dataset.open || row.dataset.url;
     return !!row;
+  }
+
+  /** A copied result counts as a click on it, as opening it would (the request records it;
+   * its redirect is not followed). */
+  function countClick(row) {
+    if (!row.dataset.open || row.dataset.open === row.dataset.url) return;
+    fetch(row.dataset.open, { credentials: "same-origin", redirect: "manual" }).catch(() => {});
   }
 
   async function copySelected() {
@@ -215,6 +225,7 @@ function initLibrary() {
     if (!row) return;
     const name = row.querySelector(".lib-name").textContent;
     copyStatus.textContent = "Copying…";
+    countClick(row);
     try {
       if (row.dataset.kind === "macro") {
         const url = renderTemplate.replace("/0/", `/${row.dataset.id}/`);

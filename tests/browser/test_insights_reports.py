@@ -62,3 +62,25 @@ def test_every_chart_has_a_text_alternative_and_a_table(editor_page, make_docume
         assert table.locator("tbody tr").count() >= 1
     assert figure.locator("script").count() == 0
     assert page.errors == []
+
+
+def test_a_result_opened_from_the_library_with_the_keyboard_counts_as_a_click(editor_page,
+                                                                             make_document):
+    page = editor_page
+    make_document("macro", state="published", title="Billing::Refund timeline",
+                  body="Your refund is on its way.")
+    page.goto("/macros")
+    expect(page.locator("form[data-library-search][data-ready=true]")).to_have_count(1)
+    page.keyboard.press("/")
+    page.keyboard.type("refund", delay=80)
+    expect(page.locator("#lib-results [role=option] .lib-name")).to_have_text(["Refund timeline"])
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/macros/[0-9]+$"))
+    expect(page.locator("h1")).to_contain_text("Refund timeline")
+    page.goto("/admin/insights/searches")
+    row = page.locator("#top tbody tr")
+    expect(row).to_have_count(1)
+    # query, searches, zero results, clicked searches, click-through
+    expect(row.first.locator("td").nth(3)).to_have_text("1")
+    expect(row.first.locator("td").nth(4)).to_have_text("100%")
+    assert page.errors == []
