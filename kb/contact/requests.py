@@ -83,7 +83,7 @@ def check(data: RequestInput) -> RequestInput:
 def submit(data: RequestInput, article_url) -> ContactRequest:
     """Store a request and its hand-overs, in one transaction, before anything is sent.
 
-    :param article_url: ``slug -> absolute URL`` of an article, for the suggestions kept with
+    :param article_url: ``document -> absolute URL`` of an article, for the suggestions kept with
         the request (the agent's e-mail and the webhook link to them).
     :raises ValidationError: a field that cannot be taken.
     :raises UnsupportedMediaError, MediaTooLargeError (:mod:`kb.media.images`): an
@@ -102,7 +102,7 @@ def submit(data: RequestInput, article_url) -> ContactRequest:
             email=data.email, subject=data.subject, description=data.description,
             topic=data.topic, form_session=data.form_session, created_at=now,
             suggested=[{"id": r.document.id, "slug": r.document.slug, "title": r.hit.title,
-                        "url": article_url(r.document.slug)} for r in shown],
+                        "url": article_url(r.document)} for r in shown],
             attachments=[{"sha256": m.sha256, "ext": m.ext} for m in kept])
         db.session.add(request)
         for channel in handover.channels():

@@ -21,6 +21,7 @@ from kb.helpcenter.views import bp
 from kb.models import Document
 from kb.models.content import ARTICLE
 from kb.throttle import public_form, public_posts_per_hour
+from kb.web.locale import article_url
 
 #: The field people never see; a bot that fills every input fills it.
 HONEYPOT = "website"
@@ -84,7 +85,7 @@ def contact_submit():
     data = contact_requests.RequestInput(form_session=key, attachments=files, **values)
     try:
         stored = contact_requests.submit(
-            data, lambda slug: url_for("web.article", slug=slug, _external=True))
+            data, lambda document: article_url(document, _external=True))
     except KbError as error:
         return _form(error.status, values=values, key=key, error=error.message)
     handover.deliver_request(stored.id)
@@ -114,4 +115,4 @@ def contact_open(token: str):
             permissions.contact_form_reader(), document) is None):
         abort(404)
     tracking.record_open(opened)
-    return redirect(url_for("web.article", slug=document.slug), code=302)
+    return redirect(article_url(document), code=302)

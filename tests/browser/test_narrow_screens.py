@@ -70,7 +70,7 @@ def _seed(make_user, make_document):
     promoted.pin(admin, "refund payout for marketplace sellers after payout", article.id)
     request = contact_requests.submit(contact_requests.RequestInput(
         email=f"{LONG_WORD[:40]}@example.com", subject=f"Refund {LONG_WORD}"[:200],
-        description=f"{LONG_LINE}\n{LONG_URL}"), lambda slug: f"http://kb.test/articles/{slug}")
+        description=f"{LONG_LINE}\n{LONG_URL}"), lambda document: f"http://kb.test/en/articles/{document.slug}")
     ids = {"article": db.session.get(type(article), article.id), "macro": macro, "personal": personal,
            "request": request}
     return admin, ids

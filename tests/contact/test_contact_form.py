@@ -47,7 +47,7 @@ def test_the_form_has_the_contract_fields_and_is_linked_from_articles_and_the_fo
     for name in ("email", "subject", "description", "topic", "csrf_token"):
         assert f'name="{name}"' in html
     assert '<option value="general">' in html  # the help center's category, as a topic
-    article = client.get(f"/articles/{articles[0].slug}").get_data(as_text=True)
+    article = client.get(f"/en/articles/{articles[0].slug}").get_data(as_text=True)
     assert 'href="/contact?topic=general"' in article
     assert 'data-testid="footer-contact"' in html
 
@@ -61,7 +61,7 @@ def test_suggestions_show_published_public_articles_only(client, articles):
     assert [r["slug"] for r in results] == [public.slug]
     item = results[0]
     assert set(item) >= {"type", "id", "slug", "title", "snippet", "url", "score"}
-    assert item["url"] == f"/articles/{public.slug}"
+    assert item["url"] == f"/en/articles/{public.slug}"
     assert "open_url" not in item
 
 
@@ -87,7 +87,7 @@ def test_a_tracked_suggestion_counts_the_opening_and_redirects_to_the_article(cl
         "description": "refund to my card", "form_session": key}).get_json()["results"]
     opened = client.get(results[0]["open_url"])
     assert opened.status_code == 302
-    assert opened.headers["Location"].endswith(f"/articles/{articles[0].slug}")
+    assert opened.headers["Location"].endswith(f"/en/articles/{articles[0].slug}")
     session = db.session.scalar(db.select(ContactFormSession).where(ContactFormSession.key == key))
     assert session.opened_document_id == articles[0].id and session.submitted_at is None
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactSuggestionOpen)) == 1
@@ -104,7 +104,7 @@ def test_a_request_is_stored_with_the_articles_shown_and_answers_a_confirmation(
     request = stored[0]
     assert (request.email, request.subject) == ("ana@example.com", "Refund please")
     assert [s["slug"] for s in request.suggested] == [articles[0].slug]
-    assert request.suggested[0]["url"] == f"http://kb.test/articles/{articles[0].slug}"
+    assert request.suggested[0]["url"] == f"http://kb.test/en/articles/{articles[0].slug}"
     assert request.deliveries == []  # nothing configured: kept in kb only
     session = db.session.scalar(db.select(ContactFormSession).where(
         ContactFormSession.key == request.form_session))

@@ -128,7 +128,7 @@ def test_the_support_mail_names_the_request_and_lists_the_articles(app, client, 
     support = received[("support@example.com",)]
     assert "Reply-To: ana@example.com" in support
     assert "My payout did not arrive in my bank account." in support
-    assert f"When payouts arrive: http://kb.test/articles/{article.slug}" in support
+    assert f"When payouts arrive: http://kb.test/en/articles/{article.slug}" in support
     assert "We received your request" in received[("ana@example.com",)]
 
 
@@ -186,7 +186,7 @@ def test_the_webhook_is_signed_retried_with_backoff_and_delivered_exactly_once(a
         request.id, "ana@example.com", "Payout missing", "general")
     assert sent["description"] == "My payout did not arrive in my bank account."
     assert sent["suggested"] == [{"slug": article.slug, "title": "When payouts arrive",
-                                  "url": f"http://kb.test/articles/{article.slug}"}]
+                                  "url": f"http://kb.test/en/articles/{article.slug}"}]
     assert sent["created_at"] == request.created_at.isoformat()
 
     staff = signed_in(app, make_user("agent"))

@@ -52,9 +52,9 @@ def test_section_pages_list_articles_in_zendesk_position_order(imported, client)
 
 
 def test_previous_and_next_follow_the_section_order(imported, client):
-    page = client.get("/articles/set-your-time-zone").get_data(as_text=True)
-    previous = re.search(r'rel="prev" href="/articles/([^"]+)"', page).group(1)
-    following = re.search(r'rel="next" href="/articles/([^"]+)"', page).group(1)
+    page = client.get("/en/articles/set-your-time-zone").get_data(as_text=True)
+    previous = re.search(r'rel="prev" href="/en/articles/([^"]+)"', page).group(1)
+    following = re.search(r'rel="next" href="/en/articles/([^"]+)"', page).group(1)
     assert (previous, following) == ("create-an-account", "invite-your-team")
 
 
