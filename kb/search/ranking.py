@@ -24,7 +24,7 @@ from functools import partial
 from kb.search.engine import bitmaps as bm
 from kb.search.engine import phrases as ph
 from kb.search.engine import postings as pl
-from kb.search import phrasing
+from kb.search import phrasing, proximity
 from kb.search import query as qb
 from kb.search.engine import storage as st
 from kb.search.engine import topk
@@ -260,10 +260,10 @@ class Snapshot:
         order = [u for u in (units[i] for i in needed) if not u.prefix]
         pairs = [(a.stems[-1], b.stems[0]) for a, b in zip(order, order[1:])
                  if not a.alternatives and not b.alternatives]
-        near = [ph.verify_phrase(cache, fields, list(p), docs) for p in pairs]
         everything = [s for u in units if not u.prefix for s in u.stems]
-        whole = (ph.verify_phrase(cache, fields, everything, docs)
-                 if len(everything) > 2 or (len(everything) == 2 and not pairs) else set())
+        near, whole = proximity.adjacency(
+            cache, fields, pairs, everything
+            if len(everything) > 2 or (len(everything) == 2 and not pairs) else (), docs)
         member = [b.to_bytes(nbytes, "little") for b in (bits[i] for i in needed)]
         ranked = []
         for score, d in items:
