@@ -122,6 +122,7 @@ class Snapshot:
         need = -(-(offset + limit) // RERANK_POOL) * RERANK_POOL
         for u in units:
             _lookups(u, lexicon)
+        self._read_positions(units, kinds)
         total, items, bits = self._all_words(units, allowed, need, kinds)
         suggestion = None
         # The fallbacks depend on the page size, not on the offset, so every page of a
@@ -175,6 +176,19 @@ class Snapshot:
                         bits |= term.bits
             out.append(bits)
         return out
+
+    def _read_positions(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> None:
+        """Load the words :meth:`_rerank` will look for next to each other with their
+        positions, from the same pass over their posting blocks (not a second one later)."""
+        needed = phrasing.required(units)
+        if len(needed) < 2:
+            return
+        for u in (units[i] for i in needed):
+            if u.phrase or u.prefix or u.alternatives:
+                continue
+            for f, t, _ in u.terms:
+                if f in ("title", "body") and t in u.stems:
+                    self.cache.term(f, t, kinds, positions=True)
 
     def _weighted_terms(self, units: list[qb.Unit],
                         kinds: tuple[str, ...]) -> list[tuple[pl.Term, float]]:
