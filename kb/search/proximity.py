@@ -12,7 +12,24 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from kb.search import phrasing
 from kb.search.engine.postings import TermCache
+from kb.search.query import Unit
+
+
+def read_with_positions(cache: TermCache, units: list[Unit], kinds: tuple[str, ...]) -> None:
+    """Load the words whose neighbours :func:`adjacency` will look at (the required plain
+    words of a query of two or more) with their positions, from the same pass over their
+    posting blocks: read later, their positions would cost a second pass."""
+    needed = phrasing.required(units)
+    if len(needed) < 2:
+        return
+    for u in (units[i] for i in needed):
+        if u.phrase or u.prefix or u.alternatives:
+            continue
+        for f, t, _ in u.terms:
+            if f in ("title", "body") and t in u.stems:
+                cache.term(f, t, kinds, positions=True)
 
 
 def adjacency(cache: TermCache, fieldnames: tuple[str, ...],

@@ -35,7 +35,7 @@ from kb.search.schema import fold, kinds_of, part
 FILTER_CACHE_SIZE = 64
 
 #: The best this many documents (at least a page) are ranked again on where the words sit.
-RERANK_POOL = 30
+RERANK_POOL = 20
 #: Score multipliers of that second look: the share of the query's words in the title, the
 #: share of its neighbouring word pairs found next to each other, the whole query as a phrase
 #: (worth more than the rest together: the exact words typed are the best answer).
@@ -47,6 +47,10 @@ PHRASE_BONUS = 2.0
 #: says one of its words differently, while a long reference page holds every word somewhere.
 NEAR_MISS_WORDS = 3
 MISSING_FACTOR = 0.7
+#: ... when fewer documents than this hold them all: among more, the best of those holding
+#: every word leave no room on a page for one missing a word (and finding the best of the
+#: many missing one is the costly part).
+NEAR_MISS_UNDER = 100
 
 
 class Snapshot:
@@ -122,7 +126,7 @@ class Snapshot:
         need = -(-(offset + limit) // RERANK_POOL) * RERANK_POOL
         for u in units:
             _lookups(u, lexicon)
-        self._read_positions(units, kinds)
+        proximity.read_with_positions(cache, units, kinds)
         total, items, bits = self._all_words(units, allowed, need, kinds)
         suggestion = None
         # The fallbacks depend on the page size, not on the offset, so every page of a
@@ -140,7 +144,7 @@ class Snapshot:
                 suggestion = self._suggest(text, weak, allowed, lexicon)
             if total < limit and len(phrasing.required(units)) > 1:
                 total, items, bits = self._most_words(units, bits, allowed, need, kinds)
-        elif len(phrasing.required(units)) >= NEAR_MISS_WORDS:
+        elif len(phrasing.required(units)) >= NEAR_MISS_WORDS and total < NEAR_MISS_UNDER:
             items = items + self._near_misses(units, bits, allowed, need, kinds)
         items = self._rerank(items, units, bits, kinds)
         marker = qb.highlighter(units)
@@ -176,19 +180,6 @@ class Snapshot:
                         bits |= term.bits
             out.append(bits)
         return out
-
-    def _read_positions(self, units: list[qb.Unit], kinds: tuple[str, ...]) -> None:
-        """Load the words :meth:`_rerank` will look for next to each other with their
-        positions, from the same pass over their posting blocks (not a second one later)."""
-        needed = phrasing.required(units)
-        if len(needed) < 2:
-            return
-        for u in (units[i] for i in needed):
-            if u.phrase or u.prefix or u.alternatives:
-                continue
-            for f, t, _ in u.terms:
-                if f in ("title", "body") and t in u.stems:
-                    self.cache.term(f, t, kinds, positions=True)
 
     def _weighted_terms(self, units: list[qb.Unit],
                         kinds: tuple[str, ...]) -> list[tuple[pl.Term, float]]:
