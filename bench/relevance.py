@@ -163,13 +163,16 @@ def kb_client(instance: Path, corpus: Path):
 def fts_database(path: Path, files: list, keys: dict[str, str]):
     """FTS5 over the same files: title, tags and the plain text kb indexes for the body."""
     from kb.content.markdown import to_plain_text
+    from kb.content.render_budget import import_budget
 
     rows, rowids = [], {}
-    for rowid, (file, meta, body) in enumerate(files, start=1):
-        tags = meta.get("tags") or []
-        title = str(meta.get("title", file.stem))
-        rows.append((rowid, title, " ".join(map(str, tags)), to_plain_text(body)))
-        rowids[rowid] = keys[file.stem]
+    # The render budget kb import gives (a busy machine must not refuse a long real article).
+    with import_budget():
+        for rowid, (file, meta, body) in enumerate(files, start=1):
+            tags = meta.get("tags") or []
+            title = str(meta.get("title", file.stem))
+            rows.append((rowid, title, " ".join(map(str, tags)), to_plain_text(body)))
+            rowids[rowid] = keys[file.stem]
     return fts.build(str(path), {"docs": rows}), rowids
 
 

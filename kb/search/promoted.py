@@ -5,7 +5,10 @@ words alone do not put first. A pin says "for this query, this article first". I
 the ``promoted_answers`` table under the query's normalised form (:func:`normalise`: case,
 whitespace and punctuation folded), and applied after the search itself
 (:func:`search` wraps :func:`kb.search.service.search`), so ranking stays the ranker's
-business and a pin costs one indexed look-up.
+business and a pin costs one indexed look-up. Each process keeps the set of pinned queries,
+with a version number (a ``settings`` row bumped in the same transaction as every pin and
+unpin, checked at most every :data:`CHECK_EVERY` seconds, as the synonym list does), so a
+search for a query nobody pinned, nearly every search, asks the database nothing.
 
 A pin only ever shows what the asker may read now: the pinned article is re-read from the
 database on every search, so one that was archived or made internal disappears from the
@@ -16,13 +19,16 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select
 
-from kb import locales, permissions, validation
+from kb import locales, permissions, settings, validation
 from kb.content import queries as content_queries
+from kb.database import transaction
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
 from kb.models import Document, PromotedAnswer, Revision, User
@@ -37,6 +43,11 @@ MAX_QUERY = 256
 #: Characters of the pinned article's text shown as its snippet when the query's words are not
 #: in it (a pin may answer a query whose words the article does not use).
 OPENING = 200
+
+VERSION_KEY = "search.pins_version"
+#: Seconds a process trusts its set of pinned queries before checking the version again.
+CHECK_EVERY = 0.5
+_CACHE = "kb.search_pinned_queries"
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -162,15 +173,17 @@ def pin(actor: permissions.Actor, query: str, document_id: int) -> tuple[Promote
     if document.published is None or document.status == permissions.ARCHIVED:
         raise ValidationError("only a published article can be pinned: publish it first",
                               field="document_id")
-    existing = db.session.scalar(select(PromotedAnswer).where(PromotedAnswer.query == key))
-    replaced = existing is not None and existing.document_id != document.id
-    if existing is None:
-        existing = PromotedAnswer(query=key)
-        db.session.add(existing)
-    existing.document_id, existing.created_by_id = document.id, user.id
-    existing.created_at = utcnow()
-    audit(user, "promoted.pin", document, query=key)
-    db.session.commit()
+    document_id, user_id = document.id, user.id
+    with transaction():
+        existing = db.session.scalar(select(PromotedAnswer).where(PromotedAnswer.query == key))
+        replaced = existing is not None and existing.document_id != document_id
+        if existing is None:
+            existing = PromotedAnswer(query=key)
+            db.session.add(existing)
+        existing.document_id, existing.created_by_id = document_id, user_id
+        existing.created_at = utcnow()
+        audit(user, "promoted.pin", document, query=key)
+        _bump()
     return existing, replaced
 
 
@@ -181,14 +194,40 @@ def unpin(actor: permissions.Actor, pin_id: int) -> str:
     :raises NotFoundError: no such pin (already removed, say).
     """
     user = permissions.require_pinner(actor)
-    found = db.session.get(PromotedAnswer, validation.identifier(pin_id, "pin with id"))
-    if found is None:
-        raise NotFoundError(f"no pin with id {pin_id}: it may have been removed already")
-    query, document = found.query, found.document
-    db.session.delete(found)
-    audit(user, "promoted.unpin", document, query=query)
-    db.session.commit()
+    pin_id = validation.identifier(pin_id, "pin with id")
+    with transaction():
+        found = db.session.get(PromotedAnswer, pin_id)
+        if found is None:
+            raise NotFoundError(f"no pin with id {pin_id}: it may have been removed already")
+        query, document = found.query, found.document
+        db.session.delete(found)
+        audit(user, "promoted.unpin", document, query=query)
+        _bump()
     return query
+
+
+def _bump() -> None:
+    """Move the pins' version (in the caller's transaction) and forget this process's set."""
+    settings.put(VERSION_KEY, str(int(settings.get(VERSION_KEY, "0") or 0) + 1))
+    current_app.extensions.pop(_CACHE, None)
+
+
+def _pinned_queries() -> frozenset[str]:
+    """The normalised queries that have a pin, as this process last read them (see the module
+    doc). The version is read before the queries: a pin committed in between leaves the new
+    version unseen, so the next check reads the queries again."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get(_CACHE)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < CHECK_EVERY:
+        return cached[2]
+    version = settings.get(VERSION_KEY, "0")
+    if cached is not None and cached[1] == version:
+        queries = cached[2]
+    else:
+        queries = frozenset(db.session.scalars(select(PromotedAnswer.query)))
+    app.extensions[_CACHE] = (now, version, queries)
+    return queries
 
 
 #: The pinned article for a normalised query, with what a result line needs, in one query
@@ -206,7 +245,7 @@ _PINNED = (
 def pinned_for(actor: permissions.Actor, query: str) -> service.Result | None:
     """The article pinned for ``query``, as a result line, when the actor may read it now."""
     key = normalise(query)
-    if not key or len(key) > MAX_QUERY:
+    if not key or len(key) > MAX_QUERY or key not in _pinned_queries():
         return None
     row = db.session.connection().execute(_PINNED, {"query": key}).first()
     if row is None or not permissions.pinnable(row.kind, row.owner_id) or \

@@ -24,7 +24,7 @@ from functools import partial
 from kb.search.engine import bitmaps as bm
 from kb.search.engine import phrases as ph
 from kb.search.engine import postings as pl
-from kb.search import phrasing
+from kb.search import phrasing, proximity
 from kb.search import query as qb
 from kb.search import snippets
 from kb.search.engine import storage as st
@@ -36,7 +36,7 @@ from kb.search.schema import fold, kinds_of, locale_term, part
 FILTER_CACHE_SIZE = 64
 
 #: The best this many documents (at least a page) are ranked again on where the words sit.
-RERANK_POOL = 30
+RERANK_POOL = 20
 #: Score multipliers of that second look: the share of the query's words in the title, the
 #: share of its neighbouring word pairs found next to each other, the whole query as a phrase
 #: (worth more than the rest together: the exact words typed are the best answer).
@@ -48,6 +48,10 @@ PHRASE_BONUS = 2.0
 #: says one of its words differently, while a long reference page holds every word somewhere.
 NEAR_MISS_WORDS = 3
 MISSING_FACTOR = 0.7
+#: ... when fewer documents than this hold them all: among more, the best of those holding
+#: every word leave no room on a page for one missing a word (and finding the best of the
+#: many missing one is the costly part).
+NEAR_MISS_UNDER = 100
 
 
 class Snapshot:
@@ -123,6 +127,7 @@ class Snapshot:
         need = -(-(offset + limit) // RERANK_POOL) * RERANK_POOL
         for u in units:
             _lookups(u, lexicon)
+        proximity.read_with_positions(cache, units, kinds)
         total, items, bits = self._all_words(units, allowed, need, kinds)
         suggestion = None
         # The fallbacks depend on the page size, not on the offset, so every page of a
@@ -140,7 +145,7 @@ class Snapshot:
                 suggestion = self._suggest(text, weak, allowed, lexicon)
             if total < limit and len(phrasing.required(units)) > 1:
                 total, items, bits = self._most_words(units, bits, allowed, need, kinds)
-        elif len(phrasing.required(units)) >= NEAR_MISS_WORDS:
+        elif len(phrasing.required(units)) >= NEAR_MISS_WORDS and total < NEAR_MISS_UNDER:
             items = items + self._near_misses(units, bits, allowed, need, kinds)
         items = self._rerank(items, units, bits, kinds)
         marker = snippets.highlighter(units)
@@ -261,10 +266,10 @@ class Snapshot:
         order = [u for u in (units[i] for i in needed) if not u.prefix]
         pairs = [(a.stems[-1], b.stems[0]) for a, b in zip(order, order[1:])
                  if not a.alternatives and not b.alternatives]
-        near = [ph.verify_phrase(cache, fields, list(p), docs) for p in pairs]
         everything = [s for u in units if not u.prefix for s in u.stems]
-        whole = (ph.verify_phrase(cache, fields, everything, docs)
-                 if len(everything) > 2 or (len(everything) == 2 and not pairs) else set())
+        near, whole = proximity.adjacency(
+            cache, fields, pairs, everything
+            if len(everything) > 2 or (len(everything) == 2 and not pairs) else (), docs)
         member = [b.to_bytes(nbytes, "little") for b in (bits[i] for i in needed)]
         ranked = []
         for score, d in items:

@@ -15,6 +15,10 @@ import pytest
 from kb.content import services as content_services
 from kb.content.services import copy_input
 from kb.review import services as review_services
+from kb import settings
+from kb.extensions import db
+from kb.models import PromotedAnswer
+from kb.search import promoted
 from kb.search.promoted import normalise, promoted_answers
 from tests.support import csrf_token
 
@@ -82,6 +86,18 @@ def test_queries_are_normalised_for_case_spaces_and_punctuation():
 
 def test_without_a_pin_the_words_decide(client, site):
     assert page_titles(client, "reset password")[0] != "Getting back into your account"
+
+
+def test_a_pin_another_process_made_applies_at_this_process_next_check(client, site, monkeypatch):
+    """Each process keeps the set of pinned queries; another process's pin moves the version
+    in the database, and the next check (after ``CHECK_EVERY`` seconds) reads the set again."""
+    assert page_titles(client, "reset password")[0] != "Getting back into your account"
+    # What another process's pin leaves in the database: the pin and a new version.
+    db.session.add(PromotedAnswer(query="reset password", document_id=site["answer"].id))
+    db.session.commit()
+    settings.put(promoted.VERSION_KEY, "41")
+    monkeypatch.setattr(promoted, "CHECK_EVERY", 0.0)
+    assert page_titles(client, "Reset password?")[0] == "Getting back into your account"
 
 
 def test_the_pinned_article_comes_first_on_the_help_center(client, site, pinned):
