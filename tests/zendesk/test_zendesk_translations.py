@@ -1,5 +1,6 @@
 """``kb import-zendesk`` of article translations, in a help center in English and French: the
-translations files of tests/data/zendesk, rows of another locale in articles.json and a second run."""
+translations files of tests/data/zendesk, rows of another locale in articles.json, a second run,
+and ``kb export-zendesk`` writing them back."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 
 import pytest
 
+from tests.support import another_app
 from tests.zendesk.test_import_zendesk import FIXTURE, last_line, zid
 
 #: The fixture's 30 articles, its 19 shared macros (its two personal ones are skipped: neither
@@ -104,3 +106,22 @@ def test_rows_of_another_locale_in_articles_json_are_translations(runner, client
     again = runner.invoke(args=["import-zendesk", str(folder)])
     assert last_line(again) == "imported 0, updated 0, unchanged 50, failed 0, skipped 2", again.output
 
+
+def test_export_writes_translations_back_and_they_import_again(imported, runner, tmp_path):
+    out = tmp_path / "zendesk-out"
+    result = runner.invoke(args=["export-zendesk", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "30 articles" in result.output and "3 translations" in result.output
+    articles = json.loads((out / "articles.json").read_text())["articles"]
+    assert len(articles) == 30 and all(a["locale"] == "en-us" for a in articles)
+    written = json.loads((out / "translations" / f"{zid(0)}.json").read_text())["translations"]
+    assert [(t["id"], t["source_id"], t["locale"], t["title"], t["draft"]) for t in written] == [
+        (470000000002, zid(0), "fr", "Créer un compte", False)]
+    draft = json.loads((out / "translations" / f"{zid(1)}.json").read_text())["translations"]
+    assert [(t["locale"], t["draft"]) for t in draft] == [("fr", True)]
+
+    with another_app(tmp_path, LOCALES="en,fr") as fresh, fresh.app_context():
+        again = fresh.test_cli_runner().invoke(args=["import-zendesk", str(out)])
+        assert last_line(again) == "imported 52, updated 0, unchanged 0, failed 0, skipped 0", again.output
+        page = fresh.test_client().get("/fr/articles/creer-un-compte")
+        assert page.status_code == 200
