@@ -49,7 +49,7 @@ def read(directory: Path, result: Export) -> None:
     """Append an item per translation found, after the articles (a translation needs its source)."""
     articles = result.article_rows
     sources = {row["id"]: row for row in articles if not _is_translation(row)}
-    found: list[tuple[dict, str, int]] = []  # (row, origin, Zendesk article id)
+    found: list[tuple[dict, str, int, int | None]] = []  # (row, origin, article id, translation id)
     for path in _files(directory):
         origin = str(path.relative_to(directory))
         try:
@@ -64,15 +64,15 @@ def read(directory: Path, result: Export) -> None:
             if not isinstance(source_id, int) or row.get("source_type", "Article") != "Article":
                 result.notes.append((f"{origin}#{row['id']}", "not an article translation; skipped"))
                 continue
-            found.append((row, f"{origin}#{row['id']}", source_id))
+            found.append((row, f"{origin}#{row['id']}", source_id, row["id"]))
     for row in articles:
         if _is_translation(row):
-            found.append((row, f"articles.json#{row['id']}:{row['locale']}", row["id"]))
+            found.append((row, f"articles.json#{row['id']}:{row['locale']}", row["id"], None))
     chosen: dict[tuple[int, str], str] = {}
     # exact locale matches first, so fr wins over fr-ca for kb's fr
     ranked = sorted(found, key=lambda f: not kb_locale(str(f[0].get("locale") or ""))[1])
-    for row, origin, source_id in ranked:
-        _translation(row, origin, source_id, sources.get(source_id), chosen, result)
+    for row, origin, source_id, own_id in ranked:
+        _translation(row, origin, source_id, own_id, sources.get(source_id), chosen, result)
 
 
 def _is_translation(row: dict) -> bool:
@@ -87,7 +87,7 @@ def _files(directory: Path) -> list[Path]:
     return [combined, *files] if combined.exists() else files
 
 
-def _translation(row: dict, origin: str, source_id: int, source: dict | None,
+def _translation(row: dict, origin: str, source_id: int, own_id: int | None, source: dict | None,
                  chosen: dict[tuple[int, str], str], result: Export) -> None:
     tag = str(row.get("locale") or "")
     if source is not None and tag.lower() == str(source.get("locale") or "").lower():
@@ -111,7 +111,6 @@ def _translation(row: dict, origin: str, source_id: int, source: dict | None,
                                      "only when its source changes after it, so check it by hand"))
     title = str(row.get("title") or "").strip()
     zendesk = {"locale": tag, **times(row)}
-    own_id = None if row.get("source_id") is None else row["id"]
     if own_id is not None:
         zendesk["translation_id"] = own_id
     try:

@@ -87,6 +87,20 @@ def test_a_second_import_changes_nothing(imported, runner, api_as):
     assert len(french) == 1
 
 
+def test_old_zendesk_urls_of_a_locale_lead_to_its_translation(imported, client):
+    french = client.get(f"/hc/fr/articles/{zid(0)}-creer-un-compte")
+    assert french.status_code == 301 and french.headers["Location"].endswith("/fr/articles/creer-un-compte")
+    assert client.get(f"/hc/fr-ca/articles/{zid(0)}").headers["Location"].endswith(
+        "/fr/articles/creer-un-compte")
+    english = client.get(f"/hc/en-us/articles/{zid(0)}")
+    assert english.headers["Location"].endswith("/en/articles/create-an-account")
+    # the French translation is a draft: the source answers; ja is not configured: the source too
+    assert client.get(f"/hc/fr/articles/{zid(1)}").headers["Location"].endswith(
+        "/en/articles/invite-your-team")
+    assert client.get(f"/hc/ja/articles/{zid(0)}").headers["Location"].endswith(
+        "/en/articles/create-an-account")
+
+
 def test_rows_of_another_locale_in_articles_json_are_translations(runner, client, tmp_path):
     folder = tmp_path / "zendesk"
     shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("translations*"))
