@@ -5,7 +5,9 @@ written by :func:`kb.transfer._import_prepared`, so creating, updating, leaving 
 skipping a document in the review workflow's hands (``--force`` overriding) are exactly those of
 ``kb import``. What is Zendesk's own: the Zendesk id of each article and macro is kept
 (:class:`kb.models.ZendeskLink`) so a second run finds the same document even if its slug moved,
-and personal macros are written for the agent with the matching e-mail.
+and personal macros are written for the agent with the matching e-mail. Translations
+(:mod:`kb.zendesk.translations`) come last, each as a content file naming its source, so they
+follow the same rules and land as translation documents.
 """
 
 from __future__ import annotations
