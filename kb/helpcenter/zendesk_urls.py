@@ -2,7 +2,9 @@
 
 Links to a help center that moved from Zendesk live on in e-mails, macros and search engines.
 Only a published public article is redirected to: anything else answers 404, so an old URL
-never tells that a draft or an internal article exists.
+never tells that a draft or an internal article exists. The URL's locale picks the article's
+translation in that locale when one is published (``/hc/fr/…`` to the French one), else the
+article itself.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from flask import abort, redirect, url_for
 from kb import permissions
 from kb.helpcenter.views import bp
 from kb.models.content import ARTICLE
+from kb.content import translations
 from kb.zendesk.importer import linked_document
+from kb.zendesk.translations import kb_locale
 from kb.web.locale import article_url
 
 _ID = re.compile(r"^(\d{1,18})(?:-.*)?$")
@@ -27,4 +31,8 @@ def zendesk_article(locale: str, rest: str):
     document = linked_document(ARTICLE, int(match.group(1))) if match else None
     if document is None or permissions.readable_published(None, document) is None:
         abort(404)
+    wanted, _ = kb_locale(locale)
+    translated = translations.in_locale(document, wanted) if wanted else None
+    if translated is not None and permissions.readable_published(None, translated) is not None:
+        document = translated
     return redirect(article_url(document), code=301)

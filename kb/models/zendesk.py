@@ -7,9 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.extensions import db
 
+#: The link kind of a Zendesk translation's own id (Zendesk numbers translations apart from articles).
+TRANSLATION = "translation"
+
 
 class ZendeskLink(db.Model):
-    """One Zendesk id (per kind: ``article`` or ``macro``) and the document it was imported as."""
+    """One Zendesk id (per kind: ``article``, ``macro`` or ``translation``) and the document it
+    was imported as."""
 
     __tablename__ = "zendesk_links"
     __table_args__ = (UniqueConstraint("kind", "zendesk_id"),)

@@ -5,7 +5,9 @@ written by :func:`kb.transfer._import_prepared`, so creating, updating, leaving 
 skipping a document in the review workflow's hands (``--force`` overriding) are exactly those of
 ``kb import``. What is Zendesk's own: the Zendesk id of each article and macro is kept
 (:class:`kb.models.ZendeskLink`) so a second run finds the same document even if its slug moved,
-and personal macros are written for the agent with the matching e-mail.
+and personal macros are written for the agent with the matching e-mail. Translations
+(:mod:`kb.zendesk.translations`) come last, each as a content file naming its source, so they
+follow the same rules and land as translation documents.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from kb import database, locales, transfer, transfer_sections, transfer_workflow
-from kb.content import render_budget, services
+from kb.content import render_budget, services, translations as families
 from kb.database import transaction
 from kb.errors import KbError
 from kb.extensions import db
 from kb.models import Document, User, ZendeskLink
+from kb.models.content import ARTICLE
+from kb.models.zendesk import TRANSLATION
 from kb.review.services import archive_now
 from kb.transfer import ImportReport, PreparedFile
 from kb.transfer_files import ContentFile
 from kb.transfer_workflow import IMPORT, SkippedFile
-from kb.zendesk import reader
+from kb.zendesk import reader, translations
 
 
 def import_directory(directory: str | Path, actor: User, force: bool = False
@@ -37,6 +41,7 @@ def import_directory(directory: str | Path, actor: User, force: bool = False
         report.failures.append((str(folder), "no such folder"))
         return report, reader.Export()
     found = reader.read(folder)
+    translations.read(folder, found)
     report.failures.extend(found.failures)
     if found.tree:
         try:
@@ -69,20 +74,28 @@ def _link(kind: str, zendesk_id: int, document_id: int) -> None:
         link.document_id = document_id
 
 
-def _free_slug(kind: str, slug: str, zendesk_id: int, claimed) -> str:
+def _free_slug(kind: str, slug: str, zendesk_id: int, claimed, locale: str) -> str:
     """The title's slug, or with the Zendesk id after it when another document holds it."""
     taken = db.session.scalar(select(func.count()).select_from(Document).where(
-        Document.kind == kind, Document.slug == slug))
-    return f"{slug}-{zendesk_id}" if taken or (kind, slug) in claimed else slug
+        Document.kind == kind, Document.slug == slug, Document.locale == locale))
+    return f"{slug}-{zendesk_id}" if taken or (kind, slug, locale) in claimed else slug
 
 
 def _shared(item: reader.ZendeskItem, actor: User, claimed, report: ImportReport, force: bool) -> None:
     parsed = item.parsed
-    existing = linked_document(item.kind, item.zendesk_id)
+    locale = parsed.locale or locales.default()
+    if item.source_id is not None:
+        parsed = _as_translation(item)
+        if parsed is None:
+            report.skips.append((item.origin, f"its article {item.source_id} is not imported here"))
+            return
+        existing = _existing_translation(item, locale)
+    else:
+        existing = linked_document(item.kind, item.zendesk_id)
     if existing is not None:
         slug = existing.slug
     else:
-        slug = _free_slug(item.kind, parsed.slug, item.zendesk_id, claimed)
+        slug = _free_slug(item.kind, parsed.slug, item.zendesk_id, claimed, locale)
     if slug != parsed.slug:
         parsed = replace(parsed, slug=slug, data=replace(parsed.data, slug=slug))
     ready = PreparedFile(ContentFile(Path(item.origin), item.kind, None), parsed, None, None, 0.0, 0.0)
@@ -90,8 +103,36 @@ def _shared(item: reader.ZendeskItem, actor: User, claimed, report: ImportReport
         troubles = report.failed + report.skipped
         if transfer._import_prepared(ready, actor, claimed, report, force) and \
                 report.failed + report.skipped == troubles:
-            document = transfer_workflow.find_existing(item.kind, slug, locales.default())
-            _link(item.kind, item.zendesk_id, document.document_id)
+            document = transfer_workflow.find_existing(item.kind, slug, locale)
+            if item.source_id is None:
+                _link(item.kind, item.zendesk_id, document.document_id)
+            elif item.translation_id is not None:
+                _link(TRANSLATION, item.translation_id, document.document_id)
+
+
+def _as_translation(item: reader.ZendeskItem) -> transfer.ParsedFile | None:
+    """The translation as a file naming its source, which lends it its section, visibility,
+    place (and tags, when Zendesk gave none); None when the source is not here."""
+    source = linked_document(ARTICLE, item.source_id)
+    if source is None:
+        return None
+    shown = services.copy_input(source.published or source.latest)
+    data = replace(item.parsed.data, section=shown.section, visibility=shown.visibility,
+                   position=shown.position, tags=item.parsed.data.tags or shown.tags)
+    status = item.parsed.status if source.published_revision_id is not None else "draft"
+    return replace(item.parsed, data=data, status=status, translation_of=source.slug)
+
+
+def _existing_translation(item: reader.ZendeskItem, locale: str) -> Document | None:
+    """The document an earlier run made of this translation: by its Zendesk id when it has
+    one, else the source's translation in ``locale``."""
+    if item.translation_id is not None:
+        linked = linked_document(TRANSLATION, item.translation_id)
+        if linked is not None:
+            return linked
+    source = linked_document(ARTICLE, item.source_id)
+    found = families.in_locale(source, locale) if source is not None else None
+    return found if found is not None and found.id != source.id else None
 
 
 def _personal(item: reader.ZendeskItem, report: ImportReport, force: bool) -> None:

@@ -39,6 +39,10 @@ class ZendeskItem:
     owner_email: str | None = None
     #: Why it is not imported at all (a personal macro whose owner is unknown), if so.
     refused: str | None = None
+    #: For a translation: the Zendesk id of the article it translates (``parsed.locale`` is kb's).
+    source_id: int | None = None
+    #: For a translation from a translations file: Zendesk's id of the translation itself.
+    translation_id: int | None = None
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Export:
     #: Things kept but worth a look: unknown placeholders, Liquid, external images.
     notes: list[tuple[str, str]] = field(default_factory=list)
     external_images: int = 0
+    #: The rows of articles.json as read, for :mod:`kb.zendesk.translations`.
+    article_rows: list[dict] = field(default_factory=list, repr=False)
 
 
 def load(path: Path, key: str) -> list[dict]:
@@ -88,6 +94,7 @@ def read(directory: Path) -> Export:
             result.failures.append((f"{name}.json", str(exc)))
             files[name] = []
     paths = _tree(files["categories"], files["sections"], result)
+    result.article_rows = files["articles"]
     hosts = {urlsplit(a.get("html_url") or "").hostname for a in files["articles"]} - {None}
     for row in sorted(files["articles"], key=lambda a: (_position(a), a["id"])):
         _article(row, paths, hosts, result)
@@ -97,7 +104,7 @@ def read(directory: Path) -> Export:
     return result
 
 
-def _listed(value) -> list:
+def listed(value) -> list:
     """A list field as a list; anything else (absent, a string by mistake) as none."""
     return value if isinstance(value, list) else []
 
@@ -128,21 +135,20 @@ def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[
 
 def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) -> None:
     origin = f"articles.json#{row['id']}"
-    if row.get("source_locale") and row.get("locale") and row["locale"] != row["source_locale"]:
-        result.notes.append((origin, f"a {row['locale']} translation; "
-                                     "only source-locale articles are imported"))
-        return
+    if row.get("source_locale") and row.get("locale") and \
+            str(row["locale"]).lower() != str(row["source_locale"]).lower():
+        return  # a translation: kb.zendesk.translations reads it
     body = row.get("body") or ""
     for src in html.external_images(body, hosts):
         result.external_images += 1
         result.notes.append((origin, f"external image kept as a link to {src}"))
     title = str(row.get("title") or "").strip()
     meta = {"zendesk": {"promoted": bool(row.get("promoted")), "locale": row.get("locale") or "en-us",
-                        **_times(row)}}
+                        **times(row)}}
     try:
         data = DocumentInput(
             title=title, body=html.to_markdown(body),
-            tags=services.normalise_tags([str(t) for t in _listed(row.get("label_names"))]),
+            tags=services.normalise_tags([str(t) for t in listed(row.get("label_names"))]),
             section=paths.get(row.get("section_id")),
             visibility="internal" if row.get("user_segment_id") is not None else "public",
             slug=slugify(title or str(row["id"])), meta=meta, position=_position(row),
@@ -163,7 +169,7 @@ def _position(row: dict) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _times(row: dict) -> dict:
+def times(row: dict) -> dict:
     """Zendesk's ``created_at``/``updated_at`` as given, kept so an export gives them back."""
     return {key: row[key] for key in ("created_at", "updated_at") if isinstance(row.get(key), str)}
 
@@ -171,7 +177,7 @@ def _times(row: dict) -> dict:
 def _macro(row: dict, emails: dict[int, str | None], result: Export) -> None:
     origin = f"macros.json#{row['id']}"
     text, other = "", []
-    for action in _listed(row.get("actions")):
+    for action in listed(row.get("actions")):
         if not isinstance(action, dict):
             continue
         if action.get("field") == "comment_value_html" and not text:
@@ -185,7 +191,7 @@ def _macro(row: dict, emails: dict[int, str | None], result: Export) -> None:
     result.notes.extend((origin, note) for note in notes)
     restriction = row.get("restriction") or None
     meta = {"zendesk": {"position": row.get("position") or 0, "description": row.get("description") or "",
-                        "actions": other, "restriction": restriction, **_times(row)}}
+                        "actions": other, "restriction": restriction, **times(row)}}
     title = str(row.get("title") or "").strip()
     data = DocumentInput(title=title, body=body, slug=slugify(title.replace("::", " ") or str(row["id"])),
                          meta=meta, message=f"Imported from Zendesk macro {row['id']}")

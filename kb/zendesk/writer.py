@@ -14,9 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kb.content import translations
 from kb.extensions import db
 from kb.models import Category, Document, Section, User, ZendeskLink
 from kb.models.content import ARTICLE, MACRO
+from kb.models.zendesk import TRANSLATION
 from kb.zendesk import placeholders
 
 #: The user segment id written for internal articles (Zendesk's "signed-in users" stand-in).
@@ -33,9 +35,22 @@ def export_directory(directory: str | Path) -> dict[str, int]:
     answers = {"categories": categories, "sections": sections, "articles": _articles(links)}
     answers["macros"], answers["users"] = _macros(links)
     for name, rows in answers.items():
-        text = json.dumps({name: rows, "count": len(rows), "next_page": None}, indent=2, ensure_ascii=False)
-        (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
-    return {name: len(rows) for name, rows in answers.items()}
+        _write(folder / f"{name}.json", name, rows)
+    counts = {name: len(rows) for name, rows in answers.items()}
+    by_article = _translations(links, {row["kb_id"]: row for row in answers["articles"]})
+    for row in answers["articles"]:
+        del row["kb_id"]
+    if by_article:
+        (folder / "translations").mkdir(exist_ok=True)
+    for article_id, rows in by_article.items():
+        _write(folder / "translations" / f"{article_id}.json", "translations", rows)
+    counts["translations"] = sum(len(rows) for rows in by_article.values())
+    return counts
+
+
+def _write(path: Path, name: str, rows: list[dict]) -> None:
+    text = json.dumps({name: rows, "count": len(rows), "next_page": None}, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _tree() -> tuple[list[dict], list[dict]]:
@@ -61,7 +76,8 @@ def _shown(document: Document):
 def _articles(links: dict) -> list[dict]:
     rows = []
     documents = db.session.scalars(select(Document).where(
-        Document.kind == ARTICLE, Document.owner_id.is_(None)).order_by(Document.id))
+        Document.kind == ARTICLE, Document.owner_id.is_(None), Document.translation_of_id.is_(None)
+    ).order_by(Document.id))
     for document in documents:
         revision = _shown(document)
         if revision is None or revision.state == "archived":
@@ -76,8 +92,30 @@ def _articles(links: dict) -> list[dict]:
             "promoted": bool(zendesk.get("promoted")), "position": revision.position,
             "section_id": revision.section_id,
             "user_segment_id": INTERNAL_SEGMENT if revision.visibility == "internal" else None,
-            "label_names": list(revision.tags or []), "outdated": False, **_times(document, revision)})
+            "label_names": list(revision.tags or []), "outdated": False, **_times(document, revision),
+            "kb_id": document.id})
     return rows
+
+
+def _translations(links: dict, sources: dict[int, dict]) -> dict[int, list[dict]]:
+    """Each exported article's translations, as its ``translations.json`` answer lists them."""
+    found: dict[int, list[dict]] = {}
+    documents = db.session.scalars(select(Document).where(
+        Document.kind == ARTICLE, Document.translation_of_id.is_not(None)).order_by(Document.locale,
+                                                                                    Document.id))
+    for document in documents:
+        source, revision = sources.get(document.translation_of_id), _shown(document)
+        if source is None or revision is None or revision.state == "archived":
+            continue
+        zendesk = (revision.meta or {}).get("zendesk") or {}
+        locale = zendesk.get("locale") or document.locale.lower()
+        zid = links.get((TRANSLATION, document.id), document.id)
+        found.setdefault(source["id"], []).append({
+            "id": zid, "html_url": f"/hc/{locale}/articles/{source['id']}-{document.slug}",
+            "source_id": source["id"], "source_type": "Article", "locale": locale,
+            "title": revision.title, "body": revision.html, "outdated": translations.outdated(document),
+            "draft": document.published is None, "hidden": False, **_times(document, revision)})
+    return found
 
 
 def _macros(links: dict) -> tuple[list[dict], list[dict]]:
