@@ -185,12 +185,18 @@ def import_command(paths: tuple[str, ...], force: bool):
 
     # Every file's trouble, a missing path included, is a failure line: the summary always prints.
     report = import_paths(paths, system_user(), progress=progress, force=force)
-    for path, reason in report.skips:
-        click.echo(f"skipped: {path}: {reason}")
-    for path, reason in report.failures:
-        click.echo(f"failed: {path}: {reason}", err=True)
-    if report.images:
-        click.echo(f"images: {report.images} new from media/")
+    _finish_import(report, (f"images: {report.images} new from media/",) if report.images else ())
+
+
+def _finish_import(report, extra: tuple[str, ...] = ()) -> None:
+    """What every import command ends with: each skipped and failed item, then the summary line
+    (always printed), and exit status 1 when anything failed."""
+    for origin, reason in report.skips:
+        click.echo(f"skipped: {origin}: {reason}")
+    for origin, reason in report.failures:
+        click.echo(f"failed: {origin}: {reason}", err=True)
+    for line in extra:
+        click.echo(line)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -232,13 +238,7 @@ def import_zendesk_command(directory: str, force: bool):
         click.echo(f"note: {origin}: {note}")
     if found.external_images:
         click.echo(f"external images: {found.external_images} (kept as Markdown images of their URLs)")
-    for origin, reason in report.skips:
-        click.echo(f"skipped: {origin}: {reason}")
-    for origin, reason in report.failures:
-        click.echo(f"failed: {origin}: {reason}", err=True)
-    click.echo(report.summary())
-    if report.failed:
-        sys.exit(1)
+    _finish_import(report)
 
 
 @commands.command("export-zendesk")
