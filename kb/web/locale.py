@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import flask_babel
 from flask import Flask, current_app, g, redirect, request, url_for
 
 from kb import locales
@@ -50,6 +51,7 @@ def page_locale(locale: str | None = None) -> str:
     """Set (or read) the locale of the page being rendered: its ``lang`` and its links."""
     if locale is not None:
         g.kb_page_locale = locale
+        flask_babel.refresh()  # the interface follows: forget a language read before this
     return g.get("kb_page_locale") or reader_locale()
 
 
@@ -85,6 +87,14 @@ def init_app(app: Flask) -> None:
     # Globals, not context: imported template macros (help/_meta.html) link articles too.
     app.jinja_env.globals.update(article_url=article_url, page_locale=page_locale,
                                  locale_names=NAMES, configured_locales=locales.configured)
+
+    @app.after_request
+    def vary_on_the_negotiated_locale(response):
+        # The interface's words follow the negotiated locale on every page (kb.web.i18n), so
+        # a shared cache must not hand one reader's language to another.
+        if response.mimetype == "text/html" and len(locales.configured()) > 1:
+            varies(response)
+        return response
 
 
 def article_url(document, **values) -> str:

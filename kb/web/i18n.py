@@ -1,0 +1,52 @@
+"""The interface's own words, dates and numbers in the page's language (Flask-Babel).
+
+The language is the page's locale (:func:`kb.web.locale.page_locale`): the article's for an
+article page, otherwise the reader's saved choice, then ``Accept-Language``, then the default.
+So a French reader's whole page is French: the article, the words around it and its dates.
+A configured locale with no catalog shows the English words (gettext's fallback) but still
+formats dates and numbers its own way, which Babel knows for every locale.
+
+Catalogs live in ``kb/translations/<language>/LC_MESSAGES/messages.po`` and are compiled to
+``.mo`` files that ship in the package; ``docs/translations.md`` has the pybabel commands, and
+a test fails when a string in the code is missing from a catalog or a ``.mo`` is stale.
+Templates use ``_()``; Python strings outside a request (module constants) use
+``flask_babel.lazy_gettext``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, has_request_context
+from flask_babel import Babel
+
+from kb import locales
+from kb.web.locale import page_locale
+
+#: Where the catalogs are, inside the package so ``pip install .`` ships them.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def babel_locale(tag: str) -> str:
+    """Babel's name for a locale tag (``pt-BR`` is ``pt_BR``); English for a tag Babel does
+    not know, so a configured but unknown language never breaks a page."""
+    name = tag.replace("-", "_")
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return "en"
+    return name
+
+
+def interface_locale() -> str:
+    """The language of this request's interface (Flask-Babel's locale selector)."""
+    if not has_request_context():
+        return babel_locale(locales.default())
+    return babel_locale(page_locale())
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")  # kb stores and shows UTC
+    Babel(app, locale_selector=interface_locale)
