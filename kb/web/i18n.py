@@ -15,11 +15,14 @@ Templates use ``_()``; Python strings outside a request (module constants) use
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, has_request_context
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from kb import locales
 from kb.web.locale import page_locale
@@ -46,7 +49,26 @@ def interface_locale() -> str:
     return babel_locale(page_locale())
 
 
+#: The words the page scripts write themselves (``static/js/strings.js`` reads them): one
+#: list, so a script never carries English of its own and the catalogs hold every string.
+#: Values may use ``%(name)s`` placeholders, filled in by the script.
+#: A plural is two keys, ``<key>.one`` and ``<key>.other``, chosen by ``plural()`` in the script.
+BROWSER_STRINGS = {
+    "typeahead.label": _l("Suggested articles"),
+    "typeahead.count.one": _l("%(count)s suggested article; use the up and down arrow keys to choose"),
+    "typeahead.count.other": _l("%(count)s suggested articles; use the up and down arrow keys to choose"),
+}
+
+
+def browser_strings() -> Markup:
+    """The translated :data:`BROWSER_STRINGS` as a JSON ``<script>`` block for the page."""
+    data = json.dumps({key: str(value) for key, value in BROWSER_STRINGS.items()},
+                      ensure_ascii=False).replace("<", "\\u003c")
+    return Markup(f'<script type="application/json" id="kb-strings">{data}</script>')
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")  # kb stores and shows UTC
     Babel(app, locale_selector=interface_locale)
+    app.jinja_env.globals["browser_strings"] = browser_strings

@@ -6,6 +6,7 @@
 // The requests of one run of typing carry a burst id, so insights count them as one search.
 
 import { Burst } from "./burst.js";
+import { plural, t } from "./strings.js";
 
 const MIN_CHARACTERS = 2;
 const DELAY_MS = 120;
@@ -21,7 +22,7 @@ function attach(input) {
   list.id = `${id}-list`;
   list.className = "typeahead-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggested articles");
+  list.setAttribute("aria-label", t("typeahead.label"));
   list.hidden = true;
   const status = document.createElement("p");
   status.className = "visually-hidden";
@@ -86,9 +87,7 @@ function attach(input) {
     }));
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    status.textContent = results.length
-      ? `${results.length} suggested article${results.length === 1 ? "" : "s"}; use the up and down arrow keys to choose`
-      : "";
+    status.textContent = results.length ? plural("typeahead.count", results.length) : "";
     if (results.length) open();
     else close();
   }

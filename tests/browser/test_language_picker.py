@@ -65,3 +65,23 @@ def test_the_picker_fits_a_phone(page, translated):
     expect(page.locator(".language-picker")).to_be_visible()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_after_choosing_french_the_interface_and_its_scripts_speak_french(page, translated):
+    page.goto("/en/articles/payout-schedule")
+    page.get_by_role("button", name="Français").click()
+    page.wait_for_url("**/fr/articles/calendrier-des-virements")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_attached()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+    page.goto("/")  # not an article: the saved choice sets the interface's language
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    box = page.locator("#q-big")
+    expect(box).to_have_attribute("data-typeahead-ready", "true")
+    box.focus()
+    page.keyboard.type("calend")
+    listbox = page.locator("#" + box.get_attribute("aria-controls"))
+    expect(listbox).to_have_attribute("aria-label", "Articles suggérés")
+    expect(listbox.locator("[role=option]")).to_have_count(1)
+    expect(page.locator("[data-typeahead-status], [role=status]").filter(
+        has_text="1 article suggéré ; utilisez les flèches haut et bas pour choisir")).to_have_count(1)
