@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
@@ -125,10 +126,10 @@ def article(locale: str, slug: str):
 
 #: The states of an unpublished revision staff are told about on the live page.
 PENDING = {
-    "draft": "A newer draft of this article is being written",
-    "changes_requested": "A newer draft of this article has changes requested",
-    "in_review": "A newer draft is in review",
-    "approved": "A newer revision is approved and waiting to be published",
+    "draft": _l("A newer draft of this article is being written"),
+    "changes_requested": _l("A newer draft of this article has changes requested"),
+    "in_review": _l("A newer draft is in review"),
+    "approved": _l("A newer revision is approved and waiting to be published"),
 }
 
 
@@ -142,7 +143,7 @@ def staff_tools(actor, document) -> dict | None:
                != latest.id else None)
     return {"edit_url": url_for("editor.edit", kind="articles", document_id=document.id),
             "review_url": url_for("editor.review", kind="articles", document_id=document.id),
-            "pending": pending, "latest_id": latest.id if latest else None}
+            "pending": pending and str(pending), "latest_id": latest.id if latest else None}
 
 
 @bp.post("/articles/<slug>/feedback", defaults={"locale": None})
