@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
@@ -154,7 +155,7 @@ def article_feedback(slug: str, locale: str | None):
     actor = current_actor_or_none()
     if locale is not None and locales.find(locale) != locale:
         abort(404)
-    document, _ = queries.find_by_slug(ARTICLE, slug, locale)  # old slugs redirect for reading only
+    document, _moved = queries.find_by_slug(ARTICLE, slug, locale)  # old slugs redirect for reading only
     revision = _readable_revision(actor, document)
     helpful = feedback.parse_helpful(request.form.get("helpful"))
     reader, remember = _reader(actor)
@@ -231,7 +232,7 @@ def _click_links(results, offset: int) -> dict[int, str]:
 def sitemap():
     articles = queries.published_public_articles()
     families: dict[int, list] = {}
-    for document, _ in articles:
+    for document, _revision in articles:
         families.setdefault(document.translation_of_id or document.id, []).append(document)
     xml = render_template("help/sitemap.xml", articles=articles, families=families)
     return Response(xml, mimetype="application/xml")
@@ -318,9 +319,9 @@ def _page_number(value: str) -> int:
     try:
         page = int(value)
     except ValueError:
-        raise ValidationError("page must be a whole number", field="page") from None
+        raise ValidationError(_("page must be a whole number"), field="page") from None
     if page < 1 or page > LAST_PAGE:
-        raise ValidationError(f"page must be between 1 and {LAST_PAGE}", field="page")
+        raise ValidationError(_("page must be between 1 and %(last)s", last=LAST_PAGE), field="page")
     return page
 
 

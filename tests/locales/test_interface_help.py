@@ -262,6 +262,8 @@ def test_error_pages_are_french(client):
     assert expired.status_code == 400
     assert "Le formulaire a expiré" in text and "Cela n'a pas fonctionné" in text
     assert_french(text)
+    bad_page = text_of(client.get("/search?q=card&page=first", headers=FR))
+    assert "le numéro de page doit être un nombre entier" in bad_page
 
 
 def test_error_pages_stay_english_for_an_english_reader_and_json_stays_english(client):
