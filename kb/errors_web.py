@@ -23,9 +23,12 @@ PAGE_MESSAGES = {
     403: _l("You are not allowed to see this page or to do this."),
     405: _l("This page cannot be used that way."),
     413: _l("What you sent is too large. Send smaller files or less text."),
+    # The same words as TOO_MANY_REQUESTS:
     429: _l("You have sent a lot of requests in a short time. Please wait a little and try again."),
     500: _l("Something went wrong on our side. It was logged; please try again later."),
 }
+#: :data:`CSRF_EXPIRED` on a page, in the page's language.
+CSRF_EXPIRED_PAGE = _l("The form expired or was sent from another site. Reload the page and try again.")
 
 
 def page_message(status: int, error: HTTPException) -> str:
@@ -80,8 +83,7 @@ def init_app(app: Flask) -> None:
     def on_csrf_error(error: CSRFError):
         if wants_json():
             return error_envelope(400, "csrf", CSRF_EXPIRED)
-        message = str(_l("The form expired or was sent from another site. Reload the page and try again."))
-        return render_template("errors/error.html", status=400, message=message), 400
+        return render_template("errors/error.html", status=400, message=str(CSRF_EXPIRED_PAGE)), 400
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
