@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -11,6 +12,32 @@ from kb.errors import KbError
 
 TOO_MANY_REQUESTS = ("You have sent a lot of requests in a short time. Please wait a little "
                      "and try again.")
+CSRF_EXPIRED = "The form expired or was sent from another site. Reload the page and try again."
+
+#: What an error *page* says, in the page's language, for an HTTP error that carries no words
+#: of its own (werkzeug's default descriptions are English only). The JSON envelopes keep
+#: the English descriptions: programs read them.
+PAGE_MESSAGES = {
+    400: _l("The request could not be understood. Check the address or the form and try again."),
+    401: _l("You need to sign in to see this page."),
+    403: _l("You are not allowed to see this page or to do this."),
+    405: _l("This page cannot be used that way."),
+    413: _l("What you sent is too large. Send smaller files or less text."),
+    # The same words as TOO_MANY_REQUESTS:
+    429: _l("You have sent a lot of requests in a short time. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. It was logged; please try again later."),
+}
+#: :data:`CSRF_EXPIRED` on a page, in the page's language.
+CSRF_EXPIRED_PAGE = _l("The form expired or was sent from another site. Reload the page and try again.")
+
+
+def page_message(status: int, error: HTTPException) -> str:
+    """The page's words for ``error``: its own description when the raiser wrote one,
+    else :data:`PAGE_MESSAGES` in the reader's language."""
+    own = error.description not in (type(error).description, TOO_MANY_REQUESTS)
+    if own or status not in PAGE_MESSAGES:
+        return error.description
+    return str(PAGE_MESSAGES[status])
 
 
 def wants_json() -> bool:
@@ -54,10 +81,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(error: CSRFError):
-        message = "The form expired or was sent from another site. Reload the page and try again."
         if wants_json():
-            return error_envelope(400, "csrf", message)
-        return render_template("errors/error.html", status=400, message=message), 400
+            return error_envelope(400, "csrf", CSRF_EXPIRED)
+        return render_template("errors/error.html", status=400, message=str(CSRF_EXPIRED_PAGE)), 400
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
@@ -74,7 +100,7 @@ def init_app(app: Flask) -> None:
                 response.headers["Allow"] = ", ".join(valid_methods)
             return response
         template = "errors/404.html" if status == 404 else "errors/error.html"
-        return render_template(template, status=status, message=error.description), status
+        return render_template(template, status=status, message=page_message(status, error)), status
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception):
@@ -82,4 +108,4 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return error_envelope(500, "internal", "something went wrong on our side; it was logged")
         return render_template("errors/error.html", status=500,
-                               message=InternalServerError.description), 500
+                               message=page_message(500, InternalServerError())), 500

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kb import mail
 from kb.auth import accounts, services, sign_in, sign_out
@@ -12,6 +14,14 @@ from kb.errors import KbError, ValidationError
 from kb.throttle import password_reset_requests, sign_in_attempts
 
 bp = Blueprint("auth", __name__)
+
+#: The reset page's words for why a link cannot be used, in the reader's language; the
+#: domain's own (English) message stands for any reason not listed here.
+UNUSABLE = {
+    "this link is not valid": _l("This link is not valid."),
+    "this link was used already; ask for a new one": _l("This link was used already; ask for a new one."),
+    "this link has expired; ask for a new one": _l("This link has expired; ask for a new one."),
+}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -22,7 +32,7 @@ def login():
                                can_mail=mail.configured())
     user = services.authenticate(request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
-        flash("That e-mail and password do not match an account.", "error")
+        flash(_("That e-mail and password do not match an account."), "error")
         return render_template("auth/login.html", next=request.form.get("next", ""),
                                email=request.form.get("email", ""), can_mail=mail.configured()), 401
     sign_in(user)
@@ -60,22 +70,29 @@ def reset_password(secret: str):
     try:
         user = accounts.link_user(secret)
     except accounts.LinkUnusableError as exc:
-        return _reset_page(unusable=exc.message), exc.status
+        return _reset_page(unusable=_unusable(exc.message)), exc.status
     if request.method == "GET":
         return _reset_page(user=user)
     password = request.form.get("password", "")
     try:
         if password != request.form.get("confirm", ""):
-            raise ValidationError("the two passwords differ", field="confirm")
+            raise ValidationError(_("the two passwords differ"), field="confirm")
         accounts.use_password_link(secret, password)
     except accounts.LinkUnusableError as exc:
-        return _reset_page(unusable=exc.message), exc.status
+        return _reset_page(unusable=_unusable(exc.message)), exc.status
     except KbError as exc:
-        flash(f"Not saved: {exc.message}.", "error")
+        flash(_("Not saved: %(reason)s.", reason=exc.message), "error")
         return _reset_page(user=user), exc.status
     sign_out()
-    flash("Your password is set. Sign in with it now.", "success")
+    flash(_("Your password is set. Sign in with it now."), "success")
     return redirect(url_for("auth.login"))
+
+
+def _unusable(message: str) -> str:
+    """Why the link cannot be used, as a sentence for the page."""
+    if message in UNUSABLE:
+        return str(UNUSABLE[message])
+    return f"{message[:1].upper()}{message[1:]}."
 
 
 def _reset_page(**context):

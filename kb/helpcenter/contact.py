@@ -11,6 +11,7 @@ page. Spam: a honeypot field, a per-client hourly limit, the site's body limit, 
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from kb import permissions
 from kb.contact import handover, requests as contact_requests, tracking
@@ -79,7 +80,7 @@ def contact_submit():
     key, values = _session_key(), _values()
     if request.form.get(HONEYPOT):
         return _form(400, values=values, key=key,
-                     error="This request looks automated and was not sent.")
+                     error=_("This request looks automated and was not sent."))
     files = [f.read(contact_requests.MAX_ATTACHMENT_BYTES + 1)
              for f in request.files.getlist("attachments") if f.filename]
     data = contact_requests.RequestInput(form_session=key, attachments=files, **values)

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
@@ -125,10 +127,10 @@ def article(locale: str, slug: str):
 
 #: The states of an unpublished revision staff are told about on the live page.
 PENDING = {
-    "draft": "A newer draft of this article is being written",
-    "changes_requested": "A newer draft of this article has changes requested",
-    "in_review": "A newer draft is in review",
-    "approved": "A newer revision is approved and waiting to be published",
+    "draft": _l("A newer draft of this article is being written"),
+    "changes_requested": _l("A newer draft of this article has changes requested"),
+    "in_review": _l("A newer draft is in review"),
+    "approved": _l("A newer revision is approved and waiting to be published"),
 }
 
 
@@ -142,7 +144,7 @@ def staff_tools(actor, document) -> dict | None:
                != latest.id else None)
     return {"edit_url": url_for("editor.edit", kind="articles", document_id=document.id),
             "review_url": url_for("editor.review", kind="articles", document_id=document.id),
-            "pending": pending, "latest_id": latest.id if latest else None}
+            "pending": pending and str(pending), "latest_id": latest.id if latest else None}
 
 
 @bp.post("/articles/<slug>/feedback", defaults={"locale": None})
@@ -153,7 +155,7 @@ def article_feedback(slug: str, locale: str | None):
     actor = current_actor_or_none()
     if locale is not None and locales.find(locale) != locale:
         abort(404)
-    document, _ = queries.find_by_slug(ARTICLE, slug, locale)  # old slugs redirect for reading only
+    document, _moved = queries.find_by_slug(ARTICLE, slug, locale)  # old slugs redirect for reading only
     revision = _readable_revision(actor, document)
     helpful = feedback.parse_helpful(request.form.get("helpful"))
     reader, remember = _reader(actor)
@@ -230,7 +232,7 @@ def _click_links(results, offset: int) -> dict[int, str]:
 def sitemap():
     articles = queries.published_public_articles()
     families: dict[int, list] = {}
-    for document, _ in articles:
+    for document, _revision in articles:
         families.setdefault(document.translation_of_id or document.id, []).append(document)
     xml = render_template("help/sitemap.xml", articles=articles, families=families)
     return Response(xml, mimetype="application/xml")
@@ -317,9 +319,9 @@ def _page_number(value: str) -> int:
     try:
         page = int(value)
     except ValueError:
-        raise ValidationError("page must be a whole number", field="page") from None
+        raise ValidationError(_("page must be a whole number"), field="page") from None
     if page < 1 or page > LAST_PAGE:
-        raise ValidationError(f"page must be between 1 and {LAST_PAGE}", field="page")
+        raise ValidationError(_("page must be between 1 and %(last)s", last=LAST_PAGE), field="page")
     return page
 
 

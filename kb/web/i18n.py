@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from kb import locales
-from kb.web.locale import page_locale
+from kb.web.locale import NAMES, page_locale
 
 #: Where the catalogs are, inside the package so ``pip install .`` ships them.
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -57,7 +57,23 @@ BROWSER_STRINGS = {
     "typeahead.label": _l("Suggested articles"),
     "typeahead.count.one": _l("%(count)s suggested article; use the up and down arrow keys to choose"),
     "typeahead.count.other": _l("%(count)s suggested articles; use the up and down arrow keys to choose"),
+    "contact.matches.one": _l("%(count)s article may answer this."),
+    "contact.matches.other": _l("%(count)s articles may answer this."),
+    "contact.no_match": _l("No article matches yet; send the request and we will help."),
 }
+
+
+def language_name(tag: str) -> str:
+    """A language's name in the words of the page ("anglais" in a French sentence, "English"
+    in an English one), for notices such as an article's fallback. A page whose locale has no
+    catalog reads English words, so it names languages in English too."""
+    words = interface_locale()
+    if not (TRANSLATIONS / words).is_dir():
+        words = "en"
+    try:
+        return Locale.parse(babel_locale(tag)).get_display_name(words) or NAMES.get(tag, tag)
+    except (ValueError, UnknownLocaleError):
+        return NAMES.get(tag, tag)
 
 
 def browser_strings() -> Markup:
@@ -72,3 +88,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")  # kb stores and shows UTC
     Babel(app, locale_selector=interface_locale)
     app.jinja_env.globals["browser_strings"] = browser_strings
+    app.jinja_env.globals["language_name"] = language_name

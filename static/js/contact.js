@@ -4,6 +4,8 @@
 // /contact/open/... redirect. Without this script the "Show answers first" button does the same
 // on the server, and the form posts as it is.
 
+import { plural, t } from "./strings.js";
+
 const form = document.querySelector("[data-contact-form]");
 const WAIT_MS = 400;
 
@@ -41,9 +43,7 @@ function init() {
       return row;
     });
     list.replaceChildren(...rows);
-    status.textContent = rows.length
-      ? `${rows.length} article${rows.length === 1 ? "" : "s"} may answer this.`
-      : "No article matches yet; send the request and we will help.";
+    status.textContent = rows.length ? plural("contact.matches", rows.length) : t("contact.no_match");
   }
 
   async function suggest() {
