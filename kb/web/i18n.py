@@ -57,6 +57,18 @@ BROWSER_STRINGS = {
     "typeahead.label": _l("Suggested articles"),
     "typeahead.count.one": _l("%(count)s suggested article; use the up and down arrow keys to choose"),
     "typeahead.count.other": _l("%(count)s suggested articles; use the up and down arrow keys to choose"),
+    # the editor's live preview (editor.js) and image upload (images.js)
+    "editor.preview.empty": _l("Nothing to preview yet."),
+    "editor.preview.status": _l("the server answered %(status)s"),
+    "editor.preview.unavailable": _l("The preview is unavailable (%(reason)s); your text is safe and will still save."),
+    "images.failed": _l("the upload failed (HTTP %(status)s)"),
+    "images.uploading": _l("Uploading %(name)s…"),
+    "images.uploading.unnamed": _l("Uploading the image…"),
+    "images.not_added": _l("%(name)s was not added: %(reason)s"),
+    "images.not_added.unnamed": _l("The image was not added: %(reason)s"),
+    "images.alt_prompt": _l("Describe the image for readers who cannot see it (alt text):"),
+    "images.added": _l("Added %(name)s (%(width)s×%(height)s)."),
+    "images.added.unnamed": _l("Added the image (%(width)s×%(height)s)."),
 }
 
 
