@@ -216,8 +216,8 @@ def test_the_audit_log_pins_and_synonyms_are_french(french, article):
     audit = french.get("/editor/audit").get_data(as_text=True)
     assert "Journal d'audit" in audit.replace("&#39;", "'") and "Identifiant du document" in audit
     assert re.search(r"\d+ événements", audit)
-    actions = re.findall(r'<td>([a-z_ ]+)</td>', audit)  # the log's own action names are data
-    assert english_left(audit, "Zorblax payouts", article.slug, "kb (programmé)", *actions) == []
+    assert '<option value="publish">publier</option>' in audit and "<td>soumettre</td>" in audit
+    assert english_left(audit, "Zorblax payouts", article.slug, "kb (programmé)") == []
 
 
 def test_an_english_editor_reads_the_same_screens_in_english(app, admin, article):
@@ -233,3 +233,18 @@ def test_accept_language_alone_gives_the_french_screens(app, admin):
     client = signed_in(app, admin)
     html = client.get("/editor/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
     assert "Tableau de bord éditorial" in html and "Editorial dashboard" not in html
+
+
+def test_the_editor_forms_own_refusals_are_french(french, article):
+    refused = french.post("/editor/content/bulk", data={
+        "action": "review_by", "ids": [str(article.id)], "review_by": "soon", "back": "?",
+        "csrf_token": csrf_token(french, "/editor/content")})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Rien n'a été modifié" in html.replace("&#39;", "'")
+    assert "le champ « date de relecture » doit être une date comme 2027-03-01" in html
+
+    edit = f"/editor/articles/{article.id}/edit"
+    kept = french.post(edit, data={"csrf_token": csrf_token(french, edit), "base_revision": "1",
+                                   "title": "Zorblax payouts", "body": "<<<<<<< yours\nA\n=======\nB\n>>>>>>> theirs",
+                                   "visibility": "public"}).get_data(as_text=True)
+    assert "le champ « corps » contient encore 2 lignes de marqueurs de conflit" in kept
