@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
 from kb import validation
 from kb.content import merging
 from kb.content.services import DocumentInput
@@ -16,6 +18,8 @@ from kb.errors import ValidationError
 from kb.models import Document, Revision
 
 FIELDS = ("title", "body", "tags", "section", "visibility", "position", "slug", "review_by", "message")
+#: Fields as the page's messages name them, in the page's language.
+FIELD_NAMES = {"title": _l("title"), "body": _l("body"), "review_by": _l("review by")}
 
 
 @dataclass
@@ -61,10 +65,13 @@ class EditorForm:
         for name in ("title", "body"):
             left = merging.unresolved_markers(v[name])
             if left:
-                raise ValidationError(
-                    f"the {name} still has {left} conflict marker line{'s' if left != 1 else ''} "
-                    f"(<<<<<<< {merging.YOURS} … >>>>>>> {merging.THEIRS}); keep the text you want "
-                    "in each conflict, delete the markers, then save", field=name)
+                raise ValidationError(ngettext(
+                    "the %(field)s still has %(num)s conflict marker line (%(markers)s); keep the text "
+                    "you want in each conflict, delete the markers, then save",
+                    "the %(field)s still has %(num)s conflict marker lines (%(markers)s); keep the text "
+                    "you want in each conflict, delete the markers, then save",
+                    left, field=FIELD_NAMES[name], markers=f"<<<<<<< {merging.YOURS} … >>>>>>> {merging.THEIRS}"),
+                    field=name)
         return DocumentInput(
             title=v["title"], body=v["body"], tags=tuple(v["tags"].split(",")) if v["tags"] else (),
             section=v["section"].strip() or None, visibility=v["visibility"].strip() or "public",
@@ -84,7 +91,7 @@ def parse_position(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise ValidationError("place in section must be a whole number, like 3", field="position") from None
+        raise ValidationError(_("place in section must be a whole number, like 3"), field="position") from None
 
 
 def parse_date(text: str, field: str) -> date | None:
@@ -94,7 +101,8 @@ def parse_date(text: str, field: str) -> date | None:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{field.replace('_', ' ')} must be a date like 2027-03-01", field=field) from None
+        raise ValidationError(_("%(field)s must be a date like 2027-03-01",
+                                field=FIELD_NAMES.get(field, field.replace("_", " "))), field=field) from None
     return validation.day(value, field)
 
 
@@ -105,9 +113,9 @@ def parse_utc_datetime(text: str, field: str = "publish_at") -> datetime:
     """
     text = (text or "").strip()
     if not text:
-        raise ValidationError("choose the date and time to publish at (UTC)", field=field)
+        raise ValidationError(_("choose the date and time to publish at (UTC)"), field=field)
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError("the publish time must look like 2027-03-01T09:30", field=field) from None
+        raise ValidationError(_("the publish time must look like 2027-03-01T09:30"), field=field) from None
     return validation.moment(when, field)

@@ -8,6 +8,7 @@ for this query"); each form posts here and comes back where it was sent from.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from kb.auth import page_requires
 from kb.editor.views import bp
@@ -33,11 +34,12 @@ def pin(user: User):
         document_id = promoted.article_id(request.form.get("article", ""))
         found, replaced = promoted.pin(user, query, document_id)
     except KbError as error:
-        flash(f"Not pinned: {error.message}.", "error")
+        flash(_("Not pinned: %(reason)s.", reason=error.message), "error")
     else:
         title = found.document.published.title if found.document.published else found.document.slug
-        flash(f"Pinned “{title}” first for “{found.query}”"
-              + (", in place of the article pinned for it before." if replaced else "."), "success")
+        flash(_("Pinned “%(title)s” first for “%(query)s”, in place of the article pinned for it before.",
+                title=title, query=found.query) if replaced
+              else _("Pinned “%(title)s” first for “%(query)s”.", title=title, query=found.query), "success")
     return redirect(_back(), code=303)
 
 
@@ -47,9 +49,9 @@ def unpin(user: User, pin_id: int):
     try:
         query = promoted.unpin(user, pin_id)
     except KbError as error:
-        flash(f"Not removed: {error.message}.", "error")
+        flash(_("Not removed: %(reason)s.", reason=error.message), "error")
     else:
-        flash(f"Removed the pin for “{query}”: its results are ranked as usual again.", "success")
+        flash(_("Removed the pin for “%(query)s”: its results are ranked as usual again.", query=query), "success")
     return redirect(_back(), code=303)
 
 

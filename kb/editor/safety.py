@@ -11,6 +11,7 @@ draft). Both work without JavaScript.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from kb import permissions
 from kb.auth import page_requires
@@ -25,8 +26,8 @@ from kb.review import services as review
 def confirm_archive(user: User, kind: str, document_id: int):
     document = _document(kind, document_id, user)
     if "archive" not in available_actions(user, document):
-        flash(f"{REFUSED[403 if not permissions.may_take(user, 'archive') else 409]}: "
-              "you cannot archive this document now.", "error")
+        flash(_("%(refusal)s: you cannot archive this document now.",
+                refusal=REFUSED[403 if not permissions.may_take(user, 'archive') else 409]), "error")
         return redirect(url_for("editor.review", kind=kind, document_id=document_id), code=303)
     return render_template("editor/archive_confirm.html", kind=kind, document=document,
                            latest=document.latest, is_article=KINDS[kind] == ARTICLE)
@@ -38,12 +39,15 @@ def unarchive(user: User, kind: str, document_id: int):
     def run() -> str:
         document = review.restore_archived(KINDS[kind], document_id, user)
         latest, live = document.latest, document.published
-        place = "the help center" if KINDS[kind] == ARTICLE else "the macro library"
+        place = _("the help center") if KINDS[kind] == ARTICLE else _("the macro library")
         if live is None:
-            return f"Restored from the archive as a draft (revision {latest.number}); it was never live."
+            return _("Restored from the archive as a draft (revision %(number)s); it was never live.",
+                     number=latest.number)
         if live.id == latest.id:
-            return f"Restored from the archive: revision {live.number} is live again on {place}."
-        return (f"Restored from the archive: revision {live.number} is live again on {place}; "
-                f"the unpublished revision {latest.number} is back as a draft for review.")
+            return _("Restored from the archive: revision %(number)s is live again on %(place)s.",
+                     number=live.number, place=place)
+        return _("Restored from the archive: revision %(live)s is live again on %(place)s; "
+                 "the unpublished revision %(number)s is back as a draft for review.",
+                 live=live.number, place=place, number=latest.number)
 
     return _attempt(kind, document_id, run, None)

@@ -9,6 +9,7 @@ with its text and a readable message, never a crash.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from kb.auth import page_requires
 from kb.editor.views import bp
@@ -48,7 +49,7 @@ def add_synonym(user: User):
         entry = synonym_list.add(user, term, synonym_list.split_variants(variants))
     except ValidationError as error:
         return _page(user, error=error, term=term, variants=variants, status=400)
-    flash(f"Added \u201c{entry.term}\u201d: searches for its variants find it now.", "success")
+    flash(_("Added “%(term)s”: searches for its variants find it now.", term=entry.term), "success")
     return redirect(url_for("editor.synonyms"))
 
 
@@ -61,7 +62,7 @@ def edit_synonym(user: User, synonym_id: int):
     except ValidationError as error:
         return _page(user, error=error, editing=synonym_id, term=term, variants=variants,
                      status=400)
-    flash(f"Saved \u201c{entry.term}\u201d.", "success")
+    flash(_("Saved “%(term)s”.", term=entry.term), "success")
     return redirect(url_for("editor.synonyms"))
 
 
@@ -69,5 +70,5 @@ def edit_synonym(user: User, synonym_id: int):
 @page_requires(Role.EDITOR)
 def delete_synonym(user: User, synonym_id: int):
     synonym_list.delete(user, synonym_id)
-    flash("Deleted the entry.", "success")
+    flash(_("Deleted the entry."), "success")
     return redirect(url_for("editor.synonyms"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from kb.auth import page_requires
 from kb.content import translating
@@ -21,5 +22,6 @@ def translate(user: User, kind: str, document_id: int):
     except KbError as exc:
         flash(exc.message, "error")
         return redirect(url_for("editor.review", kind=kind, document_id=source.id), code=303)
-    flash(f"Started the {created.locale} translation: write it here, then submit it for review.", "success")
+    flash(_("Started the %(locale)s translation: write it here, then submit it for review.", locale=created.locale),
+          "success")
     return redirect(url_for("editor.edit", kind=kind, document_id=created.id), code=303)

@@ -9,6 +9,7 @@ back to the review screen, never a crash. Anonymous visitors are sent to sign in
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 
 from kb import permissions, validation
 from kb.auth import current_actor_or_none, page_requires
@@ -85,7 +86,8 @@ def new(user: User, kind: str):
     except ValidationError as error:
         return _editor(kind, form, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, None, None)
-    flash(f"Created “{document.latest.title}” as a draft. Submit it for review when it is ready.", "success")
+    flash(_("Created “%(title)s” as a draft. Submit it for review when it is ready.", title=document.latest.title),
+          "success")
     return redirect(url_for("editor.review", kind=kind, document_id=document.id), code=303)
 
 
@@ -101,7 +103,7 @@ def edit(user: User, kind: str, document_id: int):
     before = document.latest.number
     try:
         if form.base_revision is None:
-            raise ValidationError("the form did not say which revision it started from; reload the page",
+            raise ValidationError(_("the form did not say which revision it started from; reload the page"),
                                   field="base_revision")
         saved = content_services.save_revision(KINDS[kind], document_id, form.to_input(document.latest.meta),
                                                form.base_revision, user)
@@ -111,9 +113,9 @@ def edit(user: User, kind: str, document_id: int):
         return _editor(kind, form, document, error=error, status=error.status)
     session[SAVED_DRAFT] = draft_key(kind, document_id, form.base_revision)
     if saved.latest.number == before:
-        flash("Nothing changed, so no new revision was saved.", "info")
+        flash(_("Nothing changed, so no new revision was saved."), "info")
     else:
-        flash(f"Saved revision {saved.latest.number} as a draft.", "success")
+        flash(_("Saved revision %(number)s as a draft.", number=saved.latest.number), "success")
     return redirect(url_for("editor.review", kind=kind, document_id=document_id), code=303)
 
 
@@ -189,7 +191,7 @@ def _int_arg(name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationError(f"{name} must be a revision number", field=name) from None
+        raise ValidationError(_("%(name)s must be a revision number", name=name), field=name) from None
 
 
 def _diff_pair(document: Document) -> tuple[Revision | None, Revision | None]:
@@ -236,11 +238,11 @@ def review_screen(user: User, kind: str, document_id: int):
 
 
 _DONE = {
-    "submit": "Submitted for review.",
-    "request-changes": "Changes requested; the author will see your comment.",
-    "approve": "Approved. Publish it now or schedule it.",
-    "publish": "Published: readers now see this revision.",
-    "archive": "Archived: it is off the help center and out of search.",
+    "submit": _l("Submitted for review."),
+    "request-changes": _l("Changes requested; the author will see your comment."),
+    "approve": _l("Approved. Publish it now or schedule it."),
+    "publish": _l("Published: readers now see this revision."),
+    "archive": _l("Archived: it is off the help center and out of search."),
 }
 
 
@@ -267,7 +269,7 @@ def act(user: User, kind: str, document_id: int, action: str):
 def comment(user: User, kind: str, document_id: int):
     text = request.form.get("comment", "")
     return _attempt(kind, document_id, lambda: review.comment(KINDS[kind], document_id, user, text),
-                    "Comment added.", keep=("comment", text))
+                    _("Comment added."), keep=("comment", text))
 
 
 @bp.post(f"/{KIND}/<int:document_id>/schedule")
@@ -277,7 +279,7 @@ def schedule(user: User, kind: str, document_id: int):
         when = None if request.form.get("clear") else forms.parse_utc_datetime(request.form.get("publish_at", ""))
         document = review.schedule(KINDS[kind], document_id, user, when)
         at = document.latest.publish_at
-        return f"Scheduled to go live at {at:%Y-%m-%d %H:%M} UTC." if at else "Schedule cleared."
+        return _("Scheduled to go live at %(when)s UTC.", when=_utc_minute(at)) if at else _("Schedule cleared.")
 
     return _attempt(kind, document_id, run, None)
 
@@ -290,10 +292,17 @@ def restore(user: User, kind: str, document_id: int):
     except ValueError:
         number = -1
     return _attempt(kind, document_id, lambda: review.restore(KINDS[kind], document_id, number, user),
-                    f"Revision {number}'s content is now the latest revision, a draft.")
+                    _("Revision %(number)s's content is now the latest revision, a draft.", number=number))
 
 
-REFUSED = {403: "Not allowed", 409: "Not possible right now", 404: "Not found", 401: "Sign in first"}
+REFUSED = {403: _l("Not allowed"), 409: _l("Not possible right now"), 404: _l("Not found"), 401: _l("Sign in first")}
+
+
+def _utc_minute(at) -> str:
+    """A time in a message, the way the pages' time macro shows it: ISO-like in English, the
+    language's short form otherwise."""
+    english = str(get_locale() or "en").split("_")[0] == "en"
+    return format_datetime(at, "yyyy-MM-dd HH:mm" if english else "short")
 
 
 def _attempt(kind: str, document_id: int, step, done: str | None, keep: tuple[str, str] | None = None):
@@ -301,11 +310,12 @@ def _attempt(kind: str, document_id: int, step, done: str | None, keep: tuple[st
     try:
         result = step()
     except KbError as error:
-        flash(f"{REFUSED.get(error.status, 'That did not work')}: {error.message}.", "error")
+        flash(_("%(refusal)s: %(reason)s.", refusal=REFUSED.get(error.status, _("That did not work")),
+                reason=error.message), "error")
         if keep and keep[1].strip():
             session[KEPT_COMMENT] = {"form": keep[0], "text": keep[1]}
     else:
-        flash(result if isinstance(result, str) else done, "success")
+        flash(result if isinstance(result, str) else str(done), "success")
     return redirect(url_for("editor.review", kind=kind, document_id=document_id), code=303)
 
 

@@ -28,6 +28,8 @@ SUBMIT, ARCHIVE, MOVE, REVIEW_BY, ADD_TAG, REMOVE_TAG = (
     "submit", "archive", "move", "review_by", "add_tag", "remove_tag")
 ACTIONS = {SUBMIT: "Submit for review", ARCHIVE: "Archive", MOVE: "Move to section",
            REVIEW_BY: "Set review date", ADD_TAG: "Add tag", REMOVE_TAG: "Remove tag"}
+#: The outcomes' fixed messages (a page may show its own words for them).
+STALE, UNCHANGED = "someone saved it meanwhile; try again", "already so"
 #: The most documents one bulk action takes (a few pages of the list).
 MAX_DOCUMENTS = 500
 
@@ -38,6 +40,8 @@ class Outcome:
     kind: str
     title: str
     message: str
+    #: The new revision a change made (None when it made none), so a page can say it its own way.
+    revision: int | None = None
 
 
 @dataclass
@@ -107,25 +111,26 @@ def apply(actor: User, request: Request) -> BulkResult:
         kind, title = found.get(document_id, ("document", f"#{document_id}"))
         outcome = Outcome(document_id, kind, title, "")
         try:
-            changed, message = _one(actor, request, document_id, kind)
+            changed, message, revision = _one(actor, request, document_id, kind)
         except StaleRevisionError:
-            result.refused.append(replace(outcome, message="someone saved it meanwhile; try again"))
+            result.refused.append(replace(outcome, message=STALE))
         except KbError as error:
             result.refused.append(replace(outcome, message=error.message))
         else:
-            (result.done if changed else result.unchanged).append(replace(outcome, message=message))
+            (result.done if changed else result.unchanged).append(
+                replace(outcome, message=message, revision=revision))
         db.session.expire_all()  # the next document is read afresh, whatever this one did
     return result
 
 
-def _one(actor: User, request: Request, document_id: int, kind: str) -> tuple[bool, str]:
+def _one(actor: User, request: Request, document_id: int, kind: str) -> tuple[bool, str, int | None]:
     document = _shared(actor, kind, document_id)
     if request.action == SUBMIT:
         review.submit(kind, document_id, actor)
-        return True, "submitted for review"
+        return True, "submitted for review", None
     if request.action == ARCHIVE:
         review.archive(kind, document_id, actor)
-        return True, "archived"
+        return True, "archived", None
     if request.action == MOVE:
         if kind != ARTICLE:
             raise ValidationError("macros are filed by their title, not in sections")
@@ -160,12 +165,12 @@ def _shared(actor: User, kind: str, document_id: int) -> Document:
 
 
 def _revise(actor: User, document: Document, change: Callable[[DocumentInput], DocumentInput],
-            done: str, message: str) -> tuple[bool, str]:
+            done: str, message: str) -> tuple[bool, str, int | None]:
     """A new revision on top of the latest one, through the editor's own save: a published
     revision stays as it is and the change waits for review; a draft in flight carries it."""
     latest = document.latest
     data = change(copy_input(latest, message))
     saved = content_services.save_revision(document.kind, document.id, data, latest.number, actor)
     if saved.latest.number == latest.number:
-        return False, "already so"
-    return True, f"{done} (revision {saved.latest.number}, a draft)"
+        return False, UNCHANGED, None
+    return True, f"{done} (revision {saved.latest.number}, a draft)", saved.latest.number

@@ -30,6 +30,8 @@ from kb.search import service as search_service
 
 PAGE_SIZE = 50
 SCHEDULED = "scheduled"
+#: The list's note when the product search failed (a page may show its own words for it).
+SEARCH_UNAVAILABLE = "Search is unavailable just now; only titles were matched."
 #: The states the list filters by: the workflow's, with "scheduled" (approved, with a time to
 #: go live) told apart from plain "approved".
 STATES = (workflow.DRAFT, workflow.IN_REVIEW, workflow.CHANGES_REQUESTED, workflow.APPROVED,
@@ -260,7 +262,7 @@ def _search_hits(actor: permissions.Actor, q: str) -> tuple[list[int], str]:
         results = search_service.search(actor, q, limit=SEARCH_HITS, as_you_type=True, surface="editor",
                                  logged=False)
     except KbError:
-        return [], "Search is unavailable just now; only titles were matched."
+        return [], SEARCH_UNAVAILABLE
     return [result.hit.id for result in results.results], ""
 
 

@@ -60,6 +60,18 @@ BROWSER_STRINGS = {
     "contact.matches.one": _l("%(count)s article may answer this."),
     "contact.matches.other": _l("%(count)s articles may answer this."),
     "contact.no_match": _l("No article matches yet; send the request and we will help."),
+    # the editor's live preview (editor.js) and image upload (images.js)
+    "editor.preview.empty": _l("Nothing to preview yet."),
+    "editor.preview.status": _l("the server answered %(status)s"),
+    "editor.preview.unavailable": _l("The preview is unavailable (%(reason)s); your text is safe and will still save."),
+    "images.failed": _l("the upload failed (HTTP %(status)s)"),
+    "images.uploading": _l("Uploading %(name)s…"),
+    "images.uploading.unnamed": _l("Uploading the image…"),
+    "images.not_added": _l("%(name)s was not added: %(reason)s"),
+    "images.not_added.unnamed": _l("The image was not added: %(reason)s"),
+    "images.alt_prompt": _l("Describe the image for readers who cannot see it (alt text):"),
+    "images.added": _l("Added %(name)s (%(width)s×%(height)s)."),
+    "images.added.unnamed": _l("Added the image (%(width)s×%(height)s)."),
 }
 
 

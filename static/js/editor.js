@@ -7,6 +7,7 @@
 // The review screen names the key a successful save made obsolete (data-saved-draft).
 
 import { setupImages } from "./images.js";
+import { t } from "./strings.js";
 
 const PREVIEW_DELAY_MS = 300;
 const FIELDS = ["title", "body", "tags", "section", "visibility", "position", "slug", "review_by", "message"];
@@ -93,16 +94,23 @@ function setupPreview(form) {
         signal: inFlight.signal,
       });
       const data = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error((data.error && data.error.message) || `the server answered ${response.status}`);
+      if (!response.ok) throw new Error((data.error && data.error.message) || t("editor.preview.status", { status: response.status }));
       // The server sanitised this HTML with the same allow-list as saved revisions.
-      target.innerHTML = data.html || '<p class="empty">Nothing to preview yet.</p>';
+      if (data.html) {
+        target.innerHTML = data.html;
+      } else {
+        const empty = document.createElement("p");
+        empty.className = "empty";
+        empty.textContent = t("editor.preview.empty");
+        target.replaceChildren(empty);
+      }
       target.classList.remove("preview-failed");
     } catch (error) {
       if (error.name === "AbortError") return;
       target.classList.add("preview-failed");
       const note = document.createElement("p");
       note.className = "empty";
-      note.textContent = `The preview is unavailable (${error.message}); your text is safe and will still save.`;
+      note.textContent = t("editor.preview.unavailable", { reason: error.message });
       target.replaceChildren(note);
     }
   }
@@ -173,7 +181,7 @@ function offerRestore(form, key, initial, restore) {
   if (!offer || candidates.length === 0) return;
   const [draftKey, draft] = candidates[0];
   const time = offer.querySelector("[data-draft-time]");
-  if (time) time.textContent = new Date(draft.savedAt).toLocaleString();
+  if (time) time.textContent = new Date(draft.savedAt).toLocaleString(document.documentElement.lang || undefined);
   const staleNote = offer.querySelector("[data-draft-stale]");
   if (staleNote) staleNote.hidden = draftKey === key;
   offer.hidden = false;

@@ -2,6 +2,8 @@
 // (POST /api/v1/media with the page's CSRF token), the author is asked for its alt text, and
 // ![alt](/media/<sha256>.<ext>) goes in at the cursor. The server decides what is an image.
 
+import { t } from "./strings.js";
+
 const ACCEPTED = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
 function csrfToken() {
@@ -48,7 +50,7 @@ async function upload(url, file) {
     payload = null;
   }
   if (response.status !== 201 || !payload || !payload.url) {
-    const message = payload?.error?.message || `the upload failed (HTTP ${response.status})`;
+    const message = payload?.error?.message || t("images.failed", { status: response.status });
     throw new Error(message);
   }
   return payload;
@@ -67,19 +69,21 @@ export function setupImages(form) {
 
   async function add(files) {
     for (const file of files) {
-      say(`Uploading ${file.name || "the image"}…`);
+      say(file.name ? t("images.uploading", { name: file.name }) : t("images.uploading.unnamed"));
       let stored;
       try {
         stored = await upload(url, file);
       } catch (error) {
-        say(`${file.name || "The image"} was not added: ${error.message}`);
+        say(file.name ? t("images.not_added", { name: file.name, reason: error.message })
+          : t("images.not_added.unnamed", { reason: error.message }));
         continue;
       }
       // Cancelling the question still inserts the image, with an empty alt (decorative).
       const alt = window.prompt(
-        "Describe the image for readers who cannot see it (alt text):", altFromName(file.name));
+        t("images.alt_prompt"), altFromName(file.name));
       insertAtCursor(body, `![${markdownAlt(alt ?? "")}](${stored.url})`);
-      say(`Added ${file.name || "the image"} (${stored.width}×${stored.height}).`);
+      const size = { width: stored.width, height: stored.height };
+      say(file.name ? t("images.added", { name: file.name, ...size }) : t("images.added.unnamed", size));
     }
     body.focus();
   }

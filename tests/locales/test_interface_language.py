@@ -51,14 +51,14 @@ def test_the_compiled_catalog_matches_its_source(language):
     po = _catalog(language)
     with open(CATALOGS / language / "LC_MESSAGES" / "messages.mo", "rb") as f:
         mo = read_mo(f)
-    def entries(catalog):  # a plural's id and strings are lists in a read .mo: compare tuples
-        return {_hashable(m.id): _hashable(m.string) for m in catalog if m.id}
-
-    assert entries(po) == entries(mo), "pybabel compile -d kb/translations"
+    assert _entries(po) == _entries(mo), "pybabel compile -d kb/translations"
 
 
-def _hashable(value):
-    return tuple(value) if isinstance(value, (list, tuple)) else value
+def _entries(catalog) -> dict:
+    """msgid -> msgstr, a plural's forms as tuples (a compiled catalog reads them as lists)."""
+    def same(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return {same(m.id): same(m.string) for m in catalog if m.id}
 
 
 def test_a_french_reader_gets_the_interface_in_french(client):
