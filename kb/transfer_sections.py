@@ -2,7 +2,10 @@
 
 Folders name an article's category and section, but not their titles, descriptions or order,
 which the help center home shows. ``kb export`` writes them here and ``kb import`` reads them
-back, so a round trip gives back the same home page. Categories and sections are not
+back, so a round trip gives back the same home page. An entry may carry ``translations:``, its
+title and description per other locale (``fr: {title: …, description: …}``); an entry without
+that key leaves the stored translations alone, one with it replaces them (see
+:mod:`kb.content.place_names`). Categories and sections are not
 reviewed (nothing in the app edits them), so the file's values win over stored ones. The file
 is read within the same bounds as content files (see :mod:`kb.transfer_files`).
 """
@@ -14,8 +17,10 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from kb.content import place_names
 from kb.content.slugs import slugify
 from kb.database import transaction
+from kb.errors import ValidationError
 from kb.extensions import db
 from kb.models import Category, Section
 from kb.transfer_files import (ContentFileError, content_files_named, load_yaml, read_text,
@@ -48,8 +53,13 @@ def dump() -> str:
 
 
 def _fields(row: Category | Section) -> dict:
-    return {"slug": row.slug, "title": row.title, "description": row.description or "",
-            "position": row.position}
+    fields = {"slug": row.slug, "title": row.title, "description": row.description or "",
+              "position": row.position}
+    names = place_names.of(row)
+    if names:
+        fields["translations"] = {locale: {"title": name.title, "description": name.description}
+                                  for locale, name in names.items()}
+    return fields
 
 
 def load(path: Path) -> int:
@@ -88,6 +98,7 @@ def apply_entries(entries) -> int:
                 db.session.add(category)
             changed += _assign(category, fields)
             db.session.flush()
+            changed += _translate(category, fields)
             sections = entry.get("sections") or []
             if not isinstance(sections, list):
                 raise SectionsFileError(f"category {fields['slug']!r}: sections must be a list")
@@ -100,6 +111,8 @@ def apply_entries(entries) -> int:
                     section = Section(category_id=category.id, slug=fields["slug"])
                     db.session.add(section)
                 changed += _assign(section, fields)
+                db.session.flush()
+                changed += _translate(section, fields)
     return changed
 
 
@@ -113,7 +126,30 @@ def _read_fields(entry, what: str) -> dict:
     if isinstance(position, bool) or not isinstance(position, int):
         raise SectionsFileError(f"{what} {slug!r}: position must be a whole number")
     return {"slug": slug, "title": _text(entry, "title", what, slug)[:200] or slug,
-            "description": _text(entry, "description", what, slug), "position": position}
+            "description": _text(entry, "description", what, slug), "position": position,
+            "translations": _translations(entry, what, slug)}
+
+
+def _translations(entry: dict, what: str, slug: str) -> dict[str, place_names.Name] | None:
+    """The entry's names per locale; None when it has no ``translations`` key."""
+    if entry.get("translations") is None:
+        return None
+    found = entry["translations"]
+    if not isinstance(found, dict):
+        raise SectionsFileError(f"{what} {slug!r}: translations must map a locale to a title "
+                                "and description")
+    names = {}
+    for locale, value in found.items():
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = {"title": value}
+        if not isinstance(value, dict):
+            raise SectionsFileError(f"{what} {slug!r}: the {locale} translation must have a title")
+        names[str(locale)] = place_names.Name(_text(value, "title", what, slug),
+                                              _text(value, "description", what, slug))
+    try:
+        return place_names.check(names, f"{what} {slug!r}")
+    except ValidationError as exc:
+        raise SectionsFileError(exc.message) from None
 
 
 def _text(entry: dict, key: str, what: str, slug: str) -> str:
@@ -123,6 +159,12 @@ def _text(entry: dict, key: str, what: str, slug: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise SectionsFileError(f"{what} {slug!r}: {key} must be text")
     return str(value)
+
+
+def _translate(row: Category | Section, fields: dict) -> int:
+    if fields["translations"] is None:
+        return 0
+    return int(place_names.replace(row, fields["translations"]))
 
 
 def _assign(row: Category | Section, fields: dict) -> int:

@@ -1,8 +1,11 @@
 """Links from macros to help articles, and the flags raised when those links go bad.
 
-A macro often ends with "you can read more in [this article](/articles/some-slug)". When that
-article is archived or renamed, every reply sent with the macro carries a dead or redirecting
-link. So the links of a macro's *published* revision are kept as :class:`DocumentLink` rows,
+A macro often ends with "you can read more in [this article](/articles/some-slug)", or in a
+locale's address, ``/fr/articles/un-slug``, for replies in that language. When that article is
+archived, renamed or made internal, every reply sent with the macro carries a dead or
+redirecting link. A locale's link is resolved as the help center resolves its address: by slug
+within that locale, then that locale's old slugs, then the default locale's article it
+falls back to (or that article's translation in the locale, which the address redirects to). So the links of a macro's *published* revision are kept as :class:`DocumentLink` rows,
 rewritten by :func:`sync` each time a macro goes live (one explicit call from the publish
 paths), and checked against the articles as they are *now* whenever a flag is asked for: archiving
 or renaming an article needs no hook of its own.
@@ -36,10 +39,14 @@ from kb.models.content import ARTICLE, MACRO
 from kb.models.types import utcnow
 from kb.records import audit
 
-_ARTICLE_PATH = re.compile(r"^/articles/([a-z0-9][a-z0-9-]*)/?$")
+_ARTICLE_PATH = re.compile(r"^(?:/([A-Za-z0-9-]{2,16}))?/articles/([a-z0-9][a-z0-9-]*)/?$")
 
 #: Why a link is flagged; the page words each one for the agent.
 ARCHIVED = "archived"
+#: A translation (or article) that was never published: its address answers 404.
+UNPUBLISHED = "unpublished"
+#: The article is live for agents only: a customer following the link gets the 404 page.
+INTERNAL = "internal"
 MOVED = "moved"
 MISSING = "missing"
 #: Not broken: the article went live with changed content since the macro was confirmed.
@@ -65,6 +72,10 @@ class LinkFlag:
     #: For :data:`CHANGED`: the article revision numbers to compare (confirmed, live).
     confirmed_number: int | None = None
     live_number: int | None = None
+    #: The locale the link names (``/fr/articles/…``); empty for ``/articles/…``.
+    locale: str = ""
+    #: For :data:`MOVED`: the locale of the article's address now.
+    new_locale: str = ""
 
     @property
     def kind(self) -> str:
@@ -72,24 +83,40 @@ class LinkFlag:
         return "link_changed" if self.reason == CHANGED else "link_broken"
 
     @property
+    def path(self) -> str:
+        """The link as the macro writes it."""
+        return article_path(self.locale, self.slug)
+
+    @property
     def message(self) -> str:
         if self.reason == CHANGED:
-            return f"Linked article changed: /articles/{self.slug} was republished with new content"
+            return f"Linked article changed: {self.path} was republished with new content"
         if self.reason == MOVED:
-            return f"Article moved: update the link to /articles/{self.new_slug}"
+            return f"Article moved: update the link to {article_path(self.new_locale, self.new_slug)}"
         if self.reason == ARCHIVED:
-            return f"Links to an archived article: /articles/{self.slug}"
-        return f"Links to an article that does not exist: /articles/{self.slug}"
+            return f"Links to an archived article: {self.path}"
+        if self.reason == UNPUBLISHED:
+            return f"Links to an article that is not published: {self.path}"
+        if self.reason == INTERNAL:
+            return f"Links to an internal article customers cannot open: {self.path}"
+        return f"Links to an article that does not exist: {self.path}"
 
 
-def article_slugs(hrefs: list[str]) -> list[str]:
-    """The help-article slugs among a page's links, each once, in order.
+def article_path(locale: str, slug: str | None) -> str:
+    """``/articles/<slug>``, or ``/<locale>/articles/<slug>`` for a link naming a locale."""
+    return f"/{locale}/articles/{slug}" if locale else f"/articles/{slug}"
 
-    Relative ``/articles/<slug>`` links count, and absolute ones to this site's own host;
-    an anchor or a query string does not change which article is meant.
+
+def article_links(hrefs: list[str]) -> list[tuple[str, str]]:
+    """The help-article links among a page's links as ``(locale, slug)``, each once, in order;
+    the locale is ``""`` for ``/articles/<slug>`` and a configured one for
+    ``/<locale>/articles/<slug>`` (any other prefix is not an article address).
+
+    Relative links count, and absolute ones to this site's own host; an anchor or a query
+    string does not change which article is meant.
     """
     own_host = current_app.config.get("SERVER_NAME") if has_app_context() else None
-    slugs: dict[str, None] = {}
+    found: dict[tuple[str, str], None] = {}
     for href in hrefs:
         parts = urlsplit(href)
         if parts.scheme and parts.scheme not in ("http", "https"):
@@ -97,9 +124,20 @@ def article_slugs(hrefs: list[str]) -> list[str]:
         if parts.netloc and parts.netloc != own_host:
             continue
         match = _ARTICLE_PATH.match(unquote(parts.path))
-        if match:
-            slugs.setdefault(match.group(1), None)
-    return list(slugs)
+        if match is None:
+            continue
+        locale = ""
+        if match.group(1) is not None:
+            locale = locales.find(match.group(1)) or ""
+            if locale != match.group(1):  # not a locale, or not spelled as the address has it
+                continue
+        found.setdefault((locale, match.group(2)), None)
+    return list(found)
+
+
+def article_slugs(hrefs: list[str]) -> list[str]:
+    """The slugs of :func:`article_links`, each once, in order."""
+    return list(dict.fromkeys(slug for _, slug in article_links(hrefs)))
 
 
 def sync(document: Document, revision: Revision) -> None:
@@ -111,28 +149,46 @@ def sync(document: Document, revision: Revision) -> None:
     """
     if document.kind != MACRO:
         return
-    slugs = article_slugs(markdown.links_of(revision.html))
+    found = article_links(markdown.links_of(revision.html))
     db.session.execute(delete(DocumentLink).where(DocumentLink.source_id == document.id))
-    for slug in slugs:
-        target_id, live_id = _resolve(slug)
-        db.session.add(DocumentLink(source_id=document.id, target_slug=slug, target_id=target_id,
-                                    confirmed_revision_id=live_id))
+    for locale, slug in found:
+        article = _resolve(locale, slug)
+        db.session.add(DocumentLink(
+            source_id=document.id, target_slug=slug, target_locale=locale,
+            target_id=article.id if article else None,
+            confirmed_revision_id=article.published_revision_id if article else None))
 
 
-def _resolve(slug: str) -> tuple[int | None, int | None]:
-    """The article a slug names now, directly or through a redirect, and its live revision."""
-    found = db.session.execute(
-        select(Document.id, Document.published_revision_id).where(
-            Document.kind == ARTICLE, Document.locale == locales.default(), Document.slug == slug)
-    ).first()
-    if found is None:
-        found = db.session.execute(
-            select(Document.id, Document.published_revision_id)
-            .join(SlugRedirect, SlugRedirect.document_id == Document.id)
-            .where(SlugRedirect.kind == ARTICLE, SlugRedirect.locale == locales.default(),
-                   SlugRedirect.slug == slug)
-        ).first()
-    return (found[0], found[1]) if found is not None else (None, None)
+def _resolve(locale: str, slug: str) -> Document | None:
+    """The article ``/<locale>/articles/<slug>`` (or ``/articles/<slug>``) shows now, whoever
+    may read it, found as the help center finds it: by slug in the locale, then by an old slug
+    there; for a locale other than the default, then the default locale's article at that slug
+    (or its translation in the locale, which the address redirects to). The first that is live
+    wins; when none is, the first found (so the link is flagged for what it names)."""
+    default = locales.default()
+    within = locale or default
+    found = [_by_slug(within, slug), _by_old_slug(within, slug)]
+    if within != default:
+        source = _by_slug(default, slug) or _by_old_slug(default, slug)
+        if source is not None:
+            found += [db.session.execute(select(Document).where(
+                Document.translation_of_id == source.id, Document.locale == within)
+            ).unique().scalar_one_or_none(), source]
+    found = [article for article in found if article is not None]
+    live = [article for article in found if article.published_revision_id is not None]
+    return (live or found or [None])[0]
+
+
+def _by_slug(locale: str, slug: str) -> Document | None:
+    return db.session.execute(select(Document).where(
+        Document.kind == ARTICLE, Document.locale == locale, Document.slug == slug)).unique().scalar_one_or_none()
+
+
+def _by_old_slug(locale: str, slug: str) -> Document | None:
+    return db.session.execute(
+        select(Document).join(SlugRedirect, SlugRedirect.document_id == Document.id)
+        .where(SlugRedirect.kind == ARTICLE, SlugRedirect.locale == locale, SlugRedirect.slug == slug)
+    ).unique().scalar_one_or_none()
 
 
 def article_went_live(document: Document, revision: Revision) -> None:
@@ -224,39 +280,24 @@ def flagged(macros_query) -> list[tuple[Document, list[LinkFlag]]]:
 
 
 def _check(links: list[DocumentLink]) -> list[LinkFlag]:
-    """Compare each link with the article it points at now; one query for all of them."""
+    """Compare each link with the article it points at now (one query for the linked ones; a
+    link that named no article when written is looked for again by its address)."""
     if not links:
         return []
     ids = {link.target_id for link in links if link.target_id is not None}
-    slugs = {link.target_slug for link in links if link.target_id is None}
-    articles = db.session.execute(
-        select(Document).where(Document.kind == ARTICLE)
-        .where((Document.id.in_(ids)) | (Document.slug.in_(slugs) & (Document.locale == locales.default())))
-    ).unique().scalars().all()
-    by_id = {a.id: a for a in articles}
-    by_slug = {a.slug: a for a in articles if a.locale == locales.default()}
-    by_slug.update(_redirected({s for s in slugs if s not in by_slug}))
+    by_id = {a.id: a for a in db.session.execute(
+        select(Document).where(Document.kind == ARTICLE, Document.id.in_(ids))).unique().scalars()} if ids else {}
+    by_address = {(link.target_locale, link.target_slug): _resolve(link.target_locale, link.target_slug)
+                  for link in links if link.target_id is None}
     numbers = _numbers({link.confirmed_revision_id for link in links if link.changed_at is not None})
     flags = []
     for link in links:
-        article = by_id.get(link.target_id) if link.target_id is not None else by_slug.get(link.target_slug)
+        article = (by_id.get(link.target_id) if link.target_id is not None
+                   else by_address.get((link.target_locale, link.target_slug)))
         flag = _flag(link, article, numbers)
         if flag is not None:
             flags.append(flag)
     return flags
-
-
-def _redirected(slugs: set[str]) -> dict[str, Document]:
-    """Articles that answer an old slug with a redirect (links written before the article existed
-    under that name are resolved by slug, so they still find it)."""
-    if not slugs:
-        return {}
-    rows = db.session.execute(
-        select(SlugRedirect.slug, Document).join(Document, Document.id == SlugRedirect.document_id)
-        .where(SlugRedirect.kind == ARTICLE, SlugRedirect.locale == locales.default(),
-               SlugRedirect.slug.in_(slugs))
-    ).unique().all()
-    return {slug: document for slug, document in rows}
 
 
 def _numbers(ids: set[int | None]) -> dict[int, int]:
@@ -267,18 +308,42 @@ def _numbers(ids: set[int | None]) -> dict[int, int]:
 
 
 def _flag(link: DocumentLink, article: Document | None, numbers: dict[int, int]) -> LinkFlag | None:
+    where = {"locale": link.target_locale}
     if article is None:
-        return LinkFlag(link.source_id, link.target_slug, MISSING)
+        return LinkFlag(link.source_id, link.target_slug, MISSING, **where)
     title = article.latest.title if article.latest else None
-    seen = {"title": title, "article_id": article.id, "since": article.updated_at}
+    seen = {"title": title, "article_id": article.id, "since": article.updated_at, **where}
     if article.published_revision_id is None:
-        return LinkFlag(link.source_id, link.target_slug, ARCHIVED, **seen)
-    if article.slug != link.target_slug:
-        return LinkFlag(link.source_id, link.target_slug, MOVED, new_slug=article.slug, **seen)
+        never = article.latest is None or article.latest.state != "archived"
+        return LinkFlag(link.source_id, link.target_slug, UNPUBLISHED if never else ARCHIVED, **seen)
+    if not _same_address(link, article):
+        return LinkFlag(link.source_id, link.target_slug, MOVED, new_slug=article.slug,
+                        new_locale=_address_locale(link, article), **seen)
+    if article.published.visibility == "internal":
+        return LinkFlag(link.source_id, link.target_slug, INTERNAL, **seen)
     if (link.changed_at is not None and link.target_id == article.id
             and link.confirmed_revision_id != article.published_revision_id):
         return LinkFlag(link.source_id, link.target_slug, CHANGED, title=article.published.title,
                         article_id=article.id, since=link.changed_at,
                         confirmed_number=numbers.get(link.confirmed_revision_id),
-                        live_number=article.published.number)
+                        live_number=article.published.number, locale=link.target_locale)
     return None
+
+
+def _same_address(link: DocumentLink, article: Document) -> bool:
+    """Whether the link still names the article's own address: its slug, and its locale (an
+    unprefixed link names the default locale's; a locale's link may name the default locale's
+    article, which that locale's address falls back to)."""
+    if article.slug != link.target_slug:
+        return False
+    if not link.target_locale:
+        return article.locale == locales.default()
+    return article.locale in (link.target_locale, locales.default())
+
+
+def _address_locale(link: DocumentLink, article: Document) -> str:
+    """The locale to write in the corrected link: none for a default-locale article linked
+    without one, else the article's."""
+    if not link.target_locale and article.locale == locales.default():
+        return ""
+    return article.locale

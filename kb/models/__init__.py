@@ -9,7 +9,8 @@ from kb.models.activity import (AuditEvent, Favourite, Feedback, IndexEvent, Ind
 from kb.models.insights import ArticleViewDaily, SearchClick, SearchDaily, SearchDocumentDaily
 from kb.models.contact import (ContactDelivery, ContactFormSession, ContactRequest,
                                ContactSuggestionOpen)
-from kb.models.content import Category, Document, DocumentLink, Revision, Section, SlugRedirect
+from kb.models.content import (Category, Document, DocumentLink, PlaceName, Revision, Section,
+                               SlugRedirect)
 from kb.models.media import Media, MediaUse, MediaVariant
 from kb.models.promoted import PromotedAnswer
 from kb.models.review import ReviewComment
@@ -26,7 +27,7 @@ __all__ = [
     "FeedbackDaily", "FeedbackMonthly", "MacroUseDaily", "MacroUseMonthly", "SearchDocumentMonthly",
     "SearchMonthly", "SearchVolumeDaily",
     "Favourite", "Feedback", "IndexEvent", "IndexFailure", "MacroUse", "Media", "MediaUse",
-    "MediaVariant", "PasswordReset", "PromotedAnswer", "ReviewComment", "Revision", "Role",
+    "MediaVariant", "PasswordReset", "PlaceName", "PromotedAnswer", "ReviewComment", "Revision", "Role",
     "SearchClick", "SearchDaily", "SearchDocumentDaily", "SearchLog", "Section", "Setting",
     "SlugRedirect", "Synonym", "User", "UserSession", "ZendeskLink",
 ]

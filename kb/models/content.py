@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
@@ -47,6 +47,29 @@ class Section(db.Model):
     def path(self) -> str:
         """``category/section``, the form content files and the API use."""
         return f"{self.category.slug}/{self.slug}"
+
+
+class PlaceName(db.Model):
+    """A category's or a section's title and description in one locale other than the default.
+
+    The default locale's words stay on :class:`Category` and :class:`Section`; a locale with no
+    row here reads those. Slugs are not translated: a section keeps one address in every
+    language. Exactly one of ``category_id`` and ``section_id`` is set.
+    """
+
+    __tablename__ = "place_names"
+    __table_args__ = (
+        UniqueConstraint("category_id", "locale", name="uq_place_names_category_id_locale"),
+        UniqueConstraint("section_id", "locale", name="uq_place_names_section_id_locale"),
+        CheckConstraint("(category_id IS NULL) <> (section_id IS NULL)", name="one_place"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    locale: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
 
 
 class Document(db.Model):
@@ -194,12 +217,16 @@ class DocumentLink(db.Model):
     """A published macro that links to a help article, kept to flag broken links."""
 
     __tablename__ = "document_links"
-    __table_args__ = (UniqueConstraint("source_id", "target_slug"),)
+    __table_args__ = (UniqueConstraint("source_id", "target_locale", "target_slug",
+                                       name="uq_document_links_source_locale_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     #: The slug as written in the macro; the article may since have moved.
     target_slug: Mapped[str] = mapped_column(String(200), index=True)
+    #: The locale the link names (``/fr/articles/<slug>``); empty for an unprefixed
+    #: ``/articles/<slug>``, which is the default locale's address.
+    target_locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
     target_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     #: The article revision the macro was last checked against: the one live when the macro was
     #: published, or when an editor confirmed the macro still fits the article.

@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 from kb import permissions, validation
 from kb.auth import current_actor_or_none
 from kb.models import Role
-from kb.web import headers, i18n, locale
+from kb.web import headers, i18n, locale, places
 
 
 def _digits_at_most(limit: int) -> str:
@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     locale.init_app(app)
     i18n.init_app(app)
+    places.init_app(app)
     app.jinja_env.finalize = displayable
     app.jinja_env.filters["scrub"] = validation.scrub
 

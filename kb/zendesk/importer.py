@@ -29,7 +29,7 @@ from kb.review.services import archive_now
 from kb.transfer import ImportReport, PreparedFile
 from kb.transfer_files import ContentFile
 from kb.transfer_workflow import IMPORT, SkippedFile
-from kb.zendesk import reader, translations
+from kb.zendesk import place_translations, reader, translations
 
 
 def import_directory(directory: str | Path, actor: User, force: bool = False
@@ -42,6 +42,7 @@ def import_directory(directory: str | Path, actor: User, force: bool = False
         return report, reader.Export()
     found = reader.read(folder)
     translations.read(folder, found)
+    place_translations.read(folder, found)
     report.failures.extend(found.failures)
     if found.tree:
         try:

@@ -57,6 +57,12 @@ class Export:
     external_images: int = 0
     #: The rows of articles.json as read, for :mod:`kb.zendesk.translations`.
     article_rows: list[dict] = field(default_factory=list, repr=False)
+    #: ``(source_type, Zendesk id)`` -> its entry in :attr:`tree`, for
+    #: :mod:`kb.zendesk.place_translations` (``("Category", 360001)``).
+    places: dict[tuple[str, int], dict] = field(default_factory=dict, repr=False)
+    #: Category and section translation rows met among the article translations:
+    #: ``(row, origin, source_type, source id)``.
+    place_rows: list[tuple[dict, str, str, int | None]] = field(default_factory=list, repr=False)
 
 
 def load(path: Path, key: str) -> list[dict]:
@@ -115,8 +121,9 @@ def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[
     for row in sorted(categories, key=lambda c: (c.get("position") or 0, c["id"])):
         entry = {"slug": slugify(str(row.get("name") or row["id"])), "title": row.get("name") or "",
                  "description": row.get("description") or "", "position": row.get("position") or 0,
-                 "sections": []}
+                 "sections": [], "zendesk_locale": row.get("source_locale") or row.get("locale")}
         by_category[row["id"]] = entry
+        result.places["Category", row["id"]] = entry
         result.tree.append(entry)
     paths = {}
     for row in sorted(sections, key=lambda s: (s.get("position") or 0, s["id"])):
@@ -126,9 +133,11 @@ def _tree(categories: list[dict], sections: list[dict], result: Export) -> dict[
                                     "its category_id is not in categories.json"))
             continue
         slug = slugify(str(row.get("name") or row["id"]))
-        category["sections"].append({"slug": slug, "title": row.get("name") or "",
-                                     "description": row.get("description") or "",
-                                     "position": row.get("position") or 0})
+        entry = {"slug": slug, "title": row.get("name") or "", "description": row.get("description") or "",
+                 "position": row.get("position") or 0,
+                 "zendesk_locale": row.get("source_locale") or row.get("locale")}
+        category["sections"].append(entry)
+        result.places["Section", row["id"]] = entry
         paths[row["id"]] = f"{category['slug']}/{slug}"
     return paths
 
@@ -145,6 +154,8 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
     title = str(row.get("title") or "").strip()
     meta = {"zendesk": {"promoted": bool(row.get("promoted")), "locale": row.get("locale") or "en-us",
                         **times(row)}}
+    if row.get("hidden"):
+        meta["zendesk"]["hidden"] = True
     try:
         data = DocumentInput(
             title=title, body=html.to_markdown(body),
@@ -159,8 +170,20 @@ def _article(row: dict, paths: dict[int, str], hosts: set[str], result: Export) 
     except Exception as exc:  # noqa: BLE001 - one article's surprise must not end the import
         result.failures.append((origin, f"cannot be converted: {exc}"[:300]))
         return
-    status = "draft" if row.get("draft") else "published"
+    status = unpublished_status(row, origin, result)
     result.items.append(ZendeskItem(ARTICLE, row["id"], origin, ParsedFile(data.slug, status, data)))
+
+
+def unpublished_status(row: dict, origin: str, result: Export) -> str:
+    """``draft`` for an article or translation Zendesk does not show on its help center (a
+    ``draft``, or one ``hidden`` from it), else ``published``.
+
+    A hidden one is kept as a draft rather than made internal: Zendesk shows it to no reader,
+    and internal articles are live for agents. The report says so, since kb has no "hidden".
+    """
+    if row.get("hidden") and not row.get("draft"):
+        result.notes.append((origin, "hidden in Zendesk's help center; kept as a draft"))
+    return "draft" if row.get("draft") or row.get("hidden") else "published"
 
 
 def _position(row: dict) -> int:

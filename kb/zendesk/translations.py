@@ -21,7 +21,8 @@ from kb.errors import KbError
 from kb.models.content import ARTICLE
 from kb.transfer import ParsedFile
 from kb.zendesk import html
-from kb.zendesk.reader import Export, ZendeskFileError, ZendeskItem, listed, load, times
+from kb.zendesk.reader import (Export, ZendeskFileError, ZendeskItem, listed, load, times,
+                               unpublished_status)
 
 
 def kb_locale(tag: str) -> tuple[str | None, bool]:
@@ -61,6 +62,10 @@ def read(directory: Path, result: Export) -> None:
             source_id = row.get("source_id")
             if not isinstance(source_id, int) and path.parent.name == "translations" and path.stem.isdigit():
                 source_id = int(path.stem)
+            if row.get("source_type") in ("Category", "Section"):  # kb.zendesk.place_translations
+                result.place_rows.append((row, f"{origin}#{row['id']}", row["source_type"],
+                                          source_id if isinstance(row.get("source_id"), int) else None))
+                continue
             if not isinstance(source_id, int) or row.get("source_type", "Article") != "Article":
                 result.notes.append((f"{origin}#{row['id']}", "not an article translation; skipped"))
                 continue
@@ -111,6 +116,8 @@ def _translation(row: dict, origin: str, source_id: int, own_id: int | None, sou
                                      "only when its source changes after it, so check it by hand"))
     title = str(row.get("title") or "").strip()
     zendesk = {"locale": tag, **times(row)}
+    if row.get("hidden"):
+        zendesk["hidden"] = True
     if own_id is not None:
         zendesk["translation_id"] = own_id
     try:
@@ -125,7 +132,7 @@ def _translation(row: dict, origin: str, source_id: int, own_id: int | None, sou
     except Exception as exc:  # noqa: BLE001 - one translation's surprise must not end the import
         result.failures.append((origin, f"cannot be converted: {exc}"[:300]))
         return
-    status = "draft" if row.get("draft") else "published"
+    status = unpublished_status(row, origin, result)
     parsed = ParsedFile(data.slug, status, data, locale=locale)
     result.items.append(ZendeskItem(ARTICLE, own_id or source_id, origin, parsed,
                                     source_id=source_id, translation_id=own_id))

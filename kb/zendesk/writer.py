@@ -19,7 +19,7 @@ from kb.extensions import db
 from kb.models import Category, Document, Section, User, ZendeskLink
 from kb.models.content import ARTICLE, MACRO
 from kb.models.zendesk import TRANSLATION
-from kb.zendesk import placeholders
+from kb.zendesk import place_translations, placeholders
 
 #: The user segment id written for internal articles (Zendesk's "signed-in users" stand-in).
 INTERNAL_SEGMENT = 1
@@ -45,6 +45,9 @@ def export_directory(directory: str | Path) -> dict[str, int]:
     for article_id, rows in by_article.items():
         _write(folder / "translations" / f"{article_id}.json", "translations", rows)
     counts["translations"] = sum(len(rows) for rows in by_article.values())
+    names = place_translations.write(folder)
+    if names:
+        counts["category and section translations"] = names
     return counts
 
 
@@ -114,7 +117,9 @@ def _translations(links: dict, sources: dict[int, dict]) -> dict[int, list[dict]
             "id": zid, "html_url": f"/hc/{locale}/articles/{source['id']}-{document.slug}",
             "source_id": source["id"], "source_type": "Article", "locale": locale,
             "title": revision.title, "body": revision.html, "outdated": translations.outdated(document),
-            "draft": document.published is None, "hidden": False, **_times(document, revision)})
+            "draft": document.published is None,
+            "hidden": document.published is None and bool(zendesk.get("hidden")),
+            **_times(document, revision)})
     return found
 
 
