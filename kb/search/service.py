@@ -22,6 +22,7 @@ from kb.models.types import utcnow
 from kb.search import synonym_list, ticket_text
 from kb.search.documents import Hit, Scope, SearchError
 from kb.search.indexer import get_index
+from kb.search.languages import analysing
 from kb.search.linked_articles import linked_revisions
 from kb.search.searchlog import SearchLogBuffer, burst_key, search_log  # noqa: F401
 from kb.search.schema import SNIPPET_CHARS, category_key
@@ -84,7 +85,9 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
     ``logged=False`` for a search the person did not make (an offer beside their own), so the
     search log counts each search once. ``burst`` is the page's id for one search-as-you-type
     burst: its keystrokes are logged as one search, the last query typed. ``locale`` keeps to
-    the documents in that locale, or the default locale's when that finds none.
+    the documents in that locale, or the default locale's when that finds none; the query is
+    read in the language of the locale it searches (the default locale's when none is named),
+    as those documents were indexed (:mod:`kb.search.languages`).
 
     :raises ValidationError: a bad query, filter, locale or burst id.
     """
@@ -102,15 +105,10 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
         arguments = dict(kind=kind, category=category, section=section, tag=tag,
                          limit=min(max(limit, 1), MAX_LIMIT), locale=locale,
                          offset=min(max(offset, 0), MAX_OFFSET), synonyms=synonym_list.current())
-        page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
+        page = _search_in(index, query, seen_by, as_you_type, arguments)
         if locale is not None and locale != locales.default() and page.total == 0:
             arguments["locale"] = locales.default()  # nothing in that language: the source's
-            page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
-        if as_you_type and page.total == 0:
-            # A word still being typed is read as a prefix, which the engine never corrects;
-            # when nothing starts with it, read it as a whole (possibly misspelled) word, so
-            # "refnd" typed into the macro library finds the refund macros, and says so.
-            page = index.search(query, seen_by, **arguments)
+            page = _search_in(index, query, seen_by, as_you_type, arguments)
     results = _snippets_from_whole_texts(recheck(actor, page.hits), page.snippet)
     total = page.total - (len(page.hits) - len(results))
     took = (time.perf_counter() - started) * 1000
@@ -120,6 +118,18 @@ def search(actor: permissions.Actor, query: str, *, kind: str | None = None,
                             role=_role_name(actor), shown=[r.document.id for r in results])
     return Results(query=page.query, total=max(total, len(results)), results=results,
                    suggestion=page.suggestion, burst=key if logged else None)
+
+
+def _search_in(index, query: str, seen_by: Scope, as_you_type: bool, arguments: dict):
+    """One search, read in the language of the locale searched (or the default locale's)."""
+    with analysing(arguments["locale"] or locales.default()):
+        page = index.search(query, seen_by, as_you_type=as_you_type, **arguments)
+        if as_you_type and page.total == 0:
+            # A word still being typed is read as a prefix, which the engine never corrects;
+            # when nothing starts with it, read it as a whole (possibly misspelled) word, so
+            # "refnd" typed into the macro library finds the refund macros, and says so.
+            page = index.search(query, seen_by, **arguments)
+    return page
 
 
 def _role_name(actor: permissions.Actor) -> str | None:
@@ -183,14 +193,14 @@ def _snippets_from_whole_texts(results: list[Result],
 
 
 def related(actor: permissions.Actor, document: Document, limit: int = 5) -> list[Result]:
-    with unavailable_when_broken():
+    with unavailable_when_broken(), analysing(document.locale):
         hits = get_index().related(document.id, scope_for(actor), limit=limit)
     return recheck(actor, hits)
 
 
 def key_terms(actor: permissions.Actor, text: str, limit: int = 8) -> list[str]:
     text = validation.text(text, "text", max_length=MAX_QUERY)
-    with unavailable_when_broken():
+    with unavailable_when_broken(), analysing(locales.default()):
         return get_index().key_terms(text, scope_for(actor), limit=limit)
 
 
@@ -217,7 +227,8 @@ CANDIDATES_PER_WORD = 12
 
 
 def suggest(actor: permissions.Actor, text: str, limit: int = 5,
-            burst: str | None = None, surface: str = "suggest") -> Suggestion:
+            burst: str | None = None, surface: str = "suggest",
+            locale: str | None = None) -> Suggestion:
     """The documents that best answer a customer's message.
 
     The index finds candidates for each of the message's key words (and tells how rare each
@@ -226,19 +237,23 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5,
     macros agents reach for. The scoring reads the documents from the database, so a result
     is always the published revision the caller may read. ``surface`` names the page asking
     in the search log (``suggest`` for agents, ``contact`` for the public request form).
+    ``locale`` (the customer's language) keeps to the documents in that locale and reads the
+    message in its language, or the default locale's when that suggests nothing; without it,
+    every locale's documents are candidates and the message is read in the default language.
+
+    :raises ValidationError: a bad text, burst id or locale.
     """
     text = validation.text(text, "text", max_length=MAX_QUERY)
+    locale = locales.check(locale) if locale is not None else None
     key = burst_key(burst, surface)
     started = time.perf_counter()
     scope = scope_for(actor)
-    with unavailable_when_broken():
-        terms, hits = _look_up(ticket_text.key_words(text), scope)
+    terms, found, ranked = _suggest_in(actor, text, scope, locale, limit)
+    if not ranked and locale is not None and locale != locales.default():
+        # Nothing in the customer's language: the default language's documents, read as such.
+        terms, found, ranked = _suggest_in(actor, text, scope, locales.default(), limit)
     if not terms:
         return Suggestion([], [])
-    found = recheck(actor, hits)
-    ranked = _rank(actor, terms, found)[:min(max(limit, 1), MAX_LIMIT)]
-    with unavailable_when_broken():
-        ranked = _snippets_for(terms, scope, ranked)
     took = (time.perf_counter() - started) * 1000
     scope_name = "staff" if permissions.is_staff(actor) else "public"
     search_log().record(" ".join(t.word for t in terms), scope_name, surface, len(found), took,
@@ -246,37 +261,55 @@ def suggest(actor: permissions.Actor, text: str, limit: int = 5,
     return Suggestion([t.word for t in sorted(terms, key=lambda t: -t.weight)], ranked)
 
 
+def _suggest_in(actor: permissions.Actor, text: str, scope: Scope, locale: str | None,
+                limit: int) -> tuple[list[ticket_text.Term], list[Result], list[Result]]:
+    """Suggest's key terms, candidates and ranked results within ``locale`` (None: all),
+    the message read in that locale's language (None: the default locale's)."""
+    with analysing(locale or locales.default()):
+        with unavailable_when_broken():
+            terms, hits = _look_up(ticket_text.key_words(text), scope, locale)
+        if not terms:
+            return [], [], []
+        found = recheck(actor, hits)
+        ranked = _rank(actor, terms, found)[:min(max(limit, 1), MAX_LIMIT)]
+        with unavailable_when_broken():
+            ranked = _snippets_for(terms, scope, ranked)
+    return terms, found, ranked
+
+
 def ticket_fingerprint(actor: permissions.Actor, text: str) -> str | None:
     """The key terms a macro use keeps of a ticket (:func:`ticket_text.fingerprint`): only the
     words the help center the actor can see holds, as suggest reads them."""
     text = validation.text(text, "ticket", max_length=MAX_QUERY)
-    with unavailable_when_broken():
+    with unavailable_when_broken(), analysing(locales.default()):
         terms, _ = _look_up(ticket_text.key_words(text), scope_for(actor))
     return ticket_text.fingerprint(terms)
 
 
-def _look_up(words: list[ticket_text.Term], scope: Scope
+def _look_up(words: list[ticket_text.Term], scope: Scope, locale: str | None = None
              ) -> tuple[list[ticket_text.Term], list[Hit]]:
-    """Each word's document frequency and best documents, through the engine: a word the index
-    does not know is replaced by the engine's correction, and a word it never saw is dropped."""
+    """Each word's document frequency and best documents (in ``locale``, None: all), through
+    the engine: a word the index does not know is replaced by the engine's correction, and a
+    word it never saw is dropped."""
     index = get_index()
+    say_nothing = ticket_text.filler()
     frequencies: dict[str, int] = {}
     candidates: dict[int, Hit] = {}
     kept: dict[str, ticket_text.Term] = {}
     for term in words:
-        page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD)
+        page = index.search(term.word, scope, limit=CANDIDATES_PER_WORD, locale=locale)
         if page.total == 0 or page.suggestion:
             # Not in the index as written: its plain form ("transferred": "transfer", "took":
             # "take") is a surer reading than the engine's spelling correction ("too").
             for form in ticket_text.other_forms(term.word):
-                other = index.search(form, scope, limit=CANDIDATES_PER_WORD)
+                other = index.search(form, scope, limit=CANDIDATES_PER_WORD, locale=locale)
                 if other.total and not other.suggestion:
                     term = ticket_text.Term(form, ticket_text.stem(form), boost=term.boost)
                     page = other
                     break
         if page.suggestion and " " not in page.suggestion.strip():
             corrected = page.suggestion.strip().lower()
-            if corrected in ticket_text.FILLER:
+            if corrected in say_nothing:
                 continue  # a correction to a filler word says nothing
             term = ticket_text.Term(corrected, ticket_text.stem(corrected), boost=term.boost)
         if page.total == 0 or term.stem in kept:
@@ -290,7 +323,8 @@ def _look_up(words: list[ticket_text.Term], scope: Scope
 
 
 _PROFILED = (
-    select(Revision.id, Revision.title, Revision.tags, Revision.text)
+    select(Revision.id, Revision.title, Revision.tags, Revision.text, Document.locale)
+    .join(Document, Document.id == Revision.document_id)
     .where(Revision.id.in_(bindparam("ids", expanding=True)))
 )
 _USES = select(Document.id, Document.use_count).where(
@@ -324,9 +358,11 @@ def _profiles(connection, kinds: dict[int, str]) -> dict[int, ticket_text.Profil
         if len(cache) > _PROFILES_MAX:
             cache.clear()
         for row in connection.execute(_PROFILED, {"ids": missing}):
-            # A published revision never changes, so its profile is kept by its id.
-            cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
-                                                row.text or "")
+            # A published revision never changes, so its profile is kept by its id; it is
+            # read in its document's language, as the index reads it.
+            with analysing(row.locale):
+                cache[row.id] = ticket_text.profile(kinds[row.id], row.title, row.tags or [],
+                                                    row.text or "")
     return {rev: cache[rev] for rev in kinds if rev in cache}
 
 
