@@ -207,6 +207,9 @@ class SuggestBody(Strict):
     limit = WholeNumber(load_default=5, validate=validate.Range(min=1, max=20))
     #: The page's id for one burst of typing: its requests count as one search.
     burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
+    locale = fields.String(validate=validate.Length(max=16), metadata={
+        **LINE, "description": "the customer's language: the message is read in it and the "
+                               "results are in it (the default locale's when it has none)"})
 
 
 class LinkFlagOut(Schema):

@@ -63,7 +63,8 @@ def suggest():
     """
     actor = permissions.require_role(current_actor(), Role.AGENT)
     data = json_body(SuggestBody())
-    suggestion = service.suggest(actor, data["text"], limit=data["limit"], burst=data.get("burst"))
+    suggestion = service.suggest(actor, data["text"], limit=data["limit"], burst=data.get("burst"),
+                                 locale=data.get("locale"))
     return jsonify({
         "terms": suggestion.terms,
         "results": [{**result_dict(r), "matched": list(r.hit.matched)} for r in suggestion.results],

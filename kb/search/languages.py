@@ -36,6 +36,8 @@ _FOLD = dict(accent_map)
 
 #: Locale languages read as another Whoosh language (Norwegian Bokmål and Nynorsk).
 _SAME_AS = {"nb": "no", "nn": "no"}
+#: Stop words Whoosh's lists lack: its French list has "le", "la" and "des" but not "les".
+_MORE_STOPS = {"fr": ("les",)}
 #: Entries a language's stem memo holds before it starts afresh.
 _STEM_CACHE_MAX = 200_000
 
@@ -110,6 +112,7 @@ def _build(language: str) -> Analysis:
         stops = frozenset(fold(w) for w in stopwords_for_language(language))
     except NoStopWords:
         stops = frozenset()
+    stops |= frozenset(_MORE_STOPS.get(language, ()))
     return Analysis(language, stops, stemmer)
 
 
