@@ -23,6 +23,7 @@ from kb.macros import services as macro_services
 from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
+from kb.search import suggesting
 from kb.web.locale import article_url
 
 bp = Blueprint("agent", __name__)
@@ -166,7 +167,7 @@ def suggest(user: User):
     if len(ticket) > MAX_TICKET:
         flash(f"The message is longer than {MAX_TICKET:,} characters; paste the relevant part.", "error")
         return _library_page(user, ticket=ticket[:MAX_TICKET], status=400)
-    found = search_service.suggest(user, ticket, limit=8, locale=locale)
+    found = suggesting.suggest(user, ticket, limit=8, locale=locale)
     items = [(_search_item(r), list(r.hit.matched)) for r in found.results]
     return _library_page(user, suggestion=items, ticket=ticket, locale=locale)
 

@@ -27,6 +27,7 @@ from kb.extensions import db
 from kb.models import Category, ContactFormSession, ContactSuggestionOpen
 from kb.models.types import utcnow
 from kb.search import service as search_service
+from kb.search import suggesting
 
 #: A session key: what ``secrets.token_urlsafe`` makes, and what the search log takes as a
 #: burst id (the form's suggestions are one search per session there).
@@ -113,8 +114,8 @@ def suggestions(subject: str, description: str, key: str | None = None,
                       if part.strip())
     if not words.strip():
         return []
-    found = search_service.suggest(permissions.contact_form_reader(), words, limit=limit,
-                                   burst=key, surface="contact", locale=locale)
+    found = suggesting.suggest(permissions.contact_form_reader(), words, limit=limit,
+                               burst=key, surface="contact", locale=locale)
     return [r for r in found.results if r.hit.kind == "article"]
 
 
