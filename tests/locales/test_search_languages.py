@@ -174,3 +174,9 @@ def test_the_contact_form_without_javascript_suggests_in_the_readers_language(cl
     html = client.post("/contact/suggest", data=data,
                        headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Paiements par carte refusés" in html and "Declined card payments" not in html
+
+
+def test_the_ticket_sidebar_offers_the_customers_language(client):
+    page = client.get("/sidebar").get_data(as_text=True)
+    assert '<label for="sidebar-locale">Customer\'s language</label>' in page
+    assert '<option value="fr" lang="fr">' in page and '<option value="de" lang="de">' in page
