@@ -228,7 +228,9 @@ class SearchIndex:
 
         Documents with all the words first; when they are fewer than ``limit``, typo
         corrections for words the index barely knows, then documents with most of the words
-        (ranked by how many, then BM25F).
+        (ranked by how many, then BM25F). The query is read in the language in force
+        (:func:`kb.search.languages.analysing`, which the caller sets: the locale searched, or
+        the default locale's).
 
         :param query: what the person typed; any string is accepted.
         :param scope: who is asking (kinds, visibilities, personal documents).
@@ -237,9 +239,6 @@ class SearchIndex:
         :param offset: results to skip (capped at 10,000).
         :param as_you_type: treat the last word as a prefix still being typed.
         :param synonyms: other ways to say things, matched as the words typed would be.
-
-        The query is read in the language in force (:func:`kb.search.languages.analysing`,
-        which the caller sets: the locale searched, or the default locale).
         :return: a page whose ``total`` counts every matching document in scope (estimated
             only for a quoted phrase with over 2,000 candidate documents).
         """

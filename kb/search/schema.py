@@ -17,11 +17,11 @@ whichever scope asks.
 Fields, and why each exists:
 
 ``title``, ``tags``, ``body`` (one per kind, see above)
-    Searched. Accent-folded, then stemmed in the document's language, by :class:`FoldingAnalyzer`
-    (the language is :func:`kb.search.languages.current`, set around each document and query). Title and tags carry a field
-    boost here and a query-time weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is
-    per-field BM25 summed (:mod:`kb.search.engine.postings`). Title and body keep positions for
-    quoted phrases.
+    Searched. Accent-folded, then stemmed in the document's language, by
+    :class:`FoldingAnalyzer` (the language is :func:`kb.search.languages.current`, set around
+    each document and each query). Title and tags carry a field boost here and a query-time
+    weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is per-field BM25 summed
+    (:mod:`kb.search.engine.postings`). Title and body keep positions for quoted phrases.
 ``title_ng`` (one per kind)
     Edge n-grams (2 to 12 letters) of the title and tag words, so an as-you-type prefix is one
     exact term lookup instead of a prefix expansion over the whole vocabulary.
@@ -30,9 +30,10 @@ Fields, and why each exists:
     first document that has it), so it is a word list, not a posting list. It is the vocabulary
     for "did you mean" and typo tolerance: a stem such as ``configur`` is not a word to offer.
 ``id``, ``kind``, ``vis``, ``owner``, ``category``, ``section``, ``tag``, ``locale``
-    Exact terms used as cached filters (scope, facets, the reader's locale) and as the unique key. A macro's
-    ``category`` is every prefix of its ``::`` title path (:func:`category_terms`), so a filter
-    on a sub-category is applied in the index, before the page limit.
+    Exact terms used as cached filters (scope, facets, the reader's locale) and as the unique
+    key. A macro's ``category`` is every prefix of its ``::`` title path
+    (:func:`category_terms`), so a filter on a sub-category is applied in the index, before the
+    page limit.
 ``rev``
     A column: the indexed revision per document, read in bulk by reconciliation.
 
