@@ -3,6 +3,7 @@
     python bench/search.py                          # 10,000 articles + 2,000 macros
     python bench/search.py --articles 50000 --macros 10000
     python bench/search.py --real                   # the GitHub docs corpus instead
+    python bench/search.py --locale fr              # the same, every document and query in fr
 
 It builds a real kb instance (SQLite database through the migrations, documents and published
 revisions written in bulk, then ``kb reindex``'s rebuild), and an FTS5 database of the same
@@ -17,6 +18,12 @@ texts. Then, for both:
 4. under load: wrk, 16 connections, 10 s, cycling through the query mix, on both servers.
 
 Everything runs on 127.0.0.1 and stops by itself; the temp folder is removed at the end.
+
+``--locale fr`` runs the same corpus as documents in locale ``fr`` (``KB_LOCALES=en,fr``), each
+indexed with the French analysis (:mod:`kb.search.languages`), and every kb query with
+``locale=fr`` (read as French, filtered to that locale): the cost of search per locale against
+the default run and FTS5 at the same size. The texts stay the generated ones, so the figures
+compare the work, not relevance.
 """
 
 from __future__ import annotations
@@ -81,9 +88,9 @@ def macro_queries(docs: list, per_type: int, seed: int) -> list[tuple[str, str]]
 
 # -- the kb instance --------------------------------------------------------------------------
 
-def build_instance(folder: Path, docs: list) -> tuple[object, str, float]:
-    """A migrated SQLite instance holding ``docs`` as published documents; returns the app,
-    an agent's API token and the index build rate."""
+def build_instance(folder: Path, docs: list, locale: str | None = None) -> tuple[object, str, float]:
+    """A migrated SQLite instance holding ``docs`` as published documents (in ``locale``, or
+    the default one); returns the app, an agent's API token and the index build rate."""
     os.environ["KB_INSTANCE"] = str(folder)
     from kb import create_app
     from kb.auth.services import create_token, create_user
@@ -92,7 +99,7 @@ def build_instance(folder: Path, docs: list) -> tuple[object, str, float]:
     from kb.models import Category, Document, IndexEvent, Revision, Section
     from kb.search import indexer
 
-    app = create_app({"INDEX_IN_PROCESS": False})
+    app = create_app({"INDEX_IN_PROCESS": False, **({"LOCALES": f"en,{locale}"} if locale else {})})
     with app.app_context():
         upgrade_schema()
         agent = create_user("agent@bench.invalid", "agent", "benchmark-password", "Agent")
@@ -115,7 +122,8 @@ def build_instance(folder: Path, docs: list) -> tuple[object, str, float]:
         for chunk in range(0, len(docs), 5000):
             part = docs[chunk:chunk + 5000]
             db.session.execute(db.insert(Document), [
-                {"id": d.id, "kind": d.kind, "slug": d.slug, "created_by_id": agent.id} for d in part])
+                {"id": d.id, "kind": d.kind, "slug": d.slug, "created_by_id": agent.id,
+                 "locale": locale or "en"} for d in part])
             db.session.execute(db.insert(Revision), [{
                 "id": d.id, "document_id": d.id, "number": 1, "title": d.title, "body": d.text,
                 "html": f"<p>{html.escape(d.text)}</p>", "text": d.text, "outline": [], "tags": list(d.tags),
@@ -134,7 +142,7 @@ def build_instance(folder: Path, docs: list) -> tuple[object, str, float]:
 
 # -- measuring --------------------------------------------------------------------------------
 
-def in_process_kb(app, mix) -> dict[str, list[float]]:
+def in_process_kb(app, mix, locale: str | None = None) -> dict[str, list[float]]:
     from kb.extensions import db
     from kb.models import User
     from kb.search import promoted
@@ -147,7 +155,7 @@ def in_process_kb(app, mix) -> dict[str, list[float]]:
             actor = agent if macro else None
             started = time.perf_counter()
             # What the API and the pages call: the search service, then the promoted answer.
-            promoted.search(actor, q, kind="macro" if macro else None,
+            promoted.search(actor, q, kind="macro" if macro else None, locale=locale,
                             as_you_type=kind in ("prefix", "macro as-you-type"))
             out.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             db.session.rollback()
@@ -165,8 +173,14 @@ def in_process_fts(db, mix) -> dict[str, list[float]]:
     return out
 
 
+#: Set by ``--locale``: every kb search asks for it.
+LOCALE: str | None = None
+
+
 def request_path(kind: str, q: str) -> str:
     params = {"q": q}
+    if LOCALE:
+        params["locale"] = LOCALE
     if kind in ("prefix", "macro as-you-type"):
         params["prefix"] = "true"
     if kind.startswith("macro"):
@@ -263,14 +277,19 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="queries per type")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--locale", help="index every document in this locale (KB_LOCALES=en,<it>) "
+                                         "and search with locale=<it>, e.g. fr")
     args = parser.parse_args()
+    global LOCALE
+    LOCALE = args.locale
 
     folder = Path(tempfile.mkdtemp(prefix="kb-bench-search-"))
     servers: list[subprocess.Popen] = []
     try:
         docs = corpus(args)
         articles = [d for d in docs if d.kind == "article"]
-        print(f"# kb search benchmark: {len(articles):,} articles, {len(docs) - len(articles):,} macros")
+        print(f"# kb search benchmark: {len(articles):,} articles, {len(docs) - len(articles):,} macros"
+              + (f", every document and query in locale {args.locale}" if args.locale else ""))
         mix = queries(articles, args.seed, args.queries) + macro_queries(docs, args.queries, args.seed)
         random.Random(args.seed).shuffle(mix)
         # Different queries to warm up with and to load with, so kb's result cache (keyed by
@@ -278,7 +297,7 @@ def main() -> None:
         warm_mix = queries(articles, args.seed + 100, 5) + macro_queries(docs, 5, args.seed + 100)
         load_mix = queries(articles, args.seed + 200, 1000)
 
-        app, token, kb_rate = build_instance(folder / "instance", docs)
+        app, token, kb_rate = build_instance(folder / "instance", docs, args.locale)
         started = time.perf_counter()
         fts_db = fts.build(str(folder / "fts.sqlite3"), {
             "docs": ((d.id, d.title, " ".join(d.tags), d.text) for d in articles),
@@ -291,10 +310,10 @@ def main() -> None:
         # GC walks them during the timed queries and charges kb (which allocates) for it.
         gc.collect()
         gc.freeze()
-        in_process_kb(app, warm_mix)  # warm-up: term caches, page cache
+        in_process_kb(app, warm_mix, args.locale)  # warm-up: term caches, page cache
         in_process_fts(fts_db, warm_mix)
         table("in-process query times, ms (kb: search service with scope and database re-check)",
-              in_process_kb(app, mix), in_process_fts(fts_db, mix))
+              in_process_kb(app, mix, args.locale), in_process_fts(fts_db, mix))
         if args.no_http:
             return
 
@@ -303,6 +322,8 @@ def main() -> None:
         # this, most would be refused (429) by the per-client limit and timed as such.
         env.update({"KB_INSTANCE": str(folder / "instance"), "PYTHONPATH": str(REPO),
                     "KB_RATE_LIMIT_PER_MINUTE": "0"})
+        if args.locale:
+            env["KB_LOCALES"] = f"en,{args.locale}"
         kb_port, fts_port = free_port(), free_port()
         servers.append(start([sys.executable, "-c", "from kb.cli import main; main()", "serve",
                               "--port", str(kb_port), "--workers", str(WORKERS)], env, kb_port))

@@ -25,7 +25,7 @@ LAYERS: list[tuple[set[str], bool]] = [
     ({"kb.content"}, False),
     # the shape of the index (fields, analysers, the dataclasses that cross the boundary), which
     # the engine reads and the product writes
-    ({"kb.search.schema", "kb.search.documents"}, True),
+    ({"kb.search.languages", "kb.search.schema", "kb.search.documents"}, True),
     ({"kb.search.engine"}, False),  # the retrieval engine: below the product's search
     ({"kb.search", "kb.macros"}, False),
     ({"kb.review"}, False),

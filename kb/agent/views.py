@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from kb import permissions
+from kb import locales, permissions
 from kb.auth import page_requires
 from kb.content import queries
 from kb.content.render_budget import RenderRefusedError
@@ -23,6 +23,7 @@ from kb.macros import services as macro_services
 from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
+from kb.search import suggesting
 from kb.web.locale import article_url
 
 bp = Blueprint("agent", __name__)
@@ -81,17 +82,19 @@ class LibraryResults:
 
 
 def library_search(actor: User, query: str, category: str | None, tag: str | None,
-                   kind: str | None) -> LibraryResults:
+                   kind: str | None, locale: str | None = None) -> LibraryResults:
     """Macros (and, unless narrowed, the articles agents may read) for a query.
 
     The category, at any depth, is filtered by the index before the limit (the same search
-    the API runs), so a deep category never loses matches to a crowded one."""
+    the API runs), so a deep category never loses matches to a crowded one. ``locale`` is the
+    customer's language: the query is read in it and answered in it, or in the default
+    locale's when it has nothing (None: every language)."""
     if category or kind == MACRO:
         kind = MACRO
     elif kind != ARTICLE:
         kind = None
     found = search_service.search(actor, query, kind=kind, category=category, tag=tag or None,
-                                  limit=SEARCH_LIMIT, surface="library")
+                                  limit=SEARCH_LIMIT, surface="library", locale=locale)
     items = [_search_item(r, found.burst, rank) for rank, r in enumerate(found.results, start=1)]
     articles: list[SearchItem] = []
     suggestion = found.suggestion
@@ -99,7 +102,7 @@ def library_search(actor: User, query: str, category: str | None, tag: str | Non
         # Nothing among the macros: the help center may still answer the customer, and its
         # words may correct a typo the (fewer) macros' words could not.
         others = search_service.search(actor, suggestion or query, kind=ARTICLE,
-                                       limit=NO_RESULT_ARTICLES, logged=False)
+                                       limit=NO_RESULT_ARTICLES, logged=False, locale=locale)
         articles = [_search_item(r) for r in others.results]
         suggestion = suggestion or others.suggestion
     return LibraryResults(items, suggestion, articles)
@@ -119,10 +122,18 @@ def _args() -> tuple[str, str | None, str | None, str | None, int]:
     return query, category, tag, kind, page
 
 
-def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 200):
+def _customer_locale(value: str | None) -> str | None:
+    """The customer's language chosen in the library (``locale``), None for every language."""
+    value = (value or "").strip()
+    return locales.check(value, "locale") if value else None
+
+
+def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 200,
+                  locale: str | None = None):
     query, category, tag, kind, page = _args()
+    locale = locale or _customer_locale(request.args.get("locale"))
     everything = library.entries(user)
-    found = library_search(user, query, category, tag, kind) if query else None
+    found = library_search(user, query, category, tag, kind, locale) if query else None
     browse = library.filtered(everything, category, tag)
     context = {
         "query": query, "category": category, "tag": tag, "kind": kind, "page": page,
@@ -133,6 +144,7 @@ def _library_page(user: User, suggestion=None, ticket: str = "", status: int = 2
         "favourites": library.entries_for(user, macro_services.favourites(user)),
         "recent": library.entries_for(user, macro_services.recently_used(user)),
         "suggestion": suggestion, "ticket": ticket, "may_flag": user.has_role(Role.EDITOR),
+        "locale": locale,
     }
     return render_template("agent/library.html", **context), status
 
@@ -148,15 +160,16 @@ def library_page(user: User):
 def suggest(user: User):
     """The no-JavaScript path of the suggestion box; ``suggest.js`` calls the API instead."""
     ticket = request.form.get("text", "").strip()
+    locale = _customer_locale(request.form.get("locale"))
     if not ticket:
         flash("Paste the customer's message to get suggestions.", "error")
         return _library_page(user, status=400)
     if len(ticket) > MAX_TICKET:
         flash(f"The message is longer than {MAX_TICKET:,} characters; paste the relevant part.", "error")
         return _library_page(user, ticket=ticket[:MAX_TICKET], status=400)
-    found = search_service.suggest(user, ticket, limit=8)
+    found = suggesting.suggest(user, ticket, limit=8, locale=locale)
     items = [(_search_item(r), list(r.hit.matched)) for r in found.results]
-    return _library_page(user, suggestion=items, ticket=ticket)
+    return _library_page(user, suggestion=items, ticket=ticket, locale=locale)
 
 
 def _published_macro(user: User, document_id: int):

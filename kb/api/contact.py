@@ -32,7 +32,8 @@ def contact_suggest():
     key = data.get("form_session")
     if key:
         tracking.start(key, data.get("topic", ""))
-    found = tracking.suggestions(data["subject"], data["description"], key)
+    found = tracking.suggestions(data["subject"], data["description"], key,
+                                 locale=data.get("locale"))
     results = []
     for result in found:
         item = result_dict(result)

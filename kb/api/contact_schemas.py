@@ -15,6 +15,9 @@ class ContactSuggestBody(Strict):
                                          "suggestion for it (`open_url`)"})
     topic = fields.String(validate=[validate.Length(max=120), validate.Regexp(LINE["pattern"])],
                           metadata=LINE)
+    locale = fields.String(validate=validate.Length(max=16), metadata={
+        **LINE, "description": "the form page's locale: articles in it (the default locale's "
+                               "when none answers)"})
 
 
 class ContactSuggestion(SearchResult):

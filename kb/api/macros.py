@@ -11,7 +11,7 @@ from kb.api.schemas import RenderBody
 from kb.api.serializers import link_flags
 from kb.auth import current_actor
 from kb.macros import links, services as macro_services
-from kb.search import service as search_service
+from kb.search import suggesting
 
 
 @bp.post("/macros/<int:document_id>/render")
@@ -28,7 +28,7 @@ def render_macro(document_id: int):
         200: {content: {application/json: {schema: RenderOut}}}
     """
     data = json_body(RenderBody())
-    terms = search_service.ticket_fingerprint(current_actor(), data["ticket"]) if data.get("ticket") else None
+    terms = suggesting.ticket_fingerprint(current_actor(), data["ticket"]) if data.get("ticket") else None
     filled = macro_services.render_for_ticket(current_actor(), document_id, data["values"],
                                               request.host_url, ticket_terms=terms)
     return jsonify(_rendered(filled))

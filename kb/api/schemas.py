@@ -149,7 +149,8 @@ class SearchArgs(Schema):
     section = _text(200, LINE)
     tag = _text(200, LINE)
     locale = fields.String(validate=validate.Length(max=16), metadata={
-        **LINE, "description": "results in this locale (the default locale's when it has none)"})
+        **LINE, "description": "results in this locale, the query read in its language (the "
+                               "default locale's when it has none)"})
     as_you_type = fields.Boolean(load_default=False, data_key="prefix")
     #: The page's id for one search-as-you-type burst: its keystrokes count as one search.
     burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
@@ -207,6 +208,9 @@ class SuggestBody(Strict):
     limit = WholeNumber(load_default=5, validate=validate.Range(min=1, max=20))
     #: The page's id for one burst of typing: its requests count as one search.
     burst = fields.String(validate=validate.Regexp(BURST), metadata={"pattern": BURST})
+    locale = fields.String(validate=validate.Length(max=16), metadata={
+        **LINE, "description": "the customer's language: the message is read in it and the "
+                               "results are in it (the default locale's when it has none)"})
 
 
 class LinkFlagOut(Schema):

@@ -12,7 +12,7 @@ from kb.api.serializers import result_dict
 from kb.auth import current_actor
 from kb.insights import events as insight_events
 from kb.models import Role
-from kb.search import promoted, service
+from kb.search import promoted, suggesting
 from kb.throttle import public_form
 
 
@@ -63,7 +63,8 @@ def suggest():
     """
     actor = permissions.require_role(current_actor(), Role.AGENT)
     data = json_body(SuggestBody())
-    suggestion = service.suggest(actor, data["text"], limit=data["limit"], burst=data.get("burst"))
+    suggestion = suggesting.suggest(actor, data["text"], limit=data["limit"], burst=data.get("burst"),
+                                    locale=data.get("locale"))
     return jsonify({
         "terms": suggestion.terms,
         "results": [{**result_dict(r), "matched": list(r.hit.matched)} for r in suggestion.results],

@@ -47,6 +47,8 @@ class RequestInput:
     topic: str = ""
     form_session: str | None = None
     attachments: list[bytes] = field(default_factory=list)
+    #: The form page's locale: the articles kept with the request are the ones shown, in it.
+    locale: str | None = None
 
 
 def _plain(value: str, name: str, *, max_length: int, multiline: bool) -> str:
@@ -77,7 +79,7 @@ def check(data: RequestInput) -> RequestInput:
                            multiline=True),
         topic=tracking.check_topic(data.topic),
         form_session=tracking.check_key(key) if key else tracking.new_key(),
-        attachments=data.attachments)
+        attachments=data.attachments, locale=data.locale)
 
 
 def submit(data: RequestInput, article_url) -> ContactRequest:
@@ -92,7 +94,8 @@ def submit(data: RequestInput, article_url) -> ContactRequest:
     data = check(data)
     kept = [media_store.keep_attachment(blob, MAX_ATTACHMENT_BYTES) for blob in data.attachments]
     try:
-        shown = tracking.suggestions(data.subject, data.description, data.form_session)
+        shown = tracking.suggestions(data.subject, data.description, data.form_session,
+                                     locale=data.locale)
     except SearchUnavailableError:  # the request matters more than the list beside it
         current_app.logger.warning("no suggestions kept with a contact request: index down")
         shown = []

@@ -20,13 +20,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kb import permissions
+from kb import locales, permissions
 from kb.database import transaction
 from kb.errors import NotFoundError, ValidationError
 from kb.extensions import db
 from kb.models import Category, ContactFormSession, ContactSuggestionOpen
 from kb.models.types import utcnow
 from kb.search import service as search_service
+from kb.search import suggesting
 
 #: A session key: what ``secrets.token_urlsafe`` makes, and what the search log takes as a
 #: burst id (the form's suggestions are one search per session there).
@@ -97,22 +98,24 @@ def _touch(key: str, topic: str, **changes) -> None:
 
 
 def suggestions(subject: str, description: str, key: str | None = None,
-                limit: int = SUGGESTIONS) -> list[search_service.Result]:
+                limit: int = SUGGESTIONS, locale: str | None = None) -> list[search_service.Result]:
     """The published public articles that best answer what the person typed, by the agents'
-    suggest engine (one search per form session in the search log).
+    suggest engine (one search per form session in the search log); with ``locale`` (the form
+    page's), read in its language and answered in it, or in the default locale's.
 
     :raises ValidationError: text that is not text, or too long.
     :raises SearchUnavailableError: the index cannot answer.
     """
     from kb.validation import text as checked
 
+    locale = locales.check(locale) if locale is not None else None
     words = "\n".join(part for part in (checked(subject, "subject", max_length=MAX_TEXT),
                                         checked(description, "description", max_length=MAX_TEXT))
                       if part.strip())
     if not words.strip():
         return []
-    found = search_service.suggest(permissions.contact_form_reader(), words, limit=limit,
-                                   burst=key, surface="contact")
+    found = suggesting.suggest(permissions.contact_form_reader(), words, limit=limit,
+                               burst=key, surface="contact", locale=locale)
     return [r for r in found.results if r.hit.kind == "article"]
 
 

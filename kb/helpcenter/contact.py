@@ -22,6 +22,7 @@ from kb.helpcenter.views import bp
 from kb.models import Document
 from kb.models.content import ARTICLE
 from kb.throttle import public_form, public_posts_per_hour
+from kb.web import locale as reader
 from kb.web.locale import article_url
 
 #: The field people never see; a bot that fills every input fills it.
@@ -66,7 +67,8 @@ def contact_suggest():
     key, values = _session_key(), _values()
     try:
         tracking.start(key, values["topic"])
-        results = tracking.suggestions(values["subject"], values["description"], key)
+        results = tracking.suggestions(values["subject"], values["description"], key,
+                                       locale=reader.page_locale())
     except SearchUnavailableError as error:
         return _form(200, values=values, key=key, error=error.message)
     except KbError as error:
@@ -83,7 +85,8 @@ def contact_submit():
                      error=_("This request looks automated and was not sent."))
     files = [f.read(contact_requests.MAX_ATTACHMENT_BYTES + 1)
              for f in request.files.getlist("attachments") if f.filename]
-    data = contact_requests.RequestInput(form_session=key, attachments=files, **values)
+    data = contact_requests.RequestInput(form_session=key, attachments=files,
+                                         locale=reader.page_locale(), **values)
     try:
         stored = contact_requests.submit(
             data, lambda document: article_url(document, _external=True))

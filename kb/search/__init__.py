@@ -5,7 +5,10 @@ The product, here:
 - :mod:`~kb.search.indexer` (app glue, written against the database): follows the search outbox,
   turns published revisions into :class:`IndexDoc` values and calls :meth:`SearchIndex.apply`.
 - :mod:`~kb.search.service`: who may see what (asking :mod:`kb.permissions`), results re-checked
-  against the database, search logs; :mod:`~kb.search.failures`: documents the index refused.
+  against the database, search logs; :mod:`~kb.search.suggesting`: the documents that answer a
+  customer's message; :mod:`~kb.search.failures`: documents the index refused.
+- :mod:`~kb.search.languages`: which language's stemmer and stop words read a document or a
+  query (its locale's).
 - :mod:`~kb.search.index` (:class:`SearchIndex`): one writer at a time across processes, a
   searcher kept open and refreshed, scope filters, the result cache.
 - :mod:`~kb.search.ranking`: the strategy (all words, then most words; typo corrections; prefixes

@@ -62,6 +62,9 @@ class IndexDoc:
     #: The owning user of a personal macro; None for shared documents.
     owner_id: int | None
     updated_at: datetime
+    #: The document's locale (``fr``, ``pt-BR``): its words are analysed in that language
+    #: (:mod:`kb.search.languages`) and a search in a locale keeps to it. None: English.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from kb.search import query as qb
 from kb.search.documents import Hit, IndexBusyError, IndexDoc, Scope, SearchPage
 from kb.search.engine import Codec, FileIndex, FileLock, LockError
 from kb.search.engine import storage as st
+from kb.search.languages import analysing, current
 from kb.search.phrasing import Synonyms
 from kb.search.ranking import Snapshot
 
@@ -129,7 +130,8 @@ class SearchIndex:
                     seen: set[str] = set()
                     for doc in latest.values():
                         if doc.id not in gone:
-                            writer.add_document(**st.fields_of(doc, seen))
+                            with analysing(doc.locale):  # analysed as it is added
+                                writer.add_document(**st.fields_of(doc, seen))
                     writer.delete_by_term("id", st.META_ID)
                     writer.add_document(**st.meta_fields(position))
                     writer.commit()
@@ -226,7 +228,9 @@ class SearchIndex:
 
         Documents with all the words first; when they are fewer than ``limit``, typo
         corrections for words the index barely knows, then documents with most of the words
-        (ranked by how many, then BM25F).
+        (ranked by how many, then BM25F). The query is read in the language in force
+        (:func:`kb.search.languages.analysing`, which the caller sets: the locale searched, or
+        the default locale's).
 
         :param query: what the person typed; any string is accepted.
         :param scope: who is asking (kinds, visibilities, personal documents).
@@ -248,8 +252,8 @@ class SearchIndex:
         if time.monotonic() - self._checked > REFRESH_INTERVAL:
             self.refresh()
         with self._lock:
-            key = (self._version, text, typing, scope, kind, category, section, tag, locale, limit,
-                   offset, synonyms)
+            key = (self._version, current().name, text, typing, scope, kind, category, section,
+                   tag, locale, limit, offset, synonyms)
             page = self._results.get(key)
             if page is not None:
                 self._results.move_to_end(key)

@@ -29,7 +29,7 @@ from kb.models.content import MACRO
 from kb.models.types import utcnow
 from kb.search import failures
 from kb.search.documents import IndexCorruptError, IndexDoc
-from kb.search.schema import KINDS, category_terms, locale_term
+from kb.search.schema import KINDS, category_terms
 
 if TYPE_CHECKING:
     from kb.search.index import SearchIndex
@@ -223,14 +223,12 @@ def index_doc(document: Document, revision: Revision) -> IndexDoc:
         category = category_terms(revision.title)
     else:
         category = section.category.slug if section else None
-    # The locale rides in ``category`` so the engine's filter applies it (see the schema).
-    category = ",".join(t for t in (category, locale_term(document.locale)) if t)
     return IndexDoc(
         id=document.id, kind=document.kind, revision_id=revision.id, slug=document.slug,
         title=revision.title, text=revision.text, tags=tuple(revision.tags or ()),
         category=category, section=section.path if section else None,
         visibility=permissions.effective_visibility(document.kind, revision.visibility),
-        owner_id=document.owner_id, updated_at=document.updated_at,
+        owner_id=document.owner_id, updated_at=document.updated_at, locale=document.locale,
     )
 
 

@@ -22,9 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.search.engine import TermNotFound
-from kb.search.schema import (
-    MAX_WORD, MIN_WORD, NGRAM_MAX, STOPS, TEXT_FIELDS, WORD_RE, fold, stem,
-)
+from kb.search.languages import current
+from kb.search.schema import MAX_WORD, MIN_WORD, NGRAM_MAX, TEXT_FIELDS, WORD_RE, fold, stem
 
 #: Caps on what a query may cost, whatever is typed.
 MAX_QUERY_CHARS = 256
@@ -146,7 +145,7 @@ def parse(text: str, as_you_type: bool = False, typing: bool = True) -> list[Uni
 
 
 def _indexable(key: str) -> bool:
-    return key not in STOPS and MIN_WORD <= len(key) <= MAX_WORD
+    return key not in current().stops and MIN_WORD <= len(key) <= MAX_WORD
 
 
 def unit_terms(unit: Unit, lexicon, fuzzy: bool = False) -> list[tuple[str, str, float]]:

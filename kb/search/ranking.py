@@ -30,7 +30,7 @@ from kb.search import snippets
 from kb.search.engine import storage as st
 from kb.search.engine import topk
 from kb.search.documents import Hit, Scope, SearchPage
-from kb.search.schema import fold, kinds_of, locale_term, part
+from kb.search.schema import fold, kinds_of, part
 
 #: Scope and facet combinations whose bitmaps are kept per searcher.
 FILTER_CACHE_SIZE = 64
@@ -376,8 +376,7 @@ class Snapshot:
         return hits
 
     def allowed(self, scope: Scope, kind, category, section, tag, locale=None) -> int:
-        """Bitmap of the documents the scope and facets admit, cached per searcher. The locale
-        is a ``category`` term of its own (:func:`kb.search.schema.locale_term`)."""
+        """Bitmap of the documents the scope and facets admit, cached per searcher."""
         kinds = set(scope.kinds) if kind is None else set(scope.kinds) & {kind}
         key = (frozenset(kinds), frozenset(scope.visibilities), scope.user_id, category, section,
                tag, locale)
@@ -396,7 +395,7 @@ class Snapshot:
         docs &= union("owner", {"-"} if scope.user_id is None else {"-", str(scope.user_id)})
         for fieldname, value in (("category", category), ("section", section),
                                  ("tag", None if tag is None else tag.strip().lower()),
-                                 ("category", None if locale is None else locale_term(locale))):
+                                 ("locale", locale)):
             if value is not None:
                 docs &= cache.bits(fieldname, value)
         self.filters[key] = docs

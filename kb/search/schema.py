@@ -17,10 +17,11 @@ whichever scope asks.
 Fields, and why each exists:
 
 ``title``, ``tags``, ``body`` (one per kind, see above)
-    Searched. Stemmed and accent-folded by :class:`FoldingAnalyzer`. Title and tags carry a field
-    boost here and a query-time weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is
-    per-field BM25 summed (:mod:`kb.search.engine.postings`). Title and body keep positions for
-    quoted phrases.
+    Searched. Accent-folded, then stemmed in the document's language, by
+    :class:`FoldingAnalyzer` (the language is :func:`kb.search.languages.current`, set around
+    each document and each query). Title and tags carry a field boost here and a query-time
+    weight (:data:`kb.search.query.FIELD_WEIGHTS`); ranking is per-field BM25 summed
+    (:mod:`kb.search.engine.postings`). Title and body keep positions for quoted phrases.
 ``title_ng`` (one per kind)
     Edge n-grams (2 to 12 letters) of the title and tag words, so an as-you-type prefix is one
     exact term lookup instead of a prefix expansion over the whole vocabulary.
@@ -28,10 +29,11 @@ Fields, and why each exists:
     The unstemmed, folded words of title, tags and body, each given once per segment (to the
     first document that has it), so it is a word list, not a posting list. It is the vocabulary
     for "did you mean" and typo tolerance: a stem such as ``configur`` is not a word to offer.
-``id``, ``kind``, ``vis``, ``owner``, ``category``, ``section``, ``tag``
-    Exact terms used as cached filters (scope, facets) and as the unique key. A macro's
-    ``category`` is every prefix of its ``::`` title path (:func:`category_terms`), so a filter
-    on a sub-category is applied in the index, before the page limit.
+``id``, ``kind``, ``vis``, ``owner``, ``category``, ``section``, ``tag``, ``locale``
+    Exact terms used as cached filters (scope, facets, the reader's locale) and as the unique
+    key. A macro's ``category`` is every prefix of its ``::`` title path
+    (:func:`category_terms`), so a filter on a sub-category is applied in the index, before the
+    page limit.
 ``rev``
     A column: the indexed revision per document, read in bulk by reconciliation.
 
@@ -50,24 +52,20 @@ from collections.abc import Iterator
 
 from whoosh import fields, formats
 from whoosh.analysis import Analyzer, Token
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.columns import NumericColumn
-from whoosh.lang.porter import stem as _porter_stem
-from whoosh.support.charset import accent_map
 
 from kb.content.slugs import slugify
 from kb.search.documents import ARTICLE, MACRO
+from kb.search.languages import ENGLISH, current, fold
 
 #: Bumped whenever a change here needs a rebuild; :meth:`SearchIndex.open` checks it.
 #: 5: text fields partitioned by kind (``article_body``, ``macro_title_ng``, ...).
 #: 6: posting blocks with narrow, uncompressed ids and weights and compressed positions.
 #: 7: ``category`` holds several terms: a macro is filed under every prefix of its title path.
-#: 8: ``category`` also holds the document's locale, as ``locale:<tag>`` (:func:`locale_term`).
-SCHEMA_VERSION = 8
-
-#: A ``category`` term that is a locale, not a category: no category path slugifies to it
-#: (``:`` never survives :func:`category_key` alone), so a filter on one is never the other.
-LOCALE_PREFIX = "locale:"
+#: 8: ``category`` also holds the document's locale, as ``locale:<tag>``.
+#: 9: each document analysed in its locale's language (:mod:`kb.search.languages`); the locale
+#:    is a ``locale`` field of its own.
+SCHEMA_VERSION = 9
 
 #: How much of the body is stored for snippets. The best passage is nearly always near the start
 #: of a help article; storing it all buys little and costs index size and build time. A hit
@@ -88,47 +86,36 @@ NGRAM_BOOST = 1.5
 WORD_RE = re.compile(r"\w+(?:\.\w+)*")
 MIN_WORD = 2
 MAX_WORD = 40
-STOPS = frozenset(STOP_WORDS)
+#: The English stop words (each language's are :attr:`kb.search.languages.Analysis.stops`).
+STOPS = ENGLISH.stops
 
-_FOLD = dict(accent_map)
 _ONE_POSITION: dict[int, bytes] = {}
-_STEMS: dict[str, str] = {}
-_STEM_CACHE_MAX = 200_000
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, the normalisation shared by indexing and querying."""
-    return text.lower().translate(_FOLD)
 
 
 def stem(word: str) -> str:
-    """Porter-stem a folded word, memoised (indexing stems the same few thousand words over and
-    over, and the stemmer is pure Python)."""
-    try:
-        return _STEMS[word]
-    except KeyError:
-        if len(_STEMS) > _STEM_CACHE_MAX:
-            _STEMS.clear()
-        s = _STEMS[word] = _porter_stem(word)
-        return s
+    """The stem of a folded word in the language being analysed (memoised per language)."""
+    return current().stem(word)
 
 
-_last_words: tuple[str, list[str]] = ("", [])
+_last_words: tuple[str, object, list[str]] = ("", None, [])
 
 
 def words(text: str) -> list[str]:
-    """The folded words of ``text`` that are indexed (stop words and one-letter words dropped).
+    """The folded words of ``text`` that are indexed (the language's stop words and one-letter
+    words dropped).
 
-    The last answer is remembered: a body is split once for the speller and once for its
-    postings, and splitting is a tenth of build time.
+    The last answer is remembered (for the same text in the same language): a body is split
+    once for the speller and once for its postings, and splitting is a tenth of build time.
     """
     global _last_words
     last = _last_words
-    if last[0] is text:
-        return last[1]
+    analysis = current()
+    if last[0] is text and last[1] is analysis:
+        return last[2]
+    stops = analysis.stops
     out = [w for w in WORD_RE.findall(fold(text))
-           if w not in STOPS and MIN_WORD <= len(w) <= MAX_WORD]
-    _last_words = (text, out)
+           if w not in stops and MIN_WORD <= len(w) <= MAX_WORD]
+    _last_words = (text, analysis, out)
     return out
 
 
@@ -156,12 +143,14 @@ class FoldingAnalyzer(Analyzer):
         t.boost = 1.0
         t.stopped = False
         pos = start_pos
+        analysis = current()
+        stem_ = analysis.stem
         if chars:
             for m in WORD_RE.finditer(value):
                 w = fold(m.group())
-                if w in STOPS or not MIN_WORD <= len(w) <= MAX_WORD:
+                if w in analysis.stops or not MIN_WORD <= len(w) <= MAX_WORD:
                     continue
-                t.text = w if no_morph else stem(w)
+                t.text = w if no_morph else stem_(w)
                 t.pos = pos
                 t.startchar = start_char + m.start()
                 t.endchar = start_char + m.end()
@@ -169,7 +158,7 @@ class FoldingAnalyzer(Analyzer):
                 yield t
             return
         for w in words(value):
-            t.text = w if no_morph else stem(w)
+            t.text = w if no_morph else stem_(w)
             t.pos = pos
             pos += 1
             yield t
@@ -188,8 +177,9 @@ class FastPositions(formats.Positions):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         poses: dict[str, list[int]] = {}
+        stem_ = current().stem
         for i, w in enumerate(words(value)):
-            s = stem(w)
+            s = stem_(w)
             if s in poses:
                 poses[s].append(i)
             else:
@@ -310,6 +300,7 @@ def build_schema() -> fields.Schema:
         # title path ("billing", "billing::refunds"), so a filter at any depth is one term.
         category=fields.KEYWORD(commas=True),
         section=fields.ID(),
+        locale=fields.ID(),
         tag=fields.KEYWORD(commas=True, lowercase=True),
         slug=fields.STORED(),
         title=fields.STORED(),
@@ -368,7 +359,3 @@ def category_terms(title: str) -> str | None:
     return ",".join(category_key(CATEGORY_SEPARATOR.join(levels[:n]))
                     for n in range(1, len(levels) + 1))
 
-
-def locale_term(locale: str) -> str:
-    """The ``category`` term a document in ``locale`` is filed under, for the locale filter."""
-    return f"{LOCALE_PREFIX}{locale}"

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import repeat
 
+from kb.search.languages import current
 from kb.search.query import CONTROL, Unit
-from kb.search.schema import SNIPPET_CHARS, WORD_RE, fold, stem
+from kb.search.schema import SNIPPET_CHARS, WORD_RE, fold
 
 #: Characters of text a snippet shows, about.
 SNIPPET_WIDTH = 180
@@ -26,7 +27,9 @@ class Highlighter:
 
     A regular expression of the stems' leading letters finds candidates at C speed; each is then
     confirmed by folding and stemming it (memoised), so "configuration" matches the stem
-    "configur" and "configures" does too, but "confine" does not.
+    "configur" and "configures" does too, but "confine" does not. Words are stemmed in the
+    language the query was read in (kept from when the highlighter is made: a snippet may be
+    cut later, from the whole text, outside that search).
     """
 
     def __init__(self, units: list[Unit]) -> None:
@@ -40,13 +43,14 @@ class Highlighter:
         self._regex = re.compile(r"(?<!\w)(?:%s)\w*(?:\.\w+)*" % alternation, re.IGNORECASE) \
             if alternation else None
         self._memo: dict[str, bool] = {}
+        self._stem = current().stem
 
     def is_match(self, word: str) -> bool:
         try:
             return self._memo[word]
         except KeyError:
             k = fold(word)
-            found = stem(k) in self._stems or (bool(self._prefixes)
+            found = self._stem(k) in self._stems or (bool(self._prefixes)
                                                and k.startswith(self._prefixes))
             self._memo[word] = found
             return found

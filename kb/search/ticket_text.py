@@ -16,6 +16,11 @@ its own ("Duplicate charge refunded"). So suggest
 
 Nothing here knows a particular ticket or macro; the figures on the judged tickets come from
 ``bench/suggest.py``.
+
+The reading above is English's. A message in another language (the language in force, see
+:mod:`kb.search.languages`) is accent-folded, its filler is that language's stop words, and its
+words are stemmed by that language's stemmer; the English folds (irregular verbs, "-ly",
+other forms, the synonym list's phrases) apply to English only.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from functools import lru_cache
 
 from whoosh.lang.porter import stem as _porter_stem
 
+from kb.search.languages import ENGLISH, current, fold
 from kb.search.synonyms import SYNONYMS
 
 #: Words that say nothing about the problem: English function words, the politeness and
@@ -67,6 +73,8 @@ USE_LIFT = 0.04
 USE_LIFT_MAX = 0.25
 
 _WORD = re.compile(r"[a-z0-9]+")
+#: Another language's words: letters of any script, folded first (so "réglé" is "regle").
+_ANY_WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
@@ -90,8 +98,29 @@ _BASE = {form: base for base, forms in _IRREGULAR.items() for form in forms.spli
 _VOWELS = frozenset("aeiouy")
 
 
-@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
+    """The stem of a word in the language in force: English's below, another language's by its
+    stemmer (memoised per language)."""
+    analysis = current()
+    return _english_stem(word) if analysis is ENGLISH else analysis.stem(word)
+
+
+def english() -> bool:
+    return current() is ENGLISH
+
+
+def filler() -> frozenset[str]:
+    """The words that say nothing about the problem, in the language in force."""
+    return FILLER if current() is ENGLISH else current().stops
+
+
+def _words(text: str) -> list[str]:
+    """The words of an already normalised text, as the language in force splits them."""
+    return (_WORD if current() is ENGLISH else _ANY_WORD).findall(text)
+
+
+@lru_cache(maxsize=50_000)
+def _english_stem(word: str) -> str:
     """Porter's stem, after two general English folds it lacks: an irregular verb form to its
     base ("paid": "pay"), and an adverb or adjective in "-ly" to its word ("yearly": "year",
     "annually": "annual"), when what is left is a word of four letters or more ending in a
@@ -114,6 +143,8 @@ def other_forms(word: str) -> list[str]:
     of an irregular verb, or the word less an ending, with a doubled last letter undone or an
     "e" put back, kept when its stem is the word's own (or that less a doubled letter Porter
     keeps, "transferr")."""
+    if not english():
+        return []
     own = stem(word)
     forms = [_BASE[word]] if word in _BASE else []
     for ending in _ENDINGS:
@@ -129,7 +160,8 @@ def other_forms(word: str) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.lower().translate(_APOSTROPHES).split())
+    lowered = text.lower() if current() is ENGLISH else fold(text)
+    return " ".join(lowered.translate(_APOSTROPHES).split())
 
 
 #: Written-out numbers as digits, and one common shorthand, so variants match either way.
@@ -222,22 +254,23 @@ def key_words(text: str) -> list[Term]:
     the phrases it uses, each once, in the order they first appear."""
     text = normalise(text)
     found: dict[str, Term] = {}
+    say_nothing = filler()
 
     def add(word: str, boost: float) -> None:
-        if word in FILLER or len(word) < 2 or word.isdigit() and len(word) < 4:
+        if word in say_nothing or len(word) < 2 or word.isdigit() and len(word) < 4:
             return
         s = stem(word)
-        if s in FILLER:
+        if s in say_nothing:
             return
         if s not in found:
             found[s] = Term(word, s, boost=boost)
         found[s].boost = max(found[s].boost, boost)
 
-    for word in _WORD.findall(text):
+    for word in _words(text):
         if len(found) >= MAX_WORDS:
             break
         add(word, 1.0)
-    for term in phrases(text):
+    for term in phrases(text) if english() else ():  # the synonym list is English
         for word in _WORD.findall(term):
             add(word, SYNONYM_WEIGHT)
     return list(found.values())
@@ -269,7 +302,8 @@ class Profile:
 
 
 def _stems(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(normalise(text)) if w not in FILLER]
+    say_nothing = filler()
+    return [stem(w) for w in _words(normalise(text)) if w not in say_nothing]
 
 
 def profile(kind: str, title: str, tags: list[str], text: str) -> Profile:

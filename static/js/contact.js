@@ -56,7 +56,8 @@ function init() {
     const mine = ++sequence;
     try {
       const response = await post(form.dataset.suggestUrl,
-        { subject, description, form_session: session, topic: field("topic").value });
+        { subject, description, form_session: session, topic: field("topic").value,
+          ...(form.dataset.locale ? { locale: form.dataset.locale } : {}) });
       if (!response.ok || mine !== sequence) return;
       show((await response.json()).results || []);
     } catch (error) {

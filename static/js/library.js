@@ -14,6 +14,10 @@ const SEPARATOR = "::";
 const form = document.querySelector("[data-library-search]");
 const input = form && form.querySelector("input[name=q]");
 const typeSelect = form && form.querySelector("select[name=type]");
+// The customer's language (only when the help center has several): kept for this tab's
+// session, so every search and suggestion after the choice is in that language.
+const localeSelect = form && form.querySelector("select[name=locale]");
+const LOCALE_KEY = "kb.customerLocale";
 const list = document.querySelector("[data-results]");
 const status = document.querySelector("[data-result-status]");
 const copyStatus = document.querySelector("[data-copy-status]");
@@ -95,6 +99,7 @@ function initLibrary() {
     if (form.dataset.category) params.set("category", form.dataset.category);
     if (form.dataset.tag) params.set("tag", form.dataset.tag);
     if (typeSelect.value) params.set("type", typeSelect.value);
+    if (localeSelect && localeSelect.value) params.set("locale", localeSelect.value);
     return `${form.action}?${params}`;
   }
 
@@ -118,6 +123,7 @@ function initLibrary() {
    * lists the same ones); added to the empty state unless a newer search replaced it. */
   async function offerArticles(box, query, mine) {
     const params = new URLSearchParams({ q: query, type: "article", limit: "3" });
+    if (localeSelect && localeSelect.value) params.set("locale", localeSelect.value);
     try {
       const response = await fetch(`${form.dataset.api}?${params}`, {
         credentials: "same-origin", headers: { Accept: "application/json" },
@@ -189,6 +195,7 @@ function initLibrary() {
     if (kind) params.set("type", kind);
     if (category) params.set("category", category); // filtered by the server, at any depth
     if (form.dataset.tag) params.set("tag", form.dataset.tag);
+    if (localeSelect && localeSelect.value) params.set("locale", localeSelect.value);
     try {
       const response = await fetch(`${form.dataset.api}?${params}`, {
         credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal,
@@ -248,6 +255,25 @@ function initLibrary() {
     timer = setTimeout(search, TYPING_DELAY_MS);
   });
   typeSelect.addEventListener("change", search);
+  if (localeSelect) {
+    const chosen = new URLSearchParams(location.search).get("locale");
+    const remembered = sessionStorage.getItem(LOCALE_KEY);
+    const known = [...localeSelect.options].some((o) => o.value === remembered);
+    if (chosen === null && remembered !== null && known && remembered !== localeSelect.value) {
+      localeSelect.value = remembered; // the page came without a choice: this session's
+      if (input.value.trim()) search();
+    }
+    const keep = () => {
+      sessionStorage.setItem(LOCALE_KEY, localeSelect.value);
+      const hidden = document.querySelector("[data-suggest-locale]");
+      if (hidden) hidden.value = localeSelect.value;
+    };
+    keep();
+    localeSelect.addEventListener("change", () => {
+      keep();
+      search();
+    });
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!open()) search();

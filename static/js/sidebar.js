@@ -86,6 +86,21 @@ async function init() {
     container.replaceChildren(ol);
   }
 
+  // The customer's language (when the help center has several), kept for this tab's session:
+  // suggestions and the macro search answer in it, or in the default language.
+  const localeSelect = $("[data-customer-locale]");
+  const LOCALE_KEY = "kb.customerLocale";
+  const withLocale = (values) => (localeSelect && localeSelect.value ? { ...values, locale: localeSelect.value } : values);
+  if (localeSelect) {
+    const remembered = sessionStorage.getItem(LOCALE_KEY);
+    if ([...localeSelect.options].some((o) => o.value === remembered)) localeSelect.value = remembered;
+    localeSelect.addEventListener("change", () => {
+      sessionStorage.setItem(LOCALE_KEY, localeSelect.value);
+      if (ticketText) suggest(ticketText);
+      $("#sidebar-q").dispatchEvent(new Event("input"));
+    });
+  }
+
   async function suggest(text) {
     ticketText = text.trim().slice(0, MAX_TICKET);
     if (!ticketText) {
@@ -94,7 +109,7 @@ async function init() {
     }
     suggestions.setAttribute("aria-busy", "true");
     try {
-      const body = await host.api("POST", "/suggest", { text: ticketText, limit: 6 });
+      const body = await host.api("POST", "/suggest", withLocale({ text: ticketText, limit: 6 }));
       list(suggestions, body.results, "No macro or article matches this ticket.");
     } catch (error) {
       note(suggestions, `Suggestions failed: ${error.message}`);
@@ -116,7 +131,8 @@ async function init() {
         return;
       }
       try {
-        const body = await host.api("GET", `/search?${new URLSearchParams({ q, type: "macro", limit: "8" })}`);
+        const params = new URLSearchParams(withLocale({ q, type: "macro", limit: "8" }));
+        const body = await host.api("GET", `/search?${params}`);
         if (mine === searchSequence) list(results, body.results, "No macro matches.");
       } catch (error) {
         if (mine === searchSequence) note(results, `Search failed: ${error.message}`);

@@ -68,7 +68,10 @@ function initSuggest() {
     const mine = ++sequence;
     output.setAttribute("aria-busy", "true");
     try {
-      const body = await postJSON(form.dataset.api, { text: text.slice(0, 20000), limit: 8, burst: burst.id() });
+      // The customer's language chosen in the library's search form, when there is a choice.
+      const locale = document.querySelector("[data-customer-locale]")?.value;
+      const body = await postJSON(form.dataset.api,
+        { text: text.slice(0, 20000), limit: 8, burst: burst.id(), ...(locale ? { locale } : {}) });
       if (mine !== sequence) return;
       if (!body.results.length) {
         message("No macro or article matches that message.");

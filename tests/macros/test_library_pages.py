@@ -155,3 +155,9 @@ def test_a_shared_macro_links_to_the_editor_and_a_personal_one_to_its_own_form(c
                                                "csrf_token": csrf_token(client, "/macros/new")})
     personal_url = created.headers["Location"]
     assert f'href="{personal_url}/edit"' in client.get(personal_url).get_data(as_text=True)
+
+
+def test_with_one_locale_there_is_no_language_to_choose(client, login, make_user):
+    login(make_user("agent"))
+    assert "Customer's language" not in client.get("/macros").get_data(as_text=True)
+    assert "Customer's language" not in client.get("/sidebar").get_data(as_text=True)

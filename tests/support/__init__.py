@@ -229,13 +229,14 @@ def csrf_token(client, path: str = "/login") -> str:
 def make_doc(id: int, title: str, text: str = "", *, kind: str = "article",
              tags: tuple[str, ...] = (), category: str | None = "account",
              section: str | None = "account/security", visibility: str = "public",
-             owner_id: int | None = None, revision_id: int = 1) -> IndexDoc:
+             owner_id: int | None = None, revision_id: int = 1,
+             locale: str | None = None) -> IndexDoc:
     if kind == "macro":
         section, visibility = None, "internal"
     return IndexDoc(
         id=id, kind=kind, revision_id=revision_id, slug=f"doc-{id}", title=title, text=text,
         tags=tags, category=category, section=section, visibility=visibility,
-        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        owner_id=owner_id, updated_at=datetime(2024, 1, 1, tzinfo=timezone.utc), locale=locale,
     )
 
 

@@ -31,6 +31,7 @@ from whoosh.index import FileIndex
 from kb.search.documents import IndexCorruptError, IndexDoc
 from kb.search.engine.codec import Codec
 from kb.search.engine.pool import TermPool
+from kb.search.languages import analysing
 from kb.search.schema import KINDS, SCHEMA_VERSION, SNIPPET_CHARS, build_schema, new_words, part
 
 META_ID = "__meta__"
@@ -189,6 +190,8 @@ def fields_of(doc: IndexDoc, seen: set[str]) -> dict[str, Any]:
         fields["category"] = doc.category
     if doc.section:
         fields["section"] = doc.section
+    if doc.locale:
+        fields["locale"] = doc.locale
     return fields
 
 
@@ -209,7 +212,8 @@ def new_index(storage, docs: Iterable[IndexDoc], position: int, codec: Codec | N
     try:
         seen: set[str] = set()
         for doc in docs:
-            writer.add_document(**fields_of(doc, seen))
+            with analysing(doc.locale):  # the writer analyses the text as it is added
+                writer.add_document(**fields_of(doc, seen))
         writer.add_document(**meta_fields(position))
         writer.commit()
     except BaseException:
