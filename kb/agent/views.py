@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext as _
 from werkzeug.routing import BuildError
 
 from kb import permissions
@@ -149,10 +150,11 @@ def suggest(user: User):
     """The no-JavaScript path of the suggestion box; ``suggest.js`` calls the API instead."""
     ticket = request.form.get("text", "").strip()
     if not ticket:
-        flash("Paste the customer's message to get suggestions.", "error")
+        flash(_("Paste the customer's message to get suggestions."), "error")
         return _library_page(user, status=400)
     if len(ticket) > MAX_TICKET:
-        flash(f"The message is longer than {MAX_TICKET:,} characters; paste the relevant part.", "error")
+        flash(_("The message is longer than %(limit)s characters; paste the relevant part.",
+                limit=format_number(MAX_TICKET)), "error")
         return _library_page(user, ticket=ticket[:MAX_TICKET], status=400)
     found = search_service.suggest(user, ticket, limit=8)
     items = [(_search_item(r), list(r.hit.matched)) for r in found.results]
@@ -214,7 +216,7 @@ def macro(user: User, document_id: int):
 def confirm_links(user: User, document_id: int):
     """An editor read the changed articles and the macro still fits them."""
     links.confirm(user, document_id)
-    flash("Confirmed: the macro fits the linked articles as they are now.", "success")
+    flash(_("Confirmed: the macro fits the linked articles as they are now."), "success")
     if request.form.get("return_to") == "flagged":
         return redirect(url_for("agent.flagged"))
     return redirect(url_for("agent.macro", document_id=document_id))
@@ -241,7 +243,7 @@ def _placeholder_fields(user: User, body: str) -> list[dict]:
 def favourite(user: User, document_id: int):
     wanted = request.form.get("favourite") == "1"
     macro_services.set_favourite(user, document_id, wanted)
-    flash("Added to your favourites." if wanted else "Removed from your favourites.", "success")
+    flash(_("Added to your favourites.") if wanted else _("Removed from your favourites."), "success")
     if request.form.get("return_to") == "library":
         return redirect(url_for("agent.library"))
     return redirect(url_for("agent.macro", document_id=document_id))
