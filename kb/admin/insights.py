@@ -16,6 +16,7 @@ from kb.insights import articles, contact, health, macros, ranges, searches
 from kb.models import User
 from kb.search import promoted
 from kb.permissions import INSIGHTS_ROLE
+from kb.web.link_flags import flag_message
 
 bp = Blueprint("insights", __name__, url_prefix="/admin/insights")
 
@@ -82,7 +83,8 @@ def _csv(name: str, span: ranges.DateRange | None, rows: list[list]) -> Response
 
 
 def _page(template: str, status: int = 200, **context):
-    return render_template(f"admin/insights/{template}", pages=PAGES, term=term, **context), status
+    return render_template(f"admin/insights/{template}", pages=PAGES, term=term,
+                           flag_message=flag_message, **context), status
 
 
 def _refused(template: str, error: ValidationError):
@@ -276,7 +278,7 @@ def health_page(user: User):
         counts=", ".join(f"{name} {n}" for name, n in parts)),
         [p[0] for p in parts], [p[1] for p in parts])
     shown = tables.health_rows(found, _=_, term=term, percent=_percent, day=_day,
-                               number=format_decimal)
+                               number=format_decimal, flag_text=flag_message)
     return _page("health.html", report=found, summary=summary, parts_rows=[list(p) for p in parts],
                  head=HEALTH_LABELS, rows=list(zip(tables.health_rows(found), shown)),
                  recent_days=health.RECENT_DAYS, stale_days=health.STALE_DRAFT_DAYS)

@@ -91,7 +91,7 @@ HEALTH_HEAD = ["problem", "kind", "id", "title", "detail"]
 
 
 def health_rows(found: health.Health, _=_same, term=_same, percent=_percent, day=_iso,
-                number=str) -> list[list]:
+                number=str, flag_text=lambda flag: flag.message) -> list[list]:
     out: list[list] = []
     out += [[_("review due"), term(d.kind), d.id, d.title,
              _("review by %(day)s") % {"day": day(d.review_by)}] for d in found.review_due]
@@ -103,7 +103,7 @@ def health_rows(found: health.Health, _=_same, term=_same, percent=_percent, day
              _("%(count)s searches found nothing") % {"count": number(q.zero_results)}]
             for q in found.zero_results]
     for d, flags in found.flagged:
-        out += [[_("macro link"), term(d.kind), d.id, d.title, flag.message] for flag in flags]
+        out += [[_("macro link"), term(d.kind), d.id, d.title, flag_text(flag)] for flag in flags]
     out += [[_("stale draft"), term(d.kind), d.id, d.title,
              _("%(state)s since %(day)s") % {"state": term(d.state).replace("_", " "),
                                              "day": day(d.updated_at)}]

@@ -20,9 +20,19 @@ STATE_LABELS = {"stored": _l("stored"), "delivered": _l("delivered"), "failing":
                 "pending": _l("pending")}
 
 
+#: A hand-over channel as the request's page shows it (``data-channel`` keeps the value).
+CHANNEL_LABELS = {"webhook": _l("webhook"), "support_email": _l("support email"),
+                  "confirmation_email": _l("confirmation email")}
+
+
 def state_label(state: str) -> str:
     found = STATE_LABELS.get(state)
     return str(found) if found is not None else state
+
+
+def channel_label(channel: str) -> str:
+    found = CHANNEL_LABELS.get(channel)
+    return str(found) if found is not None else channel.replace("_", " ")
 
 
 @bp.get("/agent/requests")
@@ -44,4 +54,4 @@ def request_detail(user: User, request_id: int):
     except NotFoundError:
         abort(404)
     return render_template("agent/request.html", item=found, state=contact_requests.state(found),
-                           state_label=state_label)
+                           state_label=state_label, channel_label=channel_label)

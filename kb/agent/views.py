@@ -24,6 +24,7 @@ from kb.macros import services as macro_services
 from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
+from kb.web.link_flags import flag_message
 from kb.web.locale import article_url
 
 bp = Blueprint("agent", __name__)
@@ -207,7 +208,7 @@ def macro(user: User, document_id: int):
         "agent/macro.html", document=document, revision=revision, name=name, path=path,
         fields=fields, values=values, preview=preview, refusal=refusal, flags=links.flags_for(document),
         favourite=macro_services.is_favourite(user, document), edit_url=edit_url(document),
-        diff_url=diff_url, may_confirm=user.has_role(Role.EDITOR),
+        diff_url=diff_url, may_confirm=user.has_role(Role.EDITOR), flag_message=flag_message,
     ), status
 
 
@@ -256,7 +257,8 @@ def flagged(user: User):
     found = links.flagged(permissions.visible_documents(user, MACRO))
     items = [(document, library.split_title(document.published.title), flags, edit_url(document))
              for document, flags in found]
-    return render_template("agent/flagged.html", items=items, diff_url=diff_url)
+    return render_template("agent/flagged.html", items=items, diff_url=diff_url,
+                           flag_message=flag_message)
 
 
 from kb.agent import personal  # noqa: E402,F401  (routes register on import)

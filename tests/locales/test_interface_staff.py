@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from kb.contact import requests as contact_requests
+from kb.review import services as review
 from tests.support import csrf_token
 
 FR = {"Accept-Language": "fr"}
@@ -223,3 +224,18 @@ def test_the_english_pages_keep_their_words(client, make_user, login, library):
     page = client.get("/macros", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "New personal macro" in page and "Keyboard shortcuts" in page and "1 macro" in page
     assert "Nouvelle macro personnelle" not in page
+
+
+def test_a_macros_broken_link_is_explained_in_french(client, make_user, login, make_document):
+    article = make_document("article", state="published", title="Refund policy",
+                            slug="refund-policy", body="We refund within 14 days.")
+    macro = make_document("macro", state="published", title="Billing::Old link",
+                          body="See [the policy](/articles/refund-policy).")
+    review.archive("article", article.id, make_user("reviewer"))
+    login(make_user("editor"))
+    expected = "Lien vers un article archivé : /articles/refund-policy"
+    assert expected in client.get(f"/macros/{macro.id}", headers=FR).get_data(as_text=True)
+    assert expected in client.get("/macros/flagged", headers=FR).get_data(as_text=True)
+    assert expected in client.get("/admin/insights/macros", headers=FR).get_data(as_text=True)
+    english = client.get("/macros/flagged").get_data(as_text=True)
+    assert "Links to an archived article: /articles/refund-policy" in english
