@@ -119,7 +119,7 @@ def searches_page(user: User):
     found = searches.report(span, scope)
     if request.path.endswith(".csv"):
         return _csv("searches", span, tables.searches_csv(found))
-    days = [v.day.isoformat() for v in found.volume]
+    days = [_day(v.day) for v in found.volume]
     volume = charts.line(
         _("Searches per day"), _("Searches per day from %(start)s to %(end)s: %(total)s in all, "
                                  "%(zero)s that found nothing.", start=days[0] if days else "",
@@ -209,7 +209,7 @@ def macros_page(user: User):
     found = macros.report(span)
     if request.path.endswith(".csv"):
         return _csv("macros", span, tables.macros_csv(found))
-    days = [d.isoformat() for d, _ in found.volume]
+    days = [_day(d) for d, _n in found.volume]
     uses = charts.line(_("Macro uses per day"),
                        _("Macro uses per day: %(total)s in all.", total=found.total), days,
                        {_("Uses"): [n for _day_, n in found.volume]})
@@ -236,7 +236,7 @@ def contact_page(user: User):
     found = contact.report(span)
     if request.path.endswith(".csv"):
         return _csv("contact", span, tables.contact_csv(found))
-    days = [d.day.isoformat() for d in found.days]
+    days = [_day(d.day) for d in found.days]
     totals = found.totals
     volume = charts.line(
         _("Contact requests per day"), _("Per day: %(started)s started, %(deflected)s answered "
@@ -252,8 +252,8 @@ def contact_page(user: User):
                              [a.title for a in top],
                              [a.deflections for a in top])
     return _page("contact.html", report=found, span=span, volume=volume, deflecting=deflecting,
-                 volume_rows=[[d.day.isoformat(), d.started, d.deflected, d.sent]
-                              for d in found.days],
+                 volume_rows=[[day, d.started, d.deflected, d.sent]
+                              for day, d in zip(days, found.days)],
                  article_rows=[[a.title, a.deflections] for a in top],
                  head=CONTACT_LABELS, rows=partial(tables.contact_rows, percent=_percent),
                  window=int(contact.window().total_seconds() // 60),

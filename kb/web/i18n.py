@@ -103,6 +103,8 @@ BROWSER_STRINGS = {
     "sidebar.connected": _l("Connected to %(host)s."),
     "sidebar.no_host": _l("Not inside a ticketing tool: paste the customer's message; replies are copied."),
     "sidebar.paste": _l("Paste the customer's message to get suggestions."),
+    "sidebar.host_default": _l("the ticketing tool"),
+    "sidebar.host_refused": _l("the ticketing tool refused the reply"),
     # "Suggest from the ticket" in the library (static/js/suggest.js).
     "suggest.article": _l("Article"),
     "suggest.internal": _l("Internal"),

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from kb.contact import requests as contact_requests
+from kb.insights.ranges import today
 from kb.review import services as review
 from tests.support import csrf_token
 
@@ -204,6 +205,10 @@ def test_insights_numbers_dates_and_charts_are_french_and_the_csv_stays_english(
     searches = client.get("/admin/insights/searches", headers=FR).get_data(as_text=True)
     assert "Recherches par jour" in searches and "recherches avec clic" in searches
     assert "Une rafale de recherche pendant la saisie compte une seule fois." in searches
+    day = today()  # the chart's days and their table are French dates
+    short_months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                    "oct.", "nov.", "déc."]
+    assert f'<th scope="row">{day.day} {short_months[day.month - 1]} {day.year}</th>' in searches
 
 
 def test_the_ticket_sidebar_speaks_french(client):
