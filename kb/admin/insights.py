@@ -127,7 +127,8 @@ def searches_page(user: User):
                                  zero=found.zero_total),
         days, {_("Searches"): [v.searches for v in found.volume],
                _("Found nothing"): [v.zero_results for v in found.volume]})
-    top = charts.bars(_("Top queries"), _("The most searched queries and their number of searches."),
+    top = charts.bars(_("Top queries"),
+                      _("The most searched queries and their number of searches."),
                       [r.query for r in found.top[:10]], [r.searches for r in found.top[:10]])
     zero = charts.bars(_("Top queries that found nothing"),
                        _("The queries that most often found no result, by number of searches."),
@@ -143,7 +144,8 @@ def searches_page(user: User):
                  zero=zero, volume_rows=[[d, v.searches, v.zero_results]
                                          for d, v in zip(days, found.volume)],
                  top_rows=[[r.query, r.searches] for r in found.top[:10]],
-                 zero_rows=[[r.query, r.zero_results] for r in found.zero_results[:10]], head=QUERY_LABELS,
+                 zero_rows=[[r.query, r.zero_results] for r in found.zero_results[:10]],
+                 head=QUERY_LABELS,
                  rows=partial(tables.query_rows, percent=_percent, number=_number),
                  args={"from": span.start.isoformat(), "to": span.end.isoformat(),
                        "scope": scope or ""})

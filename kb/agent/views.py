@@ -244,7 +244,8 @@ def _placeholder_fields(user: User, body: str) -> list[dict]:
 def favourite(user: User, document_id: int):
     wanted = request.form.get("favourite") == "1"
     macro_services.set_favourite(user, document_id, wanted)
-    flash(_("Added to your favourites.") if wanted else _("Removed from your favourites."), "success")
+    flash(_("Added to your favourites.") if wanted else _("Removed from your favourites."),
+          "success")
     if request.form.get("return_to") == "library":
         return redirect(url_for("agent.library"))
     return redirect(url_for("agent.macro", document_id=document_id))

@@ -73,7 +73,8 @@ BROWSER_STRINGS = {
     "library.results.other": _l("%(count)s results for “%(query)s”"),
     "library.copied": _l("Copied “%(name)s”."),
     "library.copied_link": _l("Copied the link to “%(name)s”."),
-    "library.not_copied": _l("“%(name)s” was not copied. Still to fill: %(names)s. Open it to fill them."),
+    "library.not_copied": _l("“%(name)s” was not copied. Still to fill: %(names)s. "
+                             "Open it to fill them."),
     # A macro's page and the copying the library and the sidebar share (static/js/macro.js).
     "macro.not_copied": _l("Not copied. Still to fill: %(names)s."),
     "macro.server_answered": _l("the server answered %(status)s"),
@@ -101,7 +102,8 @@ BROWSER_STRINGS = {
     "sidebar.inserted": _l("Inserted into the ticket."),
     "sidebar.copied": _l("Copied."),
     "sidebar.connected": _l("Connected to %(host)s."),
-    "sidebar.no_host": _l("Not inside a ticketing tool: paste the customer's message; replies are copied."),
+    "sidebar.no_host": _l("Not inside a ticketing tool: paste the customer's message; "
+                          "replies are copied."),
     "sidebar.paste": _l("Paste the customer's message to get suggestions."),
     "sidebar.host_default": _l("the ticketing tool"),
     "sidebar.host_refused": _l("the ticketing tool refused the reply"),

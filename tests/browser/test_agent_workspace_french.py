@@ -13,7 +13,8 @@ def app_config() -> dict:
 @pytest.fixture
 def french_agent(page, context, live_server, make_user, browser_login):
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console",
+            lambda message: errors.append(message.text) if message.type == "error" else None)
     context.add_cookies([{"name": "kb_locale", "value": "fr", "url": live_server.url}])
     browser_login(make_user("agent"), page=page)
     page.errors = errors
@@ -36,12 +37,14 @@ def test_search_as_you_type_and_copying_speak_french(french_agent, make_document
         "Ouvrez-la pour les remplir.")
     page.fill("#macro-q", "zzzqqq")
     expect(page.locator("[data-empty]")).to_contain_text("Rien ne correspond à « zzzqqq ».")
-    expect(page.locator("[data-empty]")).to_contain_text("Créez une macro personnelle pour cette réponse.")
+    expect(page.locator("[data-empty]")).to_contain_text(
+        "Créez une macro personnelle pour cette réponse.")
 
     page.goto(f"/macros/{refund.id}")
     expect(page.locator("[data-macro-page][data-ready=true]")).to_have_count(1)
     page.get_by_role("button", name="Copier en texte", exact=True).click()
-    expect(page.locator("[data-copy-status]")).to_have_text("Non copiée. Reste à remplir : customer.first_name.")
+    expect(page.locator("[data-copy-status]")).to_have_text(
+        "Non copiée. Reste à remplir : customer.first_name.")
     page.fill("#ph-customer-first-name", "Ana")
     expect(page.locator("[data-preview]")).to_contain_text("Hi Ana")
     page.get_by_role("button", name="Copier en texte", exact=True).click()

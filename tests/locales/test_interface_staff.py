@@ -83,7 +83,8 @@ ENGLISH = ["Macros with article links to check", "New personal macro", "Categori
            "Change role", "Deactivate", "Save settings", "Reviewers may approve", "Download these rows",
            "Top queries", "Who searched", "Content health", "What needs attention", "Sort by",
            "the numbers", "No data in this range", "Help Center", "Macros for this ticket",
-           "Insert into ticket", "Suggested for this ticket", "Still to fill", "Used", "Sign out"]
+           "Insert into ticket", "Suggested for this ticket", "Still to fill", "Used", "Sign out",
+           "Breadcrumb", "Report table", "No data"]
 
 
 def english_left(html: str, allowed: tuple[str, ...] = ()) -> list[str]:
