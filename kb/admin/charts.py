@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 from markupsafe import Markup, escape
 
@@ -43,13 +44,16 @@ class Chart:
 
 def line(title: str, description: str, labels: list[str], series: dict[str, list[int]]) -> Chart:
     """Values over time (one line per series)."""
-    drawn = _line(tuple(labels), tuple((name, tuple(v)) for name, v in series.items()))
+    drawn = _line(tuple(labels), tuple((name, tuple(v)) for name, v in series.items()),
+                  _("No data"))
     return _labelled(drawn, title, description)
 
 
 @functools.lru_cache(maxsize=64)
-def _line(labels: tuple[str, ...], series: tuple[tuple[str, tuple[int, ...]], ...]) -> str:
-    chart = pygal.Line(**_OPTIONS, show_dots=len(labels) <= 62, x_label_rotation=30,
+def _line(labels: tuple[str, ...], series: tuple[tuple[str, tuple[int, ...]], ...],
+          no_data: str) -> str:
+    chart = pygal.Line(**_OPTIONS, no_data_text=no_data, show_dots=len(labels) <= 62,
+                       x_label_rotation=30,
                        show_minor_x_labels=False,
                        x_labels_major_count=min(len(labels), 8) or None)
     chart.x_labels = list(labels)
@@ -64,13 +68,15 @@ def _line(labels: tuple[str, ...], series: tuple[tuple[str, tuple[int, ...]], ..
 def bars(title: str, description: str, labels: list[str], values: list[float],
          maximum: float | None = None) -> Chart:
     """Top-N bars, longest first, labels beside them."""
-    return _labelled(_bars(title, tuple(labels), tuple(values), maximum), title, description)
+    drawn = _bars(title, tuple(labels), tuple(values), maximum, _("No data"))
+    return _labelled(drawn, title, description)
 
 
 @functools.lru_cache(maxsize=64)
 def _bars(title: str, labels: tuple[str, ...], values: tuple[float, ...],
-          maximum: float | None) -> str:
-    chart = pygal.HorizontalBar(**_OPTIONS)
+          maximum: float | None, no_data: str) -> str:
+    """(``no_data`` is pygal's text for an empty chart, in the page's language.)"""
+    chart = pygal.HorizontalBar(**_OPTIONS, no_data_text=no_data)
     top = maximum if maximum is not None else max(values, default=0)
     chart.range = (0, max(top, 1))
     chart.y_labels = _whole_ticks(top)

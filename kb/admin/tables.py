@@ -1,5 +1,9 @@
 """The rows each insights page shows, as plain lists: the page's tables and its CSV download
-are built from the same function, so the CSV holds exactly the page's rows."""
+are built from the same function, so the CSV holds exactly the page's rows.
+
+The CSV is read by programs, so it stays English with ISO dates; the page passes its own
+``_`` (gettext) and number and date formatters to the same functions, so a French page says
+the same rows in French. The defaults here are the CSV's."""
 
 from __future__ import annotations
 
@@ -21,13 +25,26 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+def _same(text: str) -> str:
+    """The CSV's ``_``: the English words, as marked for the page's catalogs."""
+    return text
+
+
+def _iso(day) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+def _minute(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 QUERY_HEAD = ["query", "searches", "zero results", "clicked searches", "click-through",
               "average results", "average click rank"]
 
 
-def query_rows(rows: list[searches.QueryRow]) -> list[list]:
-    return [[r.query, r.searches, r.zero_results, r.clicked, _percent(r.click_rate),
-             _number(r.average_results), _number(r.average_rank)] for r in rows]
+def query_rows(rows: list[searches.QueryRow], percent=_percent, number=_number) -> list[list]:
+    return [[r.query, r.searches, r.zero_results, r.clicked, percent(r.click_rate),
+             number(r.average_results), number(r.average_rank)] for r in rows]
 
 
 def searches_csv(report: searches.SearchReport) -> list[list]:
@@ -45,18 +62,18 @@ ARTICLE_HEAD = ["id", "slug", "title", "status", "visibility", "views", "helpful
                 "review by"]
 
 
-def article_rows(rows: list[articles.ArticleRow]) -> list[list]:
-    return [[r.id, r.slug, r.title, r.status, r.visibility, r.views, r.helpful, r.not_helpful,
-             _percent(r.ratio), r.comments, r.impressions, r.clicks,
-             r.review_by.isoformat() if r.review_by else ""] for r in rows]
+def article_rows(rows: list[articles.ArticleRow], term=_same, percent=_percent,
+                 day=_iso) -> list[list]:
+    return [[r.id, r.slug, r.title, term(r.status), term(r.visibility), r.views, r.helpful,
+             r.not_helpful, percent(r.ratio), r.comments, r.impressions, r.clicks,
+             day(r.review_by) if r.review_by else ""] for r in rows]
 
 
 MACRO_HEAD = ["id", "slug", "title", "uses", "last used"]
 
 
-def macro_rows(rows: list[macros.MacroRow]) -> list[list]:
-    return [[r.id, r.slug, r.title, r.uses,
-             r.last_used_at.strftime("%Y-%m-%d %H:%M") if r.last_used_at else "never"]
+def macro_rows(rows: list[macros.MacroRow], _=_same, when=_minute) -> list[list]:
+    return [[r.id, r.slug, r.title, r.uses, when(r.last_used_at) if r.last_used_at else _("never")]
             for r in rows]
 
 
@@ -73,18 +90,23 @@ def macros_csv(report: macros.MacroReport) -> list[list]:
 HEALTH_HEAD = ["problem", "kind", "id", "title", "detail"]
 
 
-def health_rows(found: health.Health) -> list[list]:
+def health_rows(found: health.Health, _=_same, term=_same, percent=_percent, day=_iso,
+                number=str, flag_text=lambda flag: flag.message) -> list[list]:
     out: list[list] = []
-    out += [["review due", d.kind, d.id, d.title, f"review by {d.review_by.isoformat()}"]
-            for d in found.review_due]
-    out += [["unhelpful", "article", r.id, r.title,
-             f"{_percent(r.ratio)} helpful of {r.votes} votes"] for r in found.unhelpful]
-    out += [["zero results", "search", "", q.query, f"{q.zero_results} searches found nothing"]
+    out += [[_("review due"), term(d.kind), d.id, d.title,
+             _("review by %(day)s") % {"day": day(d.review_by)}] for d in found.review_due]
+    out += [[_("unhelpful"), term("article"), r.id, r.title,
+             _("%(percent)s helpful of %(votes)s votes") % {"percent": percent(r.ratio),
+                                                            "votes": number(r.votes)}]
+            for r in found.unhelpful]
+    out += [[_("zero results"), term("search"), "", q.query,
+             _("%(count)s searches found nothing") % {"count": number(q.zero_results)}]
             for q in found.zero_results]
     for d, flags in found.flagged:
-        out += [["macro link", d.kind, d.id, d.title, flag.message] for flag in flags]
-    out += [["stale draft", d.kind, d.id, d.title,
-             f"{d.state.replace('_', ' ')} since {d.updated_at.strftime('%Y-%m-%d')}"]
+        out += [[_("macro link"), term(d.kind), d.id, d.title, flag_text(flag)] for flag in flags]
+    out += [[_("stale draft"), term(d.kind), d.id, d.title,
+             _("%(state)s since %(day)s") % {"state": term(d.state).replace("_", " "),
+                                             "day": day(d.updated_at)}]
             for d in found.stale_drafts]
     return out
 
@@ -105,8 +127,8 @@ def _cell(value) -> str:
 CONTACT_HEAD = ["topic", "started", "deflected", "sent", "waiting", "deflection rate"]
 
 
-def contact_rows(rows: list[contact.TopicRow]) -> list[list]:
-    return [[r.name, r.started, r.deflected, r.sent, r.waiting, _percent(r.rate)] for r in rows]
+def contact_rows(rows: list[contact.TopicRow], percent=_percent) -> list[list]:
+    return [[r.name, r.started, r.deflected, r.sent, r.waiting, percent(r.rate)] for r in rows]
 
 
 def contact_csv(report: contact.ContactReport) -> list[list]:

@@ -5,6 +5,8 @@ the answer to the POST that made them, once, and never stored in the session."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kb.auth import SESSION_SECRET_KEY, accounts, page_requires
 from kb.errors import KbError, ValidationError
@@ -14,6 +16,15 @@ from kb.review import services as review
 bp = Blueprint("admin", __name__)
 
 ROLES = [role.label for role in Role]
+
+#: A role's name as the pages show it; the form still sends the English label.
+ROLE_LABELS = {"agent": _l("agent"), "editor": _l("editor"), "reviewer": _l("reviewer"),
+               "admin": _l("admin")}
+
+
+@bp.context_processor
+def _role_label():
+    return {"role_label": lambda name: str(ROLE_LABELS.get(name, name))}
 
 
 # -- users (admins) ---------------------------------------------------------------------------
@@ -37,9 +48,10 @@ def invite(actor: User):
         user, secret = accounts.invite(actor, form.get("email", ""), form.get("role", ""),
                                        form.get("name") or None, form.get("password") or None)
     except KbError as exc:
-        flash(f"Not created: {exc.message}.", "error")
+        flash(_("Not created: %(reason)s.", reason=exc.message), "error")
         return _users_page(actor, exc.status, form=form)
-    flash(f"Created {user.role_name} {user.email}.", "success")
+    flash(_("Created %(role)s %(email)s.", role=ROLE_LABELS.get(user.role_name, user.role_name),
+            email=user.email), "success")
     link = url_for("auth.reset_password", secret=secret, _external=True) if secret else None
     return _users_page(actor, invited=user, link=link)
 
@@ -52,10 +64,11 @@ def update(actor: User, user_id: int):
     try:
         user = accounts.update_user(actor, user_id, role=form.get("role") or None, active=active)
     except KbError as exc:
-        flash(f"Not changed: {exc.message}.", "error")
+        flash(_("Not changed: %(reason)s.", reason=exc.message), "error")
         return _users_page(actor, exc.status)
-    state = "active" if user.active else "deactivated"
-    flash(f"{user.email} is now {user.role_name}, {state}.", "success")
+    state = _("active") if user.active else _("deactivated")
+    flash(_("%(email)s is now %(role)s, %(state)s.", email=user.email,
+            role=ROLE_LABELS.get(user.role_name, user.role_name), state=state), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -66,7 +79,7 @@ def update(actor: User, user_id: int):
 def settings_page(actor: User):
     if request.method == "POST":
         review.set_self_approval(actor, request.form.get("self_approval") == "on")
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
         return redirect(url_for("admin.settings_page"))
     return render_template("admin/settings.html", self_approval=review.self_approval_allowed())
 
@@ -94,9 +107,9 @@ def change_password(actor: User):
         accounts.change_password(actor, form.get("current_password", ""), form.get("new_password", ""),
                                  keep_session=session.get(SESSION_SECRET_KEY))
     except KbError as exc:
-        flash(f"Password not changed: {exc.message}.", "error")
+        flash(_("Password not changed: %(reason)s.", reason=exc.message), "error")
         return _account_page(actor, exc.status)
-    flash("Password changed. Your other browsers are signed out.", "success")
+    flash(_("Password changed. Your other browsers are signed out."), "success")
     return redirect(url_for("admin.account"))
 
 
@@ -106,7 +119,7 @@ def create_token(actor: User):
     try:
         token, secret = accounts.create_token(actor, request.form.get("name", ""))
     except KbError as exc:
-        flash(f"No token made: {exc.message}.", "error")
+        flash(_("No token made: %(reason)s.", reason=exc.message), "error")
         return _account_page(actor, exc.status)
     return _account_page(actor, new_token=token, secret=secret)
 
@@ -117,7 +130,7 @@ def revoke_token(actor: User, token_id: int):
     try:
         accounts.revoke_token(actor, token_id)
     except KbError as exc:
-        flash(f"Not revoked: {exc.message}.", "error")
+        flash(_("Not revoked: %(reason)s.", reason=exc.message), "error")
         return _account_page(actor, exc.status)
-    flash("Token revoked: it no longer works.", "success")
+    flash(_("Token revoked: it no longer works."), "success")
     return redirect(url_for("admin.account"))

@@ -7,6 +7,7 @@ content services do the work, so a personal macro is versioned like every other 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from kb.agent.views import bp
 from kb.auth import page_requires
@@ -43,7 +44,7 @@ def new_personal(user: User):
     except ValidationError as error:
         return render_template("agent/personal_form.html", document=None, values=_form_values(),
                                error=error), error.status
-    flash("Your personal macro is saved. Only you can see it.", "success")
+    flash(_("Your personal macro is saved. Only you can see it."), "success")
     return redirect(url_for("agent.macro", document_id=document.id))
 
 
@@ -73,7 +74,7 @@ def edit_personal(user: User, document_id: int):
     except (ValidationError, StaleRevisionError) as error:
         return render_template("agent/personal_form.html", document=document, values=_form_values(),
                                base_revision=document.latest.number, error=error), error.status
-    flash("Saved. The new wording is live.", "success")
+    flash(_("Saved. The new wording is live."), "success")
     return redirect(url_for("agent.macro", document_id=document.id))
 
 
@@ -81,5 +82,5 @@ def edit_personal(user: User, document_id: int):
 @page_requires()
 def delete_personal(user: User, document_id: int):
     macro_services.delete_personal(user, document_id)
-    flash("Your personal macro is deleted.", "success")
+    flash(_("Your personal macro is deleted."), "success")
     return redirect(url_for("agent.library"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext as _
 from werkzeug.routing import BuildError
 
 from kb import locales, permissions
@@ -24,6 +25,7 @@ from kb.models import Document, Role, User
 from kb.models.content import ARTICLE, MACRO
 from kb.search import service as search_service
 from kb.search import suggesting
+from kb.web.link_flags import flag_message
 from kb.web.locale import article_url
 
 bp = Blueprint("agent", __name__)
@@ -162,10 +164,11 @@ def suggest(user: User):
     ticket = request.form.get("text", "").strip()
     locale = _customer_locale(request.form.get("locale"))
     if not ticket:
-        flash("Paste the customer's message to get suggestions.", "error")
+        flash(_("Paste the customer's message to get suggestions."), "error")
         return _library_page(user, status=400)
     if len(ticket) > MAX_TICKET:
-        flash(f"The message is longer than {MAX_TICKET:,} characters; paste the relevant part.", "error")
+        flash(_("The message is longer than %(limit)s characters; paste the relevant part.",
+                limit=format_number(MAX_TICKET)), "error")
         return _library_page(user, ticket=ticket[:MAX_TICKET], status=400)
     found = suggesting.suggest(user, ticket, limit=8, locale=locale)
     items = [(_search_item(r), list(r.hit.matched)) for r in found.results]
@@ -218,7 +221,7 @@ def macro(user: User, document_id: int):
         "agent/macro.html", document=document, revision=revision, name=name, path=path,
         fields=fields, values=values, preview=preview, refusal=refusal, flags=links.flags_for(document),
         favourite=macro_services.is_favourite(user, document), edit_url=edit_url(document),
-        diff_url=diff_url, may_confirm=user.has_role(Role.EDITOR),
+        diff_url=diff_url, may_confirm=user.has_role(Role.EDITOR), flag_message=flag_message,
     ), status
 
 
@@ -227,7 +230,7 @@ def macro(user: User, document_id: int):
 def confirm_links(user: User, document_id: int):
     """An editor read the changed articles and the macro still fits them."""
     links.confirm(user, document_id)
-    flash("Confirmed: the macro fits the linked articles as they are now.", "success")
+    flash(_("Confirmed: the macro fits the linked articles as they are now."), "success")
     if request.form.get("return_to") == "flagged":
         return redirect(url_for("agent.flagged"))
     return redirect(url_for("agent.macro", document_id=document_id))
@@ -254,7 +257,8 @@ def _placeholder_fields(user: User, body: str) -> list[dict]:
 def favourite(user: User, document_id: int):
     wanted = request.form.get("favourite") == "1"
     macro_services.set_favourite(user, document_id, wanted)
-    flash("Added to your favourites." if wanted else "Removed from your favourites.", "success")
+    flash(_("Added to your favourites.") if wanted else _("Removed from your favourites."),
+          "success")
     if request.form.get("return_to") == "library":
         return redirect(url_for("agent.library"))
     return redirect(url_for("agent.macro", document_id=document_id))
@@ -267,7 +271,8 @@ def flagged(user: User):
     found = links.flagged(permissions.visible_documents(user, MACRO))
     items = [(document, library.split_title(document.published.title), flags, edit_url(document))
              for document, flags in found]
-    return render_template("agent/flagged.html", items=items, diff_url=diff_url)
+    return render_template("agent/flagged.html", items=items, diff_url=diff_url,
+                           flag_message=flag_message)
 
 
 from kb.agent import personal  # noqa: E402,F401  (routes register on import)

@@ -14,12 +14,13 @@
 //   host -> sidebar  {type: "kb:response", id, status, body}
 
 import { postJSON } from "./macro.js";
+import { t } from "./strings.js";
 
 const HANDSHAKE_MS = 3000;
 
 async function answer(response) {
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error((data.error && data.error.message) || `the server answered ${response.status}`);
+  if (!response.ok) throw new Error((data.error && data.error.message) || t("macro.server_answered", { status: response.status }));
   return data;
 }
 
@@ -82,19 +83,19 @@ export function connectHost(origins, apiBase) {
         ? (method, path, body) => call({ type: "kb:request", method, path, body }).then((reply) => {
           if (reply.status >= 400 || !reply.status) {
             const error = reply.body && reply.body.error;
-            throw new Error((error && error.message) || `the server answered ${reply.status}`);
+            throw new Error((error && error.message) || t("macro.server_answered", { status: reply.status }));
           }
           return reply.body;
         })
         : data.token ? tokenTransport(apiBase, String(data.token)) : sessionTransport(apiBase);
       resolve({
-        name: typeof data.host === "string" ? data.host : "the ticketing tool",
+        name: typeof data.host === "string" ? data.host : t("sidebar.host_default"),
         ticket: data.ticket || null,
         onTicket: (listener) => ticketListeners.push(listener),
         api,
         async insert(text, html) {
           const reply = await call({ type: "kb:insert", text, html });
-          if (!reply.ok) throw new Error(reply.error || "the ticketing tool refused the reply");
+          if (!reply.ok) throw new Error(reply.error || t("sidebar.host_refused"));
           return "inserted";
         },
       });

@@ -2,6 +2,7 @@
 // Without this script the page still works: a server-rendered list and a GET search form.
 
 import { Burst } from "./burst.js";
+import { plural, t } from "./strings.js";
 import {
   MissingPlaceholders, copyLink, copyRendered, isTyping, postJSON, rememberedValues, ticketExtra,
 } from "./macro.js";
@@ -59,9 +60,9 @@ function option(result, macroBase) {
     crumbs.textContent = parts.join(" › ");
     item.append(crumbs, " ");
   }
-  if (!isMacro) item.append(makeBadge("Article"), " ");
-  if (!isMacro && result.internal) item.append(makeBadge("Internal", "badge-internal"), " ");
-  if (result.personal) item.append(makeBadge("Personal", "badge-personal"), " ");
+  if (!isMacro) item.append(makeBadge(t("library.article")), " ");
+  if (!isMacro && result.internal) item.append(makeBadge(t("library.internal"), "badge-internal"), " ");
+  if (result.personal) item.append(makeBadge(t("library.personal"), "badge-personal"), " ");
   const snippet = document.createElement("span");
   snippet.className = "lib-summary snippet";
   snippet.innerHTML = result.snippet;
@@ -131,7 +132,7 @@ function initLibrary() {
       const body = await response.json();
       if (mine !== sequence || !response.ok || !body.results.length || !box.isConnected) return;
       const intro = document.createElement("p");
-      intro.textContent = "Help-center articles that match:";
+      intro.textContent = t("library.articles_match");
       const articles = document.createElement("ul");
       articles.className = "no-results-articles";
       articles.setAttribute("data-empty-articles", "");
@@ -153,15 +154,17 @@ function initLibrary() {
     box.className = "empty no-results";
     box.setAttribute("data-empty", "");
     const line = document.createElement("p");
-    line.textContent = `Nothing matches “${query}”.`;
+    line.textContent = t("library.nothing_matches", { query });
     box.append(line);
     if (suggestion) {
       const offer = document.createElement("p");
-      offer.append("Search for ", link(suggestion, searchUrl(suggestion), "data-suggestion"), " instead?");
+      offer.append(`${t("library.search_for")} `, link(suggestion, searchUrl(suggestion), "data-suggestion"),
+      ` ${t("library.instead")}`);
       box.append(offer);
     }
     const create = document.createElement("p");
-    create.append(link("Create a personal macro", form.dataset.newMacro, "data-create-macro"), " for this answer.");
+    create.append(link(t("library.create_personal"), form.dataset.newMacro, "data-create-macro"),
+      ` ${t("library.for_this_answer")}`);
     box.append(create);
     return box;
   }
@@ -203,13 +206,13 @@ function initLibrary() {
       const body = await response.json();
       if (mine !== sequence) return; // an answer to an older keystroke: ignore it
       if (!response.ok) {
-        status.textContent = body.error ? body.error.message : "Search failed.";
+        status.textContent = body.error ? body.error.message : t("library.search_failed");
         return;
       }
       const rows = body.results.map((r) => option(r, form.dataset.macroBase));
-      show(rows, `${rows.length} result${rows.length === 1 ? "" : "s"} for “${query}”`, query, body.suggestion);
+      show(rows, plural("library.results", rows.length, { query }), query, body.suggestion);
     } catch (error) {
-      if (error.name !== "AbortError" && mine === sequence) status.textContent = "Search is not answering; try again.";
+      if (error.name !== "AbortError" && mine === sequence) status.textContent = t("library.not_answering");
     }
   }
 
@@ -231,22 +234,21 @@ function initLibrary() {
     const row = options()[selected];
     if (!row) return;
     const name = row.querySelector(".lib-name").textContent;
-    copyStatus.textContent = "Copying…";
+    copyStatus.textContent = t("macro.copying");
     countClick(row);
     try {
       if (row.dataset.kind === "macro") {
         const url = renderTemplate.replace("/0/", `/${row.dataset.id}/`);
         await copyRendered(url, rememberedValues(), "text", postJSON, ticketExtra());
-        copyStatus.textContent = `Copied “${name}”.`;
+        copyStatus.textContent = t("library.copied", { name });
       } else {
         await copyLink(row.dataset.url);
-        copyStatus.textContent = `Copied the link to “${name}”.`;
+        copyStatus.textContent = t("library.copied_link", { name });
       }
     } catch (error) {
       copyStatus.textContent = error instanceof MissingPlaceholders
-        ? `“${name}” was not copied. Still to fill: ${error.missing.join(", ")}. `
-          + "Open it to fill them."
-        : `Could not copy: ${error.message}`;
+        ? t("library.not_copied", { name, names: error.missing.join(", ") })
+        : t("macro.copy_failed", { reason: error.message });
     }
   }
 

@@ -1,6 +1,8 @@
 // A macro's page: fill its placeholders, watch the live preview, copy the reply into a ticket.
 // Also exports the helpers the library page shares (values kept for the session, copying).
 
+import { plural, t } from "./strings.js";
+
 const STORAGE_KEY = "kb.macro.values";
 const TICKET_KEY = "kb.macro.ticket";
 const MAX_TICKET = 20000;
@@ -67,7 +69,7 @@ export async function postJSON(url, body, signal) {
   });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error((data.error && data.error.message) || `the server answered ${response.status}`);
+    throw new Error((data.error && data.error.message) || t("macro.server_answered", { status: response.status }));
   }
   return data;
 }
@@ -75,7 +77,7 @@ export async function postJSON(url, body, signal) {
 /** A copy refused because the reply still has placeholders with no value and no default. */
 export class MissingPlaceholders extends Error {
   constructor(names) {
-    super(`Not copied. Still to fill: ${names.join(", ")}.`);
+    super(t("macro.not_copied", { names: names.join(", ") }));
     this.name = "MissingPlaceholders";
     this.missing = names;
   }
@@ -161,7 +163,7 @@ function initMacroPage(root) {
     missing.replaceChildren();
     if (!names.length) return;
     const line = document.createElement("p");
-    line.append("Still to fill: ");
+    line.append(`${t("macro.still_to_fill")} `);
     names.forEach((name, i) => {
       const code = document.createElement("code");
       code.textContent = name;
@@ -181,26 +183,26 @@ function initMacroPage(root) {
       previewText.textContent = result.text;
       showMissing(result.missing);
     } catch (error) {
-      if (error.name !== "AbortError" && mine === sequence) status.textContent = `Preview failed: ${error.message}`;
+      if (error.name !== "AbortError" && mine === sequence) status.textContent = t("macro.preview_failed", { reason: error.message });
     }
   }
 
   async function copy(format) {
-    status.textContent = "Copying…";
+    status.textContent = t("macro.copying");
     try {
       const result = await copyRendered(root.dataset.renderApi, values(), format, postJSON, ticketExtra());
       if (useCount && Number.isInteger(result.use_count)) {
         useCount.textContent = String(result.use_count);
         const label = root.querySelector("[data-use-label]");
-        if (label) label.textContent = result.use_count === 1 ? "time" : "times";
+        if (label) label.textContent = plural("macro.times", result.use_count);
       }
-      status.textContent = `Copied as ${format === "html" ? "rich text" : "text"}.`;
+      status.textContent = t(format === "html" ? "macro.copied_rich" : "macro.copied_text");
     } catch (error) {
       if (error instanceof MissingPlaceholders) {
         showMissing(error.missing);
         status.textContent = error.message;
       } else {
-        status.textContent = `Could not copy: ${error.message}`;
+        status.textContent = t("macro.copy_failed", { reason: error.message });
       }
     }
   }

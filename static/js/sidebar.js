@@ -3,6 +3,7 @@
 
 import { MissingPlaceholders, absoluteHTML, checkedRender, copyRendered, rememberedValues } from "./macro.js";
 import { connectHost } from "./host.js";
+import { t } from "./strings.js";
 
 const SEPARATOR = "::";
 const SEARCH_DELAY_MS = 150;
@@ -71,7 +72,7 @@ async function init() {
       link.target = "_blank";
       link.rel = "noopener";
       link.textContent = result.title;
-      item.append(link, " (article)");
+      item.append(link, ` (${t("sidebar.article")})`);
     }
     return item;
   }
@@ -104,15 +105,15 @@ async function init() {
   async function suggest(text) {
     ticketText = text.trim().slice(0, MAX_TICKET);
     if (!ticketText) {
-      note(suggestions, "The ticket has no text to suggest from yet.");
+      note(suggestions, t("sidebar.no_text"));
       return;
     }
     suggestions.setAttribute("aria-busy", "true");
     try {
       const body = await host.api("POST", "/suggest", withLocale({ text: ticketText, limit: 6 }));
-      list(suggestions, body.results, "No macro or article matches this ticket.");
+      list(suggestions, body.results, t("sidebar.no_match"));
     } catch (error) {
-      note(suggestions, `Suggestions failed: ${error.message}`);
+      note(suggestions, t("sidebar.suggestions_failed", { reason: error.message }));
     } finally {
       suggestions.removeAttribute("aria-busy");
     }
@@ -133,16 +134,16 @@ async function init() {
       try {
         const params = new URLSearchParams(withLocale({ q, type: "macro", limit: "8" }));
         const body = await host.api("GET", `/search?${params}`);
-        if (mine === searchSequence) list(results, body.results, "No macro matches.");
+        if (mine === searchSequence) list(results, body.results, t("sidebar.no_macro"));
       } catch (error) {
-        if (mine === searchSequence) note(results, `Search failed: ${error.message}`);
+        if (mine === searchSequence) note(results, t("sidebar.search_failed", { reason: error.message }));
       }
     }, SEARCH_DELAY_MS);
   });
 
   function showPreview(result) {
     preview.textContent = result.text;
-    missing.textContent = result.missing.length ? `Still to fill: ${result.missing.join(", ")}` : "";
+    missing.textContent = result.missing.length ? t("sidebar.still_to_fill", { names: result.missing.join(", ") }) : "";
   }
 
   async function refreshPreview() {
@@ -151,7 +152,7 @@ async function init() {
       const result = await post(`${apiBase}/macros/${current.id}/preview`, { values: values() });
       if (mine === previewSequence) showPreview(result);
     } catch (error) {
-      if (mine === previewSequence) insertStatus.textContent = `Preview failed: ${error.message}`;
+      if (mine === previewSequence) insertStatus.textContent = t("sidebar.preview_failed", { reason: error.message });
     }
   }
 
@@ -165,7 +166,7 @@ async function init() {
     try {
       first = await post(`${apiBase}/macros/${id}/preview`, { values: {} });
     } catch (error) {
-      insertStatus.textContent = `Could not open the macro: ${error.message}`;
+      insertStatus.textContent = t("sidebar.open_failed", { reason: error.message });
       return;
     }
     const remembered = rememberedValues();
@@ -193,8 +194,8 @@ async function init() {
 
   function failed(error) {
     insertStatus.textContent = error instanceof MissingPlaceholders
-      ? `Nothing inserted or copied. Still to fill: ${error.missing.join(", ")}.`
-      : `Failed: ${error.message}`;
+      ? t("sidebar.not_inserted", { names: error.missing.join(", ") })
+      : t("sidebar.failed", { reason: error.message });
   }
 
   $("[data-sidebar-insert]").addEventListener("click", async () => {
@@ -203,7 +204,7 @@ async function init() {
     try {
       const result = await checkedRender(renderUrl(current.id), values(), post, { ticket: ticketText });
       const how = await host.insert(result.text, absoluteHTML(result.html));
-      insertStatus.textContent = how === "copied" ? "Copied: paste it into the ticket." : "Inserted into the ticket.";
+      insertStatus.textContent = how === "copied" ? t("sidebar.copied_paste") : t("sidebar.inserted");
     } catch (error) {
       failed(error);
     }
@@ -214,20 +215,20 @@ async function init() {
     insertStatus.textContent = "";
     try {
       await copyRendered(renderUrl(current.id), values(), "text", post, { ticket: ticketText });
-      insertStatus.textContent = "Copied.";
+      insertStatus.textContent = t("sidebar.copied");
     } catch (error) {
       failed(error);
     }
   });
 
   if (host.name) {
-    status.textContent = `Connected to ${host.name}.`;
+    status.textContent = t("sidebar.connected", { host: host.name });
     host.onTicket((ticket) => suggest(ticket.description || ""));
     await suggest((host.ticket && host.ticket.description) || "");
   } else {
-    status.textContent = "Not inside a ticketing tool: paste the customer's message; replies are copied.";
+    status.textContent = t("sidebar.no_host");
     ticketForm.hidden = false;
-    note(suggestions, "Paste the customer's message to get suggestions.");
+    note(suggestions, t("sidebar.paste"));
     ticketForm.addEventListener("submit", (event) => {
       event.preventDefault();
       suggest(ticketForm.elements.text.value);

@@ -3,6 +3,7 @@
 
 import { Burst } from "./burst.js";
 import { postJSON, rememberTicket, rememberedTicket } from "./macro.js";
+import { t } from "./strings.js";
 
 const SEPARATOR = "::";
 const form = document.querySelector("[data-suggest-form]");
@@ -25,9 +26,9 @@ function suggestionRow(result) {
   link.href = isMacro ? `${form.dataset.macroBase}/${result.id}` : result.url;
   link.textContent = name;
   row.append(link, " ");
-  if (!isMacro) row.append(badge("Article"), " ");
-  if (!isMacro && result.internal) row.append(badge("Internal", "badge-internal"), " ");
-  if (result.personal) row.append(badge("Personal", "badge-personal"), " ");
+  if (!isMacro) row.append(badge(t("suggest.article")), " ");
+  if (!isMacro && result.internal) row.append(badge(t("suggest.internal"), "badge-internal"), " ");
+  if (result.personal) row.append(badge(t("suggest.personal"), "badge-personal"), " ");
   if (parts.length) {
     const crumbs = document.createElement("span");
     crumbs.className = "crumbs";
@@ -36,7 +37,7 @@ function suggestionRow(result) {
   }
   const matched = document.createElement("span");
   matched.className = "matched";
-  matched.append("Matched: ");
+  matched.append(`${t("suggest.matched")} `);
   (result.matched || []).forEach((word, i) => {
     const mark = document.createElement("mark");
     mark.textContent = word;
@@ -62,7 +63,7 @@ function initSuggest() {
     const text = textarea.value.trim();
     rememberTicket(text); // copies in this tab now go with this ticket (see macro.js)
     if (!text) {
-      message("Paste the customer's message to get suggestions.");
+      message(t("suggest.paste"));
       return;
     }
     const mine = ++sequence;
@@ -74,7 +75,7 @@ function initSuggest() {
         { text: text.slice(0, 20000), limit: 8, burst: burst.id(), ...(locale ? { locale } : {}) });
       if (mine !== sequence) return;
       if (!body.results.length) {
-        message("No macro or article matches that message.");
+        message(t("suggest.no_match"));
         return;
       }
       const list = document.createElement("ol");
@@ -82,7 +83,7 @@ function initSuggest() {
       list.append(...body.results.map(suggestionRow));
       output.replaceChildren(list);
     } catch (error) {
-      if (mine === sequence) message(`Suggestions failed: ${error.message}`);
+      if (mine === sequence) message(t("suggest.failed", { reason: error.message }));
     } finally {
       if (mine === sequence) output.removeAttribute("aria-busy");
     }
