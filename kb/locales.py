@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_app_context
 
 from kb.errors import ValidationError
@@ -73,3 +74,15 @@ def find(value: str | None) -> str | None:
         if locale.lower() == lowered:
             return locale
     return None
+
+
+def babel_name(tag: str) -> str:
+    """Babel's name for a locale tag (``pt-BR`` is ``pt_BR``): the interface's words, dates
+    and e-mails are chosen by it. English for a tag Babel does not know, so a configured but
+    unknown language never breaks a page or a mail."""
+    name = tag.replace("-", "_")
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return "en"
+    return name

@@ -24,9 +24,11 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from kb import mail
+from kb import locales, mail
 from kb.extensions import db
 from kb.models import ContactDelivery, ContactRequest
 from kb.models.types import utcnow
@@ -202,10 +204,14 @@ def _send_to_support(request: ContactRequest) -> None:
 
 
 def _send_confirmation(request: ContactRequest) -> None:
-    body = (f"We received your request #{request.id}, \"{request.subject}\", and will answer "
-            f"at this address.\n\nWhat you wrote:\n\n{request.description}\n")
-    mail.send(request.email, f"We received your request: {request.subject}", body,
-              sender=_sender())
+    """The person's receipt, in the language of the page they wrote from (a retry from the
+    job, outside any request, still knows it from the stored request)."""
+    with force_locale(locales.babel_name(request.locale or locales.default())):
+        body = (_("We received your request #%(id)s, “%(subject)s”, and will answer at this "
+                  "address.", id=request.id, subject=request.subject)
+                + "\n\n" + _("What you wrote:") + f"\n\n{request.description}\n")
+        subject = _("We received your request: %(subject)s", subject=request.subject)
+    mail.send(request.email, subject, body, sender=_sender())
 
 
 SENDERS = {WEBHOOK: _send_webhook, SUPPORT_EMAIL: _send_to_support,

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb import permissions, validation
+from kb import locales, permissions, validation
 from kb.contact import handover, tracking
 from kb.database import transaction
 from kb.errors import NotFoundError, SearchUnavailableError, ValidationError
@@ -104,6 +104,7 @@ def submit(data: RequestInput, article_url) -> ContactRequest:
         request = ContactRequest(
             email=data.email, subject=data.subject, description=data.description,
             topic=data.topic, form_session=data.form_session, created_at=now,
+            locale=locales.find(data.locale),
             suggested=[{"id": r.document.id, "slug": r.document.slug, "title": r.hit.title,
                         "url": article_url(r.document)} for r in shown],
             attachments=[{"sha256": m.sha256, "ext": m.ext} for m in kept])

@@ -34,6 +34,9 @@ class ContactRequest(db.Model):
     attachments: Mapped[list] = mapped_column(JSONText, default=list)
     form_session: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The form page's locale: the person's confirmation is written in it. None before
+    #: locales were kept (the default locale then).
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     deliveries: Mapped[list["ContactDelivery"]] = relationship(
         order_by="ContactDelivery.id", back_populates="request")

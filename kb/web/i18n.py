@@ -32,14 +32,8 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def babel_locale(tag: str) -> str:
-    """Babel's name for a locale tag (``pt-BR`` is ``pt_BR``); English for a tag Babel does
-    not know, so a configured but unknown language never breaks a page."""
-    name = tag.replace("-", "_")
-    try:
-        Locale.parse(name)
-    except (ValueError, UnknownLocaleError):
-        return "en"
-    return name
+    """Babel's name for a locale tag (see :func:`kb.locales.babel_name`)."""
+    return locales.babel_name(tag)
 
 
 def interface_locale() -> str:

@@ -222,3 +222,37 @@ def test_the_request_is_in_the_database_before_the_webhook_hears_of_it(app, clie
         receiver.stop()
     assert seen == [True]
     assert _deliveries("webhook")[0].delivered_at is not None
+
+
+@pytest.mark.parametrize("app_config", [{"LOCALES": "en,fr"}])
+def test_the_confirmation_is_written_in_the_language_of_the_form(app, client, smtp, app_config, make_user):
+    inbox, port = smtp
+    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{port}", SUPPORT_EMAIL="support@example.com")
+    page = client.get("/contact", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+            "form_session": re.search(r'name="form_session" value="([^"]+)"', page).group(1),
+            "email": "ana@example.com", "subject": "Virement absent",
+            "description": "Mon virement n'est pas arrivé.", "topic": ""}
+    assert client.post("/contact", data=data, headers={"Accept-Language": "fr"}).status_code == 200
+    received = dict((tuple(to), text) for to, text in
+                    (inbox.messages.get(timeout=10) for _ in range(2)))
+    confirmation = received[("ana@example.com",)]
+    request = db.session.scalar(db.select(ContactRequest))
+    assert request.locale == "fr"
+    assert "Subject: =?utf-8?" in confirmation or "Nous avons bien re" in confirmation
+    assert "Nous avons bien reçu votre demande n°" in _decoded_body(confirmation)
+    assert "Ce que vous avez écrit" in _decoded_body(confirmation)
+    assert "We received" not in _decoded_body(confirmation)
+    # support reads its own language (the mail to support stays as it was); the agent sees the person's
+    assert "Request #" in received[("support@example.com",)]
+    staff = signed_in(app, make_user("agent"))
+    shown = staff.get(f"/agent/requests/{request.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<dd data-request-locale="fr">French</dd>' in shown
+
+
+def _decoded_body(raw: str) -> str:
+    import email
+    from email import policy
+
+    message = email.message_from_string(raw, policy=policy.default)
+    return f"{message['Subject']}\n{message.get_body().get_content()}"
