@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from html.parser import HTMLParser
 
 import pytest
 
@@ -16,6 +15,7 @@ from kb.content.services import copy_input
 from kb.extensions import db
 from kb.models import Document
 from tests.support import csrf_token
+from tests.support.visible import visible_text
 from tests.support.pages import flashes, signed_in
 
 #: The English interface phrases of the editorial screens; none may be left on a French page
@@ -62,42 +62,6 @@ def french(app, admin):
 def article(make_document):
     return make_document("article", state="published", title="Zorblax payouts", body="Zorblax body.",
                          tags=["zorblax"])
-
-
-class _Visible(HTMLParser):
-    """The words a person reads or hears: text outside scripts, styles and code, and the
-    attributes a screen reader or the browser shows (placeholder, title, aria-label, alt)."""
-
-    SKIP = {"script", "style", "code", "pre", "textarea"}
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.hidden += 1
-        for name, value in attrs:
-            if name in ("placeholder", "title", "aria-label", "alt") and value:
-                self.parts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.hidden:
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if not self.hidden and data.strip():
-            self.parts.append(data)
-
-
-def visible_text(html: str, *user_content: str) -> str:
-    parser = _Visible()
-    parser.feed(html)
-    text = " ".join(parser.parts)
-    for content in user_content:
-        text = text.replace(content, " ")
-    return text
 
 
 def english_left(html: str, *user_content: str) -> list[str]:

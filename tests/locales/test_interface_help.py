@@ -4,12 +4,12 @@ contact, sign-in and error pages, with French dates and plurals; English readers
 from __future__ import annotations
 
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 
 from kb.models.types import utcnow
 from tests.support import csrf_token
+from tests.support.visible import visible_text
 
 FR = {"Accept-Language": "fr"}
 
@@ -44,43 +44,8 @@ ENGLISH = [
 ]
 
 
-class VisibleText(HTMLParser):
-    """The text a reader sees or hears: text nodes outside scripts, styles and code, and the
-    title, aria-label, placeholder and alt attributes."""
-
-    SKIP = {"script", "style", "code", "pre"}
-    SPOKEN = {"title", "aria-label", "placeholder", "alt"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skipping += 1
-        self.parts.extend(value for name, value in attrs if name in self.SPOKEN and value)
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def visible(html: str, *user_content: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    text = " ".join(" ".join(parser.parts).split())
-    for content in user_content:  # titles and bodies the fixture wrote are not the interface
-        text = text.replace(content, "")
-    return text
-
-
 def assert_french(html: str, *user_content: str) -> None:
-    text = visible(html, *user_content)
+    text = visible_text(html, *user_content)
     left = [phrase for phrase in ENGLISH if phrase in text]
     assert not left, f"English left on a French page: {left}\n{text}"
 

@@ -3,7 +3,6 @@ the catalogs shipped in the package are complete and compiled."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +13,7 @@ from kb.contact import requests as contact_requests
 from kb.insights.ranges import today
 from kb.review import services as review
 from tests.support import csrf_token
+from tests.support.visible import visible_text
 
 FR = {"Accept-Language": "fr"}
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -38,39 +38,6 @@ def library(make_document):
 @pytest.fixture
 def admin(make_user, login):
     return login(make_user("admin"))
-
-
-class _Text(HTMLParser):
-    """The visible text of a page and its title, placeholder, aria-label and alt attributes,
-    leaving out scripts, styles, code and what the fixture wrote (``skip``)."""
-
-    HIDDEN = {"script", "style", "code", "pre", "kbd"}
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self.depth += 1
-        for name, value in attrs:
-            if name in ("title", "placeholder", "aria-label", "alt", "data-confirm") and value:
-                self.parts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth and data.strip():
-            self.parts.append(data.strip())
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "\n".join(parser.parts)
 
 
 #: English interface phrases of these pages that a French page must not show.
