@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.content import services, translating
-from kb.content.services import DocumentInput
+from kb.content import translating
 from kb.extensions import db
 from kb.macros import links
 from kb.models import Document
@@ -17,34 +16,6 @@ from kb.review import services as review
 @pytest.fixture
 def app_config() -> dict:
     return {"LOCALES": "en,fr"}
-
-
-@pytest.fixture
-def people(make_user):
-    return {"editor": make_user("editor"), "reviewer": make_user("reviewer")}
-
-
-@pytest.fixture
-def publish(people):
-    def run(document):
-        review.submit(document.kind, document.id, people["editor"])
-        review.approve(document.kind, document.id, people["reviewer"])
-        review.publish(document.kind, document.id, people["reviewer"])
-        return db.session.get(Document, document.id)
-
-    return run
-
-
-@pytest.fixture
-def edit(people):
-    def run(document, **changes):
-        document = db.session.get(Document, document.id)
-        data = services.copy_input(document.latest)
-        data = DocumentInput(**{**data.__dict__, **changes})
-        return services.save_revision(document.kind, document.id, data, document.latest.number,
-                                      people["editor"])
-
-    return run
 
 
 @pytest.fixture
